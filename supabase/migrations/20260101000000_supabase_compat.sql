@@ -1,0 +1,92 @@
+-- Supabase compatibility.
+--
+-- On a Supabase project the roles, the auth schema and its helpers already exist and this migration
+-- changes nothing. On a plain PostgreSQL (the embedded server, any DATABASE_URL) it creates only what
+-- is missing, with the same names and behaviour, so every later migration runs unchanged on both.
+
+do $$
+begin
+  if not exists (select 1 from pg_roles where rolname = 'anon') then
+    create role anon nologin noinherit;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
+    create role authenticated nologin noinherit;
+  end if;
+  if not exists (select 1 from pg_roles where rolname = 'service_role') then
+    create role service_role nologin noinherit bypassrls;
+  end if;
+end
+$$;
+
+-- The server connects as the migration user and switches role per request (as PostgREST does with
+-- its `authenticator` user), so that user must be able to `set role` to each API role.
+do $$
+begin
+  if not pg_has_role(current_user, 'anon', 'member') then
+    execute format('grant anon to %I', current_user);
+  end if;
+  if not pg_has_role(current_user, 'authenticated', 'member') then
+    execute format('grant authenticated to %I', current_user);
+  end if;
+  if not pg_has_role(current_user, 'service_role', 'member') then
+    execute format('grant service_role to %I', current_user);
+  end if;
+end
+$$;
+
+grant usage on schema public to anon, authenticated, service_role;
+
+-- Supabase grants every API role everything on new objects in `public` by default. We reproduce
+-- that here so tests see the same starting point, and every migration narrows its own grants.
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
+
+create schema if not exists auth;
+grant usage on schema auth to anon, authenticated, service_role;
+
+-- A minimal auth.users: on Supabase, GoTrue owns the real (much wider) table.
+create table if not exists auth.users (
+  id uuid primary key default gen_random_uuid(),
+  email text unique,
+  raw_user_meta_data jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default now()
+);
+
+-- The claims of the current request, set per transaction by the API layer.
+do $$
+begin
+  if to_regprocedure('auth.jwt()') is null then
+    create function auth.jwt() returns jsonb
+      language sql stable
+      as $f$
+        select coalesce(
+          nullif(current_setting('request.jwt.claim', true), ''),
+          nullif(current_setting('request.jwt.claims', true), '')
+        )::jsonb
+      $f$;
+  end if;
+  if to_regprocedure('auth.uid()') is null then
+    create function auth.uid() returns uuid
+      language sql stable
+      as $f$
+        select coalesce(
+          nullif(current_setting('request.jwt.claim.sub', true), ''),
+          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+        )::uuid
+      $f$;
+  end if;
+  if to_regprocedure('auth.role()') is null then
+    create function auth.role() returns text
+      language sql stable
+      as $f$
+        select coalesce(
+          nullif(current_setting('request.jwt.claim.role', true), ''),
+          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+        )::text
+      $f$;
+  end if;
+end
+$$;
+
+grant execute on function auth.uid(), auth.jwt(), auth.role() to anon, authenticated, service_role;

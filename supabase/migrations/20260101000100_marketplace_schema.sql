@@ -1,0 +1,172 @@
+-- Marketplace schema: profiles, products, counted product views and messages.
+-- Every table gets RLS right after it is created. Supabase's default privileges hand every API role
+-- everything, so each table first revokes all from anon/authenticated and then grants the least it needs.
+
+-- ---------------------------------------------------------------------------------------------
+-- users: the public profile of an auth user, created by a trigger when someone signs up.
+-- ---------------------------------------------------------------------------------------------
+create table public.users (
+  id uuid primary key references auth.users (id) on delete cascade,
+  display_name text not null check (char_length(btrim(display_name)) between 1 and 80),
+  avatar_url text check (avatar_url is null or char_length(avatar_url) <= 2048),
+  created_at timestamptz not null default now()
+);
+comment on table public.users is 'Public profile of each auth user (sellers and shoppers).';
+
+alter table public.users enable row level security;
+revoke all on table public.users from anon, authenticated;
+grant select on table public.users to anon, authenticated;
+grant update (display_name, avatar_url) on table public.users to authenticated;
+grant all on table public.users to service_role;
+
+create policy "profiles are public" on public.users
+  for select to anon, authenticated using (true);
+create policy "users edit their own profile" on public.users
+  for update to authenticated
+  using (id = (select auth.uid())) with check (id = (select auth.uid()));
+
+-- The usual Supabase pattern: a sign-up creates the profile, named from the sign-up metadata.
+create function public.handle_new_auth_user() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into public.users (id, display_name, avatar_url)
+  values (
+    new.id,
+    coalesce(
+      nullif(btrim(left(new.raw_user_meta_data ->> 'display_name', 80)), ''),
+      nullif(btrim(left(new.raw_user_meta_data ->> 'full_name', 80)), ''),
+      nullif(btrim(left(split_part(coalesce(new.email, ''), '@', 1), 80)), ''),
+      'New user'
+    ),
+    new.raw_user_meta_data ->> 'avatar_url'
+  )
+  on conflict (id) do nothing;
+  return new;
+end;
+$$;
+revoke execute on function public.handle_new_auth_user() from public, anon, authenticated;
+
+create trigger on_auth_user_created
+  after insert on auth.users
+  for each row execute function public.handle_new_auth_user();
+
+-- ---------------------------------------------------------------------------------------------
+-- products
+-- ---------------------------------------------------------------------------------------------
+create table public.products (
+  id uuid primary key default gen_random_uuid(),
+  -- The seller is always the caller: clients cannot name another seller (no insert grant on it).
+  seller_id uuid not null default auth.uid() references public.users (id) on delete cascade,
+  title text not null check (char_length(btrim(title)) between 1 and 200),
+  description text not null default '' check (char_length(description) <= 5000),
+  price numeric(12, 2) not null check (price >= 0),
+  status text not null default 'draft' check (status in ('active', 'sold', 'draft')),
+  -- Counted views of this product. Not maintained on every view (that would lock this row for a
+  -- viral product): read functions derive the exact figure from product_views.
+  view_count integer not null default 0 check (view_count >= 0),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+comment on column public.products.view_count is
+  'Not a live counter. Exact per-product view counts are derived from product_views by the read functions.';
+
+create index products_active_newest_idx on public.products (created_at desc, id desc) where status = 'active';
+create index products_seller_idx on public.products (seller_id, created_at desc);
+
+alter table public.products enable row level security;
+revoke all on table public.products from anon, authenticated;
+grant select on table public.products to anon, authenticated;
+grant insert (title, description, price, status) on table public.products to authenticated;
+grant update (title, description, price, status) on table public.products to authenticated;
+grant delete on table public.products to authenticated;
+grant all on table public.products to service_role;
+
+create policy "anyone reads listed products" on public.products
+  for select to anon, authenticated using (status in ('active', 'sold'));
+create policy "sellers read their own products" on public.products
+  for select to authenticated using (seller_id = (select auth.uid()));
+create policy "sellers create their own products" on public.products
+  for insert to authenticated with check (seller_id = (select auth.uid()));
+create policy "sellers edit their own products" on public.products
+  for update to authenticated
+  using (seller_id = (select auth.uid())) with check (seller_id = (select auth.uid()));
+create policy "sellers delete their own products" on public.products
+  for delete to authenticated using (seller_id = (select auth.uid()));
+
+-- updated_at records a user's edit (title, description, price, status) and nothing else.
+create function public.products_touch_updated_at() returns trigger
+  language plpgsql set search_path = ''
+as $$
+begin
+  if (new.title, new.description, new.price, new.status)
+     is distinct from (old.title, old.description, old.price, old.status) then
+    new.updated_at := now();
+  end if;
+  return new;
+end;
+$$;
+revoke execute on function public.products_touch_updated_at() from public, anon, authenticated;
+
+create trigger products_touch_updated_at
+  before update of title, description, price, status on public.products
+  for each row execute function public.products_touch_updated_at();
+
+-- ---------------------------------------------------------------------------------------------
+-- product_views: counted views only. A viewer (user, else anonymous session) counts once per
+-- product per month of the leaderboard time zone (UTC).
+-- ---------------------------------------------------------------------------------------------
+create table public.product_views (
+  id bigint generated always as identity primary key,
+  product_id uuid not null references public.products (id) on delete cascade,
+  user_id uuid references public.users (id) on delete cascade,
+  session_id uuid,
+  viewed_at timestamptz not null default now(),
+  -- The UTC month of the view, the de-duplication key's month.
+  view_month date not null generated always as ((date_trunc('month', viewed_at at time zone 'UTC'))::date) stored,
+  constraint product_views_one_viewer check ((user_id is null) <> (session_id is null))
+);
+
+create unique index product_views_once_per_viewer_month
+  on public.product_views (product_id, (coalesce(user_id, session_id)), view_month);
+create index product_views_viewed_at_idx on public.product_views (viewed_at);
+create index product_views_user_idx on public.product_views (user_id) where user_id is not null;
+
+alter table public.product_views enable row level security;
+revoke all on table public.product_views from anon, authenticated;
+-- No client reads or writes views directly: record_product_view() is the way in.
+grant all on table public.product_views to service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- messages between users, optionally about a product.
+-- ---------------------------------------------------------------------------------------------
+create table public.messages (
+  id uuid primary key default gen_random_uuid(),
+  sender_id uuid not null default auth.uid() references public.users (id) on delete cascade,
+  recipient_id uuid not null references public.users (id) on delete cascade,
+  product_id uuid references public.products (id) on delete set null,
+  body text not null check (char_length(btrim(body)) between 1 and 4000),
+  created_at timestamptz not null default now(),
+  read_at timestamptz,
+  constraint messages_not_to_self check (sender_id <> recipient_id)
+);
+create index messages_recipient_unread_idx on public.messages (recipient_id) where read_at is null;
+create index messages_sender_idx on public.messages (sender_id, created_at desc);
+create index messages_recipient_idx on public.messages (recipient_id, created_at desc);
+create index messages_product_idx on public.messages (product_id) where product_id is not null;
+
+alter table public.messages enable row level security;
+revoke all on table public.messages from anon, authenticated;
+grant select on table public.messages to authenticated;
+grant insert (recipient_id, product_id, body) on table public.messages to authenticated;
+grant update (read_at) on table public.messages to authenticated;
+grant all on table public.messages to service_role;
+
+create policy "sender and recipient read a message" on public.messages
+  for select to authenticated
+  using ((select auth.uid()) in (sender_id, recipient_id));
+create policy "users send messages as themselves" on public.messages
+  for insert to authenticated with check (sender_id = (select auth.uid()));
+create policy "recipients mark messages read" on public.messages
+  for update to authenticated
+  using (recipient_id = (select auth.uid())) with check (recipient_id = (select auth.uid()));
