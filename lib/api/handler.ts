@@ -1,0 +1,88 @@
+/**
+ * The one wrapper for route handlers: session (auth), then zod validation of params, query and body,
+ * then the handler, with every failure answered in the one error shape (lib/errors.ts).
+ */
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { resolveSession } from "../auth/session";
+import type { DbSession } from "../db/types";
+import { AppError } from "../errors";
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+export interface HandlerContext<Params, Query, Body> {
+  request: NextRequest;
+  session: DbSession;
+  /** The verified user's id, or null when signed out. Never read from the request body or query. */
+  userId: string | null;
+  params: Params;
+  query: Query;
+  body: Body;
+}
+
+interface HandlerSpec<Params, Query, Body> {
+  auth?: "required" | "optional";
+  params?: z.ZodType<Params>;
+  query?: z.ZodType<Query>;
+  body?: z.ZodType<Body>;
+  maxBodyBytes?: number;
+  /** Status of a successful answer (default 200). */
+  status?: number;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+export function errorResponse(error: AppError, headers?: HeadersInit): NextResponse {
+  return NextResponse.json(error.toBody(), { status: error.status, headers });
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new AppError("invalid_input", `Invalid ${what}.`, {
+      issues: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
+    });
+  }
+  return result.data;
+}
+
+async function readJsonBody(request: NextRequest, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_input", "The request body is not valid JSON.");
+  }
+}
+
+export function handler<Params = Record<string, never>, Query = Record<string, never>, Body = undefined>(
+  spec: HandlerSpec<Params, Query, Body>,
+  run: (context: HandlerContext<Params, Query, Body>) => Promise<unknown>,
+) {
+  return async (request: NextRequest, routeContext?: RouteContext): Promise<Response> => {
+    try {
+      const session = await resolveSession({ authorization: request.headers.get("authorization"), cookies: request.cookies });
+      if (spec.auth === "required" && session.role !== "authenticated") {
+        throw new AppError("unauthorized", "Sign in to do this.");
+      }
+      const rawParams = (await routeContext?.params) ?? {};
+      const params = spec.params ? validate(spec.params, rawParams, "path") : (rawParams as Params);
+      const query = spec.query
+        ? validate(spec.query, Object.fromEntries(request.nextUrl.searchParams), "query parameters")
+        : ({} as Query);
+      const body = spec.body ? validate(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), "request body") : (undefined as Body);
+      const userId = session.role === "authenticated" ? session.userId : null;
+      const result = await run({ request, session, userId, params, query, body });
+      return result instanceof Response ? result : NextResponse.json(result, { status: spec.status ?? 200 });
+    } catch (error) {
+      if (error instanceof AppError) return errorResponse(error);
+      console.error(`${request.method} ${request.nextUrl.pathname} failed:`, error);
+      return errorResponse(new AppError("internal", "Something went wrong on our side."));
+    }
+  };
+}

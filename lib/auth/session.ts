@@ -1,0 +1,57 @@
+/**
+ * Who is calling: reads the access token from `Authorization: Bearer` or the session cookie, verifies
+ * it and returns the database session to run as. A bad Bearer token is an error (401); a bad or
+ * expired cookie just means "signed out".
+ */
+import "server-only";
+import { createServerClient } from "@supabase/ssr";
+import { getConfig } from "../config";
+import type { DbSession } from "../db/types";
+import { ACCESS_TOKEN_COOKIE } from "./cookies";
+import { verifyAccessToken } from "./tokens";
+
+export interface CookieReader {
+  getAll(): { name: string; value: string }[];
+}
+
+export interface RequestCredentials {
+  authorization: string | null;
+  cookies: CookieReader;
+}
+
+async function tokenFromCookies(cookies: CookieReader): Promise<string | undefined> {
+  const config = getConfig();
+  if (config.mode === "supabase" && config.supabase) {
+    // Supabase Auth keeps the session in @supabase/ssr's cookies; the proxy refreshes it.
+    const supabase = createServerClient(config.supabase.url, config.supabase.anonKey, {
+      cookies: { getAll: () => cookies.getAll(), setAll: () => undefined },
+    });
+    const { data } = await supabase.auth.getSession();
+    return data.session?.access_token;
+  }
+  return cookies.getAll().find((cookie) => cookie.name === ACCESS_TOKEN_COOKIE)?.value || undefined;
+}
+
+export async function resolveSession({ authorization, cookies }: RequestCredentials): Promise<DbSession> {
+  const { jwt } = getConfig();
+  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (bearer) {
+    const user = await verifyAccessToken(bearer, jwt); // throws 401
+    return { role: "authenticated", userId: user.userId, accessToken: bearer, claims: user.claims };
+  }
+  const token = await tokenFromCookies(cookies);
+  if (!token) return { role: "anon" };
+  try {
+    const user = await verifyAccessToken(token, jwt);
+    return { role: "authenticated", userId: user.userId, accessToken: token, claims: user.claims };
+  } catch {
+    return { role: "anon" };
+  }
+}
+
+/** For server components and server actions. */
+export async function currentSession(): Promise<DbSession> {
+  const { cookies, headers } = await import("next/headers");
+  const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
+  return resolveSession({ authorization: headerStore.get("authorization"), cookies: cookieStore });
+}

@@ -1,0 +1,56 @@
+/**
+ * Access tokens are Supabase Auth JWTs. We verify them ourselves (jose) and never trust a user id that
+ * arrives any other way. HS256 tokens are checked with the project's JWT secret; asymmetric ones
+ * (RS256/ES256, Supabase's newer signing keys) with the project's JWKS.
+ */
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { AppError } from "../errors";
+
+export interface JwtSettings {
+  secret?: string;
+  jwksUrl?: string;
+}
+
+export interface VerifiedUser {
+  userId: string;
+  claims: JWTPayload & Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+export async function verifyAccessToken(token: string, settings: JwtSettings): Promise<VerifiedUser> {
+  let payload: JWTPayload;
+  try {
+    const { alg } = decodeProtectedHeader(token);
+    if (alg === "HS256") {
+      if (!settings.secret) throw new Error("no JWT secret configured for HS256 tokens");
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), { algorithms: ["HS256"], audience: "authenticated" }));
+    } else {
+      if (!settings.jwksUrl) throw new Error("no JWKS configured for asymmetric tokens");
+      let jwks = jwksByUrl.get(settings.jwksUrl);
+      if (!jwks) jwksByUrl.set(settings.jwksUrl, (jwks = createRemoteJWKSet(new URL(settings.jwksUrl))));
+      ({ payload } = await jwtVerify(token, jwks, { algorithms: ["RS256", "ES256", "EdDSA"], audience: "authenticated" }));
+    }
+  } catch {
+    throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
+  }
+  if (typeof payload.sub !== "string" || !UUID.test(payload.sub) || payload.role !== "authenticated") {
+    throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
+  }
+  return { userId: payload.sub, claims: payload as VerifiedUser["claims"] };
+}
+
+export const DEMO_TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
+/** Demo sign-in (embedded mode only): a token shaped like Supabase Auth's, signed with the local secret. */
+export async function signDemoToken(userId: string, secret: string): Promise<string> {
+  return new SignJWT({ role: "authenticated", aal: "aal1", amr: [{ method: "demo", timestamp: Math.floor(Date.now() / 1000) }] })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(userId)
+    .setAudience("authenticated")
+    .setIssuer("marketplace-demo-sign-in")
+    .setIssuedAt()
+    .setExpirationTime(`${DEMO_TOKEN_LIFETIME_SECONDS}s`)
+    .sign(new TextEncoder().encode(secret));
+}
