@@ -62,6 +62,10 @@ export function toAppError(failure: DatabaseFailure, role: string): AppError {
   const application = APPLICATION_CODES[code];
   if (application) return new AppError(application, failure.message || "Request refused.");
   if (isUnavailable(failure)) return new AppError("database_unavailable", "The database is unavailable. Please try again shortly.");
+  // PostgREST refused the token itself (PGRST3xx: JWT invalid, expired or with an unknown role).
+  if (code.startsWith("PGRST3") || failure.status === 401) {
+    return new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
+  }
 
   const constraint = failure.constraint ?? constraintFromMessage(failure.message);
   const friendly = constraint ? CONSTRAINT_MESSAGES[constraint] : undefined;
