@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
+import { signDemoToken, verifyAccessToken } from "../../lib/auth/tokens";
+
+const secret = LOCAL_DEV_JWT_SECRET;
+
+describe("access token verification", () => {
+  it("accepts a token signed with the secret and returns its subject", async () => {
+    const userId = randomUUID();
+    const verified = await verifyAccessToken(await signDemoToken(userId, secret), { secret });
+    expect(verified.userId).toBe(userId);
+  });
+
+  it("rejects a wrong signature, an expired token, a wrong role and a non-uuid subject with 401", async () => {
+    const key = new TextEncoder().encode(secret);
+    const sign = (claims: Record<string, unknown>, sub: string, exp: string | number = "1h") =>
+      new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setAudience("authenticated").setExpirationTime(exp).sign(key);
+    const cases = [
+      await signDemoToken(randomUUID(), "x".repeat(40)),
+      await sign({ role: "authenticated" }, randomUUID(), Math.floor(Date.now() / 1000) - 60),
+      await sign({ role: "service_role" }, randomUUID()),
+      await sign({ role: "authenticated" }, "not-a-uuid"),
+      "not.a.token",
+    ];
+    for (const token of cases) {
+      await expect(verifyAccessToken(token, { secret })).rejects.toMatchObject({ code: "unauthorized", status: 401 });
+    }
+  });
+
+  it("verifies asymmetric tokens against a JWKS", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/v1/.well-known/jwks.json`;
+      const userId = randomUUID();
+      const token = await new SignJWT({ role: "authenticated" })
+        .setProtectedHeader({ alg: "ES256", kid: "k1" })
+        .setSubject(userId)
+        .setAudience("authenticated")
+        .setExpirationTime("1h")
+        .sign(privateKey);
+      expect((await verifyAccessToken(token, { jwksUrl })).userId).toBe(userId);
+    } finally {
+      server.close();
+    }
+  });
+});
