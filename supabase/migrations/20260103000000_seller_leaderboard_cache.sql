@@ -1,0 +1,804 @@
+-- The seller leaderboard cache: exact, trigger-maintained, hot-seller friendly.
+--
+-- What the numbers are (DESIGN.md): the cache is a pure function of the current rows.
+--   * A sale counts for the product's current seller in the month of its current sold_at.
+--   * A row of product_views (counted views only) counts for the product's current seller in the month of
+--     its viewed_at, and keeps counting after the product is sold.
+--   * Months are computed in one leaderboard time zone, UTC (leaderboard_time_zone()), whatever the
+--     session's TimeZone. All-time is the sum of the months.
+--
+-- Storage (both tables keyed by seller, year, month; year = 0 and month = 0 is the all-time row, kept
+-- by the same triggers so all-time rankings are an index scan, not a sum over every month):
+--   * seller_sales_counts: items_sold, one row per key. Sales rarely contend, so a plain upsert.
+--   * seller_view_counts: total_views in counter slots. Slot 0 is the seller's row; a view takes it with
+--     SKIP LOCKED and, when another transaction holds it (a hot seller), adds to an overflow slot instead
+--     of waiting. A seller's figure is the sum of its slots; correctness never depends on folding them.
+--     Top-N stays exact and index-driven: a seller with no overflow row has total = slot 0, so the sellers
+--     that can be in the top N are the top N of slot 0 (with ties) plus the few sellers with overflow rows.
+--   * seller_leaderboard_cache: a view over both, exact at commit, months only (no all-time rows).
+--
+-- Locking: every trigger applies its changes key by key in (seller_id, year, month) order (all-time
+-- first), per key the sales row before the view slots, view slots in slot order. View increments never
+-- wait on an existing row (SKIP LOCKED), so a hot seller does not serialize its viewers.
+-- Races with a product changing seller: products gets a unique index on (id, seller_id), which makes
+-- seller_id a key column: moving a product takes the strongest row lock, which conflicts with the
+-- FOR KEY SHARE lock the product_views foreign key (and the view delete trigger) takes.
+-- Nothing here sends NOTIFY; "what changed since" is max(last_updated) of a period, an index lookup.
+
+create schema if not exists private;
+revoke all on schema private from public;
+comment on schema private is 'Internal helpers (trigger functions, leaderboard plumbing). Not exposed to API roles.';
+
+-- ---------------------------------------------------------------------------------------------
+-- The leaderboard time zone, fixed here. Immutable: inlined as a constant wherever it is used.
+-- ---------------------------------------------------------------------------------------------
+create function public.leaderboard_time_zone() returns text
+  language sql immutable parallel safe
+  return 'UTC';
+comment on function public.leaderboard_time_zone() is 'The one time zone leaderboard months are computed in.';
+revoke execute on function public.leaderboard_time_zone() from public, anon, authenticated, service_role;
+grant execute on function public.leaderboard_time_zone() to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- Storage
+-- ---------------------------------------------------------------------------------------------
+create table public.seller_sales_counts (
+  seller_id uuid not null references public.users (id) on delete cascade,
+  year integer not null,
+  month integer not null,
+  items_sold integer not null default 0 check (items_sold >= 0),
+  last_updated timestamptz not null default clock_timestamp(),
+  primary key (seller_id, year, month),
+  constraint seller_sales_counts_period check ((year = 0 and month = 0) or (year between 1 and 9999 and month between 1 and 12))
+);
+comment on table public.seller_sales_counts is
+  'Leaderboard cache (sales). Maintained only by triggers. year = 0, month = 0 is the all-time row.';
+create index seller_sales_counts_rank_idx on public.seller_sales_counts (year, month, items_sold desc) include (seller_id);
+create index seller_sales_counts_changed_idx on public.seller_sales_counts (year, month, last_updated);
+
+create table public.seller_view_counts (
+  seller_id uuid not null references public.users (id) on delete cascade,
+  year integer not null,
+  month integer not null,
+  slot smallint not null default 0 check (slot between 0 and 64),
+  total_views integer not null default 0 check (total_views >= 0),
+  last_updated timestamptz not null default clock_timestamp(),
+  primary key (seller_id, year, month, slot),
+  constraint seller_view_counts_period check ((year = 0 and month = 0) or (year between 1 and 9999 and month between 1 and 12))
+);
+comment on table public.seller_view_counts is
+  'Leaderboard cache (views) in counter slots; a seller''s figure is the sum of its slots. Maintained only by triggers.';
+-- Ranking by slot 0, and the (few) sellers with overflow slots, which top-N reads always consider.
+create index seller_view_counts_rank_idx on public.seller_view_counts (year, month, total_views desc) include (seller_id) where slot = 0;
+create index seller_view_counts_overflow_idx on public.seller_view_counts (year, month) include (seller_id) where slot > 0;
+create index seller_view_counts_changed_idx on public.seller_view_counts (year, month, last_updated);
+
+-- Public leaderboard data: anyone may read it, nobody but the triggers (security definer, owned by the
+-- migration owner) writes it. service_role too gets read only.
+alter table public.seller_sales_counts enable row level security;
+alter table public.seller_view_counts enable row level security;
+revoke all on table public.seller_sales_counts, public.seller_view_counts from public, anon, authenticated, service_role;
+grant select on table public.seller_sales_counts, public.seller_view_counts to anon, authenticated, service_role;
+create policy "leaderboard sales are public" on public.seller_sales_counts for select to anon, authenticated, service_role using (true);
+create policy "leaderboard views are public" on public.seller_view_counts for select to anon, authenticated, service_role using (true);
+
+-- Changes of products computed by row triggers, applied in key order by the statement trigger.
+-- Rows live only inside the transaction that writes them (the statement trigger deletes them).
+create unlogged table private.leaderboard_pending (
+  seller_id uuid not null,
+  year integer not null,
+  month integer not null,
+  d_sold integer not null default 0,
+  d_views integer not null default 0
+);
+alter table private.leaderboard_pending enable row level security;
+revoke all on table private.leaderboard_pending from public;
+
+-- The exact figures per seller and month, as the DESIGN names them.
+create view public.seller_leaderboard_cache with (security_invoker = true) as
+select seller_id, year, month,
+       sum(items_sold)::integer as items_sold,
+       sum(total_views)::integer as total_views,
+       max(last_updated) as last_updated
+from (
+  select seller_id, year, month, items_sold, 0 as total_views, last_updated from public.seller_sales_counts
+  union all
+  select seller_id, year, month, 0, total_views, last_updated from public.seller_view_counts
+) counts
+where month between 1 and 12
+group by seller_id, year, month
+having sum(items_sold) > 0 or sum(total_views) > 0;
+comment on view public.seller_leaderboard_cache is
+  'Exact leaderboard figures per seller and UTC month (months only; all-time is the sum). Read-only.';
+revoke all on table public.seller_leaderboard_cache from public, anon, authenticated, service_role;
+grant select on table public.seller_leaderboard_cache to anon, authenticated, service_role;
+
+-- Moving a product to another seller must conflict with the FOR KEY SHARE lock of a concurrent view's
+-- foreign key check, so that view is counted for the right seller: make seller_id a key column.
+create unique index products_id_seller_id_key on public.products (id, seller_id);
+
+-- ---------------------------------------------------------------------------------------------
+-- Applying changes to one key
+-- ---------------------------------------------------------------------------------------------
+-- Adds p_delta (any sign) to a seller's items_sold of one period. Never below zero.
+create function private.leaderboard_add_sales(p_seller uuid, p_year integer, p_month integer, p_delta integer)
+  returns void language plpgsql security definer set search_path = ''
+as $$
+begin
+  if p_delta > 0 then
+    insert into public.seller_sales_counts as c (seller_id, year, month, items_sold)
+    values (p_seller, p_year, p_month, p_delta)
+    on conflict (seller_id, year, month)
+    do update set items_sold = c.items_sold + excluded.items_sold, last_updated = clock_timestamp();
+  elsif p_delta < 0 then
+    update public.seller_sales_counts
+       set items_sold = greatest(items_sold + p_delta, 0), last_updated = clock_timestamp()
+     where seller_id = p_seller and year = p_year and month = p_month;
+  end if;
+end;
+$$;
+
+-- Adds p_delta (any sign) to a seller's views of one period.
+-- Increments never wait for an existing row: slot 0 if it is free, else any free overflow slot, else a
+-- new overflow slot. Decrements lock every slot of the key in slot order and take from slot 0 first.
+create function private.leaderboard_add_views(p_seller uuid, p_year integer, p_month integer, p_delta integer)
+  returns void language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_slot smallint;
+  v_left integer;
+  v_take integer;
+  r record;
+begin
+  if p_delta > 0 then
+    perform from public.seller_view_counts
+     where seller_id = p_seller and year = p_year and month = p_month and slot = 0
+       for no key update skip locked;
+    if found then
+      update public.seller_view_counts
+         set total_views = total_views + p_delta, last_updated = clock_timestamp()
+       where seller_id = p_seller and year = p_year and month = p_month and slot = 0;
+      return;
+    end if;
+    -- Missing (the first view of the period: an upsert, no race) or held by another transaction.
+    insert into public.seller_view_counts (seller_id, year, month, slot, total_views)
+    values (p_seller, p_year, p_month, 0, p_delta)
+    on conflict (seller_id, year, month, slot) do nothing;
+    if found then
+      return;
+    end if;
+    -- A hot seller: use an overflow slot nobody holds, or open one.
+    select slot into v_slot from public.seller_view_counts
+     where seller_id = p_seller and year = p_year and month = p_month and slot > 0
+     limit 1 for no key update skip locked;
+    if not found then
+      v_slot := 1 + (pg_backend_pid() % 16);
+    end if;
+    insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views)
+    values (p_seller, p_year, p_month, v_slot, p_delta)
+    on conflict (seller_id, year, month, slot)
+    do update set total_views = c.total_views + excluded.total_views, last_updated = clock_timestamp();
+  elsif p_delta < 0 then
+    v_left := -p_delta;
+    for r in
+      select slot, total_views from public.seller_view_counts
+       where seller_id = p_seller and year = p_year and month = p_month
+       order by slot
+         for no key update
+    loop
+      v_take := least(v_left, r.total_views);
+      -- Touch slot 0 even when it has nothing to give, so last_updated always moves.
+      if v_take > 0 or r.slot = 0 then
+        update public.seller_view_counts
+           set total_views = total_views - v_take, last_updated = clock_timestamp()
+         where seller_id = p_seller and year = p_year and month = p_month and slot = r.slot;
+        v_left := v_left - v_take;
+      end if;
+      exit when v_left = 0;
+    end loop;
+    -- Anything left means the cache was already short (only possible if someone bypassed the triggers);
+    -- the counters stay at zero and seller_leaderboard_drift() reports it.
+  end if;
+end;
+$$;
+
+-- Applies every pending product change of this transaction, key by key in order.
+create function private.leaderboard_apply_pending() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+declare
+  r record;
+begin
+  for r in
+    with drained as (delete from private.leaderboard_pending returning *),
+    keyed as (
+      select seller_id, year, month, d_sold, d_views from drained
+      union all
+      select seller_id, 0, 0, d_sold, d_views from drained
+    )
+    select seller_id, year, month, sum(d_sold)::integer as d_sold, sum(d_views)::integer as d_views
+      from keyed
+     group by seller_id, year, month
+    having sum(d_sold) <> 0 or sum(d_views) <> 0
+     order by seller_id, year, month
+  loop
+    perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.d_sold);
+    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.d_views);
+  end loop;
+  return null;
+end;
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- products triggers
+-- ---------------------------------------------------------------------------------------------
+-- Insert: already-sold products count at once (a new product has no views yet).
+create function private.leaderboard_products_inserted() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+declare
+  r record;
+begin
+  for r in
+    with sales as (
+      select seller_id,
+             extract(year from sold_at at time zone public.leaderboard_time_zone())::integer as year,
+             extract(month from sold_at at time zone public.leaderboard_time_zone())::integer as month
+        from new_products where sold_at is not null
+    ),
+    keyed as (select seller_id, year, month from sales union all select seller_id, 0, 0 from sales)
+    select seller_id, year, month, count(*)::integer as n from keyed
+     group by seller_id, year, month order by seller_id, year, month
+  loop
+    perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.n);
+  end loop;
+  return null;
+end;
+$$;
+
+-- Update of status / sold_at / seller_id (row level, so the trigger can name its columns): the old sale
+-- leaves the month of the OLD sold_at, the new one enters the month of the new sold_at; a product moved
+-- to another seller takes every month of its views with it.
+create function private.leaderboard_products_changed() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+begin
+  if old.sold_at is not null then
+    insert into private.leaderboard_pending (seller_id, year, month, d_sold)
+    values (old.seller_id,
+            extract(year from old.sold_at at time zone public.leaderboard_time_zone())::integer,
+            extract(month from old.sold_at at time zone public.leaderboard_time_zone())::integer, -1);
+  end if;
+  if new.sold_at is not null then
+    insert into private.leaderboard_pending (seller_id, year, month, d_sold)
+    values (new.seller_id,
+            extract(year from new.sold_at at time zone public.leaderboard_time_zone())::integer,
+            extract(month from new.sold_at at time zone public.leaderboard_time_zone())::integer, 1);
+  end if;
+  if new.seller_id <> old.seller_id then
+    insert into private.leaderboard_pending (seller_id, year, month, d_views)
+    select s.seller_id, m.year, m.month, s.sign * m.n
+      from (
+        select extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
+               extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month,
+               count(*)::integer as n
+          from public.product_views v where v.product_id = new.id
+         group by 1, 2
+      ) m
+      cross join (values (old.seller_id, -1), (new.seller_id, 1)) s(seller_id, sign);
+  end if;
+  return null;
+end;
+$$;
+
+-- Delete (runs BEFORE the row goes, while its views still exist; the cascade to product_views is then
+-- ignored by the view trigger because the product is gone).
+create function private.leaderboard_products_deleting() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+begin
+  if old.sold_at is not null then
+    insert into private.leaderboard_pending (seller_id, year, month, d_sold)
+    values (old.seller_id,
+            extract(year from old.sold_at at time zone public.leaderboard_time_zone())::integer,
+            extract(month from old.sold_at at time zone public.leaderboard_time_zone())::integer, -1);
+  end if;
+  insert into private.leaderboard_pending (seller_id, year, month, d_views)
+  select old.seller_id,
+         extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+         extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+         -count(*)::integer
+    from public.product_views v where v.product_id = old.id
+   group by 2, 3;
+  return old;
+end;
+$$;
+
+create trigger leaderboard_products_inserted
+  after insert on public.products
+  referencing new table as new_products
+  for each statement execute function private.leaderboard_products_inserted();
+
+create trigger leaderboard_products_changed
+  after update of status, sold_at, seller_id on public.products
+  for each row
+  when (old.sold_at is distinct from new.sold_at or old.seller_id is distinct from new.seller_id)
+  execute function private.leaderboard_products_changed();
+
+create trigger leaderboard_products_changed_apply
+  after update of status, sold_at, seller_id on public.products
+  for each statement execute function private.leaderboard_apply_pending();
+
+create trigger leaderboard_products_deleting
+  before delete on public.products
+  for each row execute function private.leaderboard_products_deleting();
+
+create trigger leaderboard_products_deleted_apply
+  after delete on public.products
+  for each statement execute function private.leaderboard_apply_pending();
+
+-- ---------------------------------------------------------------------------------------------
+-- product_views triggers (statement level with transition tables: one pass per statement)
+-- ---------------------------------------------------------------------------------------------
+-- Insert: +1 per view for the product's seller in the month of viewed_at and all-time. The foreign key
+-- check has already taken FOR KEY SHARE on each product, so its seller cannot change under us.
+create function private.leaderboard_views_inserted() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+declare
+  r record;
+begin
+  for r in
+    with m as (
+      select p.seller_id,
+             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
+             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month
+        from new_views v join public.products p on p.id = v.product_id
+    ),
+    keyed as (select seller_id, year, month from m union all select seller_id, 0, 0 from m)
+    select seller_id, year, month, count(*)::integer as n from keyed
+     group by seller_id, year, month order by seller_id, year, month
+  loop
+    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.n);
+  end loop;
+  return null;
+end;
+$$;
+
+-- Delete: -1 for views whose product still exists (a deleted product's views were taken off by its own
+-- delete trigger). Products are locked FOR KEY SHARE first so a concurrent move to another seller cannot
+-- slip between reading the seller and counting.
+create function private.leaderboard_views_deleted() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+declare
+  r record;
+begin
+  perform from public.products p where p.id in (select product_id from old_views) order by p.id for key share;
+  for r in
+    with m as (
+      select p.seller_id,
+             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
+             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month
+        from old_views v join public.products p on p.id = v.product_id
+    ),
+    keyed as (select seller_id, year, month from m union all select seller_id, 0, 0 from m)
+    select seller_id, year, month, count(*)::integer as n from keyed
+     group by seller_id, year, month order by seller_id, year, month
+  loop
+    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, -r.n);
+  end loop;
+  return null;
+end;
+$$;
+
+-- Update (admin edits of viewed_at or product_id; clients cannot update views): move the counts.
+create function private.leaderboard_views_updated() returns trigger
+  language plpgsql security definer set search_path = ''
+as $$
+declare
+  r record;
+begin
+  perform from public.products p
+   where p.id in (select product_id from old_views union select product_id from new_views)
+   order by p.id for key share;
+  for r in
+    with m as (
+      select p.seller_id,
+             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
+             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month,
+             -1 as d
+        from old_views v join public.products p on p.id = v.product_id
+      union all
+      select p.seller_id,
+             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+             1
+        from new_views v join public.products p on p.id = v.product_id
+    ),
+    keyed as (select seller_id, year, month, d from m union all select seller_id, 0, 0, d from m)
+    select seller_id, year, month, sum(d)::integer as n from keyed
+     group by seller_id, year, month having sum(d) <> 0 order by seller_id, year, month
+  loop
+    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.n);
+  end loop;
+  return null;
+end;
+$$;
+
+create trigger leaderboard_views_inserted
+  after insert on public.product_views
+  referencing new table as new_views
+  for each statement execute function private.leaderboard_views_inserted();
+
+create trigger leaderboard_views_deleted
+  after delete on public.product_views
+  referencing old table as old_views
+  for each statement execute function private.leaderboard_views_deleted();
+
+create trigger leaderboard_views_updated
+  after update on public.product_views
+  referencing old table as old_views new table as new_views
+  for each statement execute function private.leaderboard_views_updated();
+
+revoke execute on all functions in schema private from public, anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- Recomputation from the source tables, drift and rebuild (service_role and admins only)
+-- ---------------------------------------------------------------------------------------------
+-- The figures the cache must hold, months and all-time (year 0, month 0), rows with something only.
+create function private.leaderboard_recomputed()
+  returns table (seller_id uuid, year integer, month integer, items_sold integer, total_views integer)
+  language sql stable security definer set search_path = ''
+as $$
+  with monthly as (
+    select p.seller_id,
+           extract(year from p.sold_at at time zone public.leaderboard_time_zone())::integer as year,
+           extract(month from p.sold_at at time zone public.leaderboard_time_zone())::integer as month,
+           1 as sold, 0 as viewed
+      from public.products p where p.sold_at is not null
+    union all
+    select p.seller_id,
+           extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+           extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+           0, 1
+      from public.product_views v join public.products p on p.id = v.product_id
+  )
+  select seller_id, year, month, sum(sold)::integer, sum(viewed)::integer
+    from monthly group by grouping sets ((seller_id, year, month), (seller_id))
+$$;
+-- grouping sets give year/month null for the all-time rows: expose them as 0/0.
+create function private.leaderboard_expected()
+  returns table (seller_id uuid, year integer, month integer, items_sold integer, total_views integer)
+  language sql stable security definer set search_path = ''
+as $$
+  select seller_id, coalesce(year, 0), coalesce(month, 0), items_sold, total_views
+    from private.leaderboard_recomputed()
+$$;
+revoke execute on all functions in schema private from public, anon, authenticated, service_role;
+
+create function public.seller_leaderboard_drift()
+  returns table (seller_id uuid, year integer, month integer,
+                 cached_items_sold integer, actual_items_sold integer,
+                 cached_total_views integer, actual_total_views integer)
+  language sql stable security definer set search_path = ''
+as $$
+  with cached as (
+    select seller_id, year, month, sum(items_sold)::integer as items_sold, sum(total_views)::integer as total_views
+      from (
+        select seller_id, year, month, items_sold, 0 as total_views from public.seller_sales_counts
+        union all
+        select seller_id, year, month, 0, total_views from public.seller_view_counts
+      ) c
+     group by seller_id, year, month
+  )
+  select coalesce(c.seller_id, e.seller_id), coalesce(c.year, e.year), coalesce(c.month, e.month),
+         coalesce(c.items_sold, 0), coalesce(e.items_sold, 0),
+         coalesce(c.total_views, 0), coalesce(e.total_views, 0)
+    from cached c
+    full join private.leaderboard_expected() e
+      on e.seller_id = c.seller_id and e.year = c.year and e.month = c.month
+   where coalesce(c.items_sold, 0) <> coalesce(e.items_sold, 0)
+      or coalesce(c.total_views, 0) <> coalesce(e.total_views, 0)
+   order by 1, 2, 3
+$$;
+comment on function public.seller_leaderboard_drift() is
+  'Every (seller, year, month) where the cache differs from a recomputation from products and product_views; year 0/month 0 is all-time. Empty when the cache is exact.';
+revoke execute on function public.seller_leaderboard_drift() from public, anon, authenticated;
+grant execute on function public.seller_leaderboard_drift() to service_role;
+
+-- Recomputes one month (p_year, p_month) and the all-time rows, or everything (both null).
+-- Takes an EXCLUSIVE lock on the cache tables: triggers wait, readers do not; each statement below sees
+-- every transaction that committed before the lock was granted.
+create function public.rebuild_seller_leaderboard_cache(p_year integer default null, p_month integer default null)
+  returns void language plpgsql volatile security definer set search_path = ''
+as $$
+begin
+  if (p_year is null) <> (p_month is null) then
+    raise exception 'give both p_year and p_month, or neither to rebuild everything'
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if p_month is not null and (p_month not between 1 and 12 or p_year not between 1 and 9999) then
+    raise exception 'p_month must be 1..12 and p_year 1..9999 (got %-%)', p_year, p_month
+      using errcode = 'invalid_parameter_value';
+  end if;
+
+  lock table public.seller_sales_counts, public.seller_view_counts in exclusive mode;
+
+  create temporary table leaderboard_rebuild on commit drop as
+    select * from private.leaderboard_expected() e
+     where p_year is null or (e.year = p_year and e.month = p_month) or (e.year = 0 and e.month = 0);
+
+  delete from public.seller_sales_counts c
+   where p_year is null or (c.year = p_year and c.month = p_month) or (c.year = 0 and c.month = 0);
+  delete from public.seller_view_counts c
+   where p_year is null or (c.year = p_year and c.month = p_month) or (c.year = 0 and c.month = 0);
+
+  insert into public.seller_sales_counts (seller_id, year, month, items_sold)
+  select r.seller_id, r.year, r.month, r.items_sold from pg_temp.leaderboard_rebuild r where r.items_sold > 0;
+  insert into public.seller_view_counts (seller_id, year, month, slot, total_views)
+  select r.seller_id, r.year, r.month, 0, r.total_views from pg_temp.leaderboard_rebuild r where r.total_views > 0;
+
+  drop table pg_temp.leaderboard_rebuild;
+end;
+$$;
+comment on function public.rebuild_seller_leaderboard_cache(integer, integer) is
+  'Recomputes the leaderboard cache from products and product_views: one month (and all-time), or everything when both arguments are null.';
+revoke execute on function public.rebuild_seller_leaderboard_cache(integer, integer) from public, anon, authenticated;
+grant execute on function public.rebuild_seller_leaderboard_cache(integer, integer) to service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- Reading (anyone). Security invoker: the cache is public data readable by the API roles (RLS select
+-- policy `true`), users profiles are public too. Stable plpgsql: validation, then one query, one snapshot.
+-- ---------------------------------------------------------------------------------------------
+-- Resolves (period, year, month) to the storage key; year 0/month 0 = all-time.
+create function private.leaderboard_period(p_period text, p_year integer, p_month integer, p_limit integer,
+                                           out year integer, out month integer)
+  language plpgsql stable set search_path = ''
+as $$
+declare
+  v_now timestamp := now() at time zone public.leaderboard_time_zone();
+begin
+  if p_limit is null or p_limit not between 1 and 100 then
+    raise exception 'limit must be between 1 and 100 (got %)', coalesce(p_limit::text, 'null')
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if p_period is null or p_period not in ('month', 'all') then
+    raise exception 'period must be ''month'' or ''all'' (got %)', coalesce(quote_literal(p_period), 'null')
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if p_month is not null and p_month not between 1 and 12 then
+    raise exception 'month must be between 1 and 12 (got %)', p_month using errcode = 'invalid_parameter_value';
+  end if;
+  if p_year is not null and p_year not between 1 and 9999 then
+    raise exception 'year must be between 1 and 9999 (got %)', p_year using errcode = 'invalid_parameter_value';
+  end if;
+  if p_period = 'all' then
+    year := 0;
+    month := 0;
+  else
+    year := coalesce(p_year, extract(year from v_now)::integer);
+    month := coalesce(p_month, extract(month from v_now)::integer);
+  end if;
+end;
+$$;
+revoke execute on function private.leaderboard_period(text, integer, integer, integer) from public;
+grant usage on schema private to anon, authenticated, service_role;
+grant execute on function private.leaderboard_period(text, integer, integer, integer) to anon, authenticated, service_role;
+
+create function public.get_top_sellers_by_sales(
+  p_period text default 'month', p_year integer default null, p_month integer default null, p_limit integer default 10)
+  returns table (rank integer, seller_id uuid, display_name text, avatar_url text,
+                 items_sold integer, total_views integer, last_updated timestamptz)
+  language plpgsql stable set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  k record;
+begin
+  k := private.leaderboard_period(p_period, p_year, p_month, p_limit);
+  return query
+  with top as (
+    -- The p_limit-th best figure: every seller at or above it is a candidate (ties included).
+    select s.items_sold from public.seller_sales_counts s
+     where s.year = k.year and s.month = k.month and s.items_sold > 0
+     order by s.items_sold desc limit p_limit
+  ),
+  cutoff as (select case when count(*) < p_limit then 1 else min(top.items_sold) end as v from top),
+  cand as (
+    select s.seller_id, s.items_sold, s.last_updated from public.seller_sales_counts s, cutoff
+     where s.year = k.year and s.month = k.month and s.items_sold >= cutoff.v
+  ),
+  viewed as (
+    select v.seller_id, sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
+      from public.seller_view_counts v
+     where v.year = k.year and v.month = k.month and v.seller_id in (select cand.seller_id from cand)
+     group by v.seller_id
+  )
+  select (rank() over (order by c.items_sold desc))::integer, c.seller_id, u.display_name, u.avatar_url,
+         c.items_sold, coalesce(w.total_views, 0), greatest(c.last_updated, w.last_updated)
+    from cand c
+    join public.users u on u.id = c.seller_id
+    left join viewed w on w.seller_id = c.seller_id
+   order by c.items_sold desc, coalesce(w.total_views, 0) desc, u.display_name, c.seller_id
+   limit p_limit;
+end;
+$$;
+
+create function public.get_top_sellers_by_views(
+  p_period text default 'month', p_year integer default null, p_month integer default null, p_limit integer default 10)
+  returns table (rank integer, seller_id uuid, display_name text, avatar_url text,
+                 items_sold integer, total_views integer, last_updated timestamptz)
+  language plpgsql stable set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  k record;
+begin
+  k := private.leaderboard_period(p_period, p_year, p_month, p_limit);
+  return query
+  with top as (
+    select v.total_views from public.seller_view_counts v
+     where v.year = k.year and v.month = k.month and v.slot = 0 and v.total_views > 0
+     order by v.total_views desc limit p_limit
+  ),
+  cutoff as (select case when count(*) < p_limit then 1 else min(top.total_views) end as v from top),
+  -- A seller without overflow slots has total = slot 0 < cutoff unless listed here, and at least
+  -- p_limit candidates have total >= cutoff: so the candidates hold the exact top p_limit and their ranks.
+  cand as (
+    select v.seller_id from public.seller_view_counts v, cutoff
+     where v.year = k.year and v.month = k.month and v.slot = 0 and v.total_views >= cutoff.v
+    union
+    select v.seller_id from public.seller_view_counts v
+     where v.year = k.year and v.month = k.month and v.slot > 0
+  ),
+  viewed as (
+    select v.seller_id, sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
+      from public.seller_view_counts v
+     where v.year = k.year and v.month = k.month and v.seller_id in (select cand.seller_id from cand)
+     group by v.seller_id
+    having sum(v.total_views) > 0
+  )
+  select (rank() over (order by w.total_views desc))::integer, w.seller_id, u.display_name, u.avatar_url,
+         coalesce(s.items_sold, 0), w.total_views, greatest(w.last_updated, s.last_updated)
+    from viewed w
+    join public.users u on u.id = w.seller_id
+    left join public.seller_sales_counts s on s.seller_id = w.seller_id and s.year = k.year and s.month = k.month
+   order by w.total_views desc, coalesce(s.items_sold, 0) desc, u.display_name, w.seller_id
+   limit p_limit;
+end;
+$$;
+
+-- The latest change of a period (what the live-update watcher polls): two index lookups.
+create function public.get_leaderboard_last_updated(
+  p_period text default 'month', p_year integer default null, p_month integer default null)
+  returns timestamptz
+  language plpgsql stable set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  k record;
+begin
+  k := private.leaderboard_period(p_period, p_year, p_month, 1);
+  return greatest(
+    (select max(s.last_updated) from public.seller_sales_counts s where s.year = k.year and s.month = k.month),
+    (select max(v.last_updated) from public.seller_view_counts v where v.year = k.year and v.month = k.month));
+end;
+$$;
+
+revoke execute on function public.get_top_sellers_by_sales(text, integer, integer, integer) from public, anon, authenticated, service_role;
+revoke execute on function public.get_top_sellers_by_views(text, integer, integer, integer) from public, anon, authenticated, service_role;
+revoke execute on function public.get_leaderboard_last_updated(text, integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.get_top_sellers_by_sales(text, integer, integer, integer) to anon, authenticated, service_role;
+grant execute on function public.get_top_sellers_by_views(text, integer, integer, integer) to anon, authenticated, service_role;
+grant execute on function public.get_leaderboard_last_updated(text, integer, integer) to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- Recording a view
+-- ---------------------------------------------------------------------------------------------
+-- True when the view counted. The viewer is the JWT's user; p_session_id (an anonymous shopper's
+-- viewer_session) is honoured only for privileged callers (service_role: the server), so nobody can mint
+-- views with the public key: an anon caller without a user gets 42501. Views of a product that is not
+-- active, and a seller's views of their own products, are accepted and answer false. A product the
+-- caller may not see (or that does not exist) raises PT404.
+create function public.record_product_view(p_product_id uuid, p_session_id uuid default null)
+  returns boolean
+  language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  v_role text := current_setting('role', true);
+  v_privileged constant boolean := coalesce(v_role, 'none') not in ('anon', 'authenticated');
+  v_user uuid := auth.uid();
+  v_session uuid := case when v_privileged then p_session_id end;
+  v_product record;
+  v_id bigint;
+begin
+  if p_product_id is null then
+    raise exception 'product id is required' using errcode = 'invalid_parameter_value';
+  end if;
+  select p.seller_id, p.status into v_product from public.products p where p.id = p_product_id;
+  if not found or (v_product.status = 'draft' and v_product.seller_id is distinct from v_user) then
+    raise exception 'product not found' using errcode = 'PT404';
+  end if;
+  if v_user is null and v_session is null then
+    if v_privileged then
+      raise exception 'a viewer is required: a signed-in user or p_session_id'
+        using errcode = 'invalid_parameter_value';
+    end if;
+    raise exception 'anonymous views are recorded by the server' using errcode = 'insufficient_privilege';
+  end if;
+  if v_product.status <> 'active' or v_product.seller_id = v_user then
+    return false;
+  end if;
+  insert into public.product_views (product_id, user_id, session_id)
+  values (p_product_id, v_user, case when v_user is null then v_session end)
+  on conflict (product_id, (coalesce(user_id, session_id)), view_month) do nothing
+  returning id into v_id;
+  return v_id is not null;
+end;
+$$;
+revoke execute on function public.record_product_view(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.record_product_view(uuid, uuid) to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- The signed-in seller's dashboard (security invoker: RLS shows the caller their own products and
+-- messages; the cache is public).
+-- ---------------------------------------------------------------------------------------------
+create function public.get_seller_dashboard()
+  returns table (active_listings integer, views_month integer, views_all_time integer, sold_month integer,
+                 sold_all_time integer, earnings_total numeric, unread_messages integer,
+                 rank_sales_month integer, rank_views_month integer)
+  language plpgsql stable set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user uuid := auth.uid();
+  v_now timestamp := now() at time zone public.leaderboard_time_zone();
+  v_year integer := extract(year from v_now)::integer;
+  v_month integer := extract(month from v_now)::integer;
+begin
+  if v_user is null then
+    raise exception 'sign in to see your dashboard' using errcode = 'insufficient_privilege';
+  end if;
+  return query
+  with mine as (
+    select
+      coalesce((select sum(v.total_views) from public.seller_view_counts v
+                 where v.seller_id = v_user and v.year = v_year and v.month = v_month), 0)::integer as views_month,
+      coalesce((select sum(v.total_views) from public.seller_view_counts v
+                 where v.seller_id = v_user and v.year = 0 and v.month = 0), 0)::integer as views_all,
+      coalesce((select s.items_sold from public.seller_sales_counts s
+                 where s.seller_id = v_user and s.year = v_year and s.month = v_month), 0) as sold_month,
+      coalesce((select s.items_sold from public.seller_sales_counts s
+                 where s.seller_id = v_user and s.year = 0 and s.month = 0), 0) as sold_all
+  )
+  select
+    (select count(*) from public.products p where p.seller_id = v_user and p.status = 'active')::integer,
+    mine.views_month, mine.views_all, mine.sold_month, mine.sold_all,
+    (select coalesce(sum(p.price), 0) from public.products p where p.seller_id = v_user and p.status = 'sold'),
+    (select count(*) from public.messages m where m.recipient_id = v_user and m.read_at is null)::integer,
+    case when mine.sold_month > 0 then 1 + (
+      select count(*) from public.seller_sales_counts s
+       where s.year = v_year and s.month = v_month and s.items_sold > mine.sold_month)::integer end,
+    case when mine.views_month > 0 then 1 + (
+      select count(*) from (
+        select v.seller_id from public.seller_view_counts v
+         where v.year = v_year and v.month = v_month
+           and v.seller_id in (
+             select o.seller_id from public.seller_view_counts o
+              where o.year = v_year and o.month = v_month and o.slot = 0 and o.total_views > mine.views_month
+             union
+             select o.seller_id from public.seller_view_counts o
+              where o.year = v_year and o.month = v_month and o.slot > 0)
+         group by v.seller_id
+        having sum(v.total_views) > mine.views_month) better)::integer end
+  from mine;
+end;
+$$;
+revoke execute on function public.get_seller_dashboard() from public, anon, authenticated, service_role;
+grant execute on function public.get_seller_dashboard() to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Backfill: old sales got sold_at = updated_at in 20260102000000; now count every past month.
+-- ---------------------------------------------------------------------------------------------
+select public.rebuild_seller_leaderboard_cache();

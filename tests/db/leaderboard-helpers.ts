@@ -1,0 +1,90 @@
+/**
+ * Shared arrangements for the leaderboard cache tests (not a test file itself).
+ */
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { expect } from "vitest";
+
+export type Status = "active" | "sold" | "draft";
+
+/** Inserts a product as the superuser (a privileged writer: an explicit sold_at is kept). */
+export async function insertProduct(
+  pool: pg.Pool | pg.PoolClient,
+  sellerId: string,
+  options: { status?: Status; soldAt?: string | null; price?: number; title?: string } = {},
+): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into public.products (seller_id, title, price, status, sold_at)
+     values ($1, $2, $3, $4, $5) returning id`,
+    [sellerId, options.title ?? "Item", options.price ?? 10, options.status ?? "active", options.soldAt ?? null],
+  );
+  return rows[0].id;
+}
+
+/** Inserts a counted view directly (superuser), at an explicit time. */
+export async function insertView(
+  pool: pg.Pool | pg.PoolClient,
+  productId: string,
+  viewedAt: string | null = null,
+  viewer: { userId?: string; sessionId?: string } = {},
+): Promise<void> {
+  const session = viewer.userId ? null : (viewer.sessionId ?? randomUUID());
+  await pool.query(
+    `insert into public.product_views (product_id, user_id, session_id, viewed_at)
+     values ($1, $2, $3, coalesce($4::timestamptz, now()))`,
+    [productId, viewer.userId ?? null, session, viewedAt],
+  );
+}
+
+export interface Figures {
+  items_sold: number;
+  total_views: number;
+}
+
+/** The cache's figures for one seller and period (year/month 0 = all-time), zeros when absent. */
+export async function cached(pool: pg.Pool, sellerId: string, year: number, month: number): Promise<Figures> {
+  const { rows } = await pool.query<Figures>(
+    `select coalesce((select items_sold from public.seller_sales_counts
+                       where seller_id = $1 and year = $2 and month = $3), 0)::int as items_sold,
+            coalesce((select sum(total_views) from public.seller_view_counts
+                       where seller_id = $1 and year = $2 and month = $3), 0)::int as total_views`,
+    [sellerId, year, month],
+  );
+  return rows[0];
+}
+
+/** The public view's row for a month, or zeros. */
+export async function cacheView(pool: pg.Pool, sellerId: string, year: number, month: number): Promise<Figures> {
+  const { rows } = await pool.query<Figures>(
+    `select items_sold, total_views from public.seller_leaderboard_cache where seller_id = $1 and year = $2 and month = $3`,
+    [sellerId, year, month],
+  );
+  return rows[0] ?? { items_sold: 0, total_views: 0 };
+}
+
+export async function expectNoDrift(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query("select * from public.seller_leaderboard_drift()");
+  expect(rows).toEqual([]);
+}
+
+/** The current UTC year and month, as the database sees them. */
+export async function currentMonth(pool: pg.Pool): Promise<{ year: number; month: number }> {
+  const { rows } = await pool.query<{ year: number; month: number }>(
+    `select extract(year from now() at time zone 'UTC')::int as year, extract(month from now() at time zone 'UTC')::int as month`,
+  );
+  return rows[0];
+}
+
+/** An instant in a past month, 15 days after its first day (UTC), `monthsAgo` months before now. */
+export async function pastMonth(
+  pool: pg.Pool,
+  monthsAgo: number,
+): Promise<{ year: number; month: number; at: string }> {
+  const { rows } = await pool.query<{ year: number; month: number; at: Date }>(
+    `select extract(year from d)::int as year, extract(month from d)::int as month,
+            ((d + interval '14 days 12 hours') at time zone 'UTC') as at
+       from (select date_trunc('month', now() at time zone 'UTC') - make_interval(months => $1) as d) s`,
+    [monthsAgo],
+  );
+  return { year: rows[0].year, month: rows[0].month, at: rows[0].at.toISOString() };
+}
