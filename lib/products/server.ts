@@ -1,0 +1,97 @@
+/**
+ * Product reads and writes for route handlers and server components, all through the one database
+ * seam (rpc). Rows come back in the API's shape (lib/validation/products.ts), so pages and routes
+ * show exactly the same thing.
+ */
+import "server-only";
+import { rpc, type DbSession, type RpcRow } from "../db";
+import { AppError } from "../errors";
+import type { CreateProductInput, Product, ProductStatus, UpdateProductInput } from "../validation/products";
+
+export const PRODUCTS_PER_PAGE = 24;
+
+type ProductRow = RpcRow<"get_product">;
+
+/** The generator types function columns as non-null; sold_at and avatar_url are nullable in fact. */
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    sellerId: row.seller_id,
+    sellerName: row.seller_name,
+    sellerAvatarUrl: (row.seller_avatar_url as string | null) ?? null,
+    title: row.title,
+    description: row.description ?? "",
+    price: Number(row.price),
+    status: row.status as ProductStatus,
+    viewCount: row.view_count ?? 0,
+    soldAt: (row.sold_at as string | null) ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A one-row answer from a set-returning function; an empty one means the product is not visible. */
+function single(rows: ProductRow[]): Product {
+  const row = rows[0];
+  if (!row) throw new AppError("not_found", "Product not found.");
+  return toProduct(row);
+}
+
+export interface ProductPage {
+  products: Product[];
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+/** Active products, newest first, one page (1-based) of PRODUCTS_PER_PAGE. */
+export async function listActiveProducts(page: number, session: DbSession): Promise<ProductPage> {
+  const rows = await rpc("list_products", { p_limit: PRODUCTS_PER_PAGE, p_offset: (page - 1) * PRODUCTS_PER_PAGE }, session);
+  // total_count rides on every row; a page past the end has no rows, hence no total.
+  const total = rows[0]?.total_count ?? 0;
+  return {
+    products: rows.map(toProduct),
+    page,
+    pageCount: Math.max(1, Math.ceil(total / PRODUCTS_PER_PAGE)),
+    total,
+  };
+}
+
+export async function getProduct(productId: string, session: DbSession): Promise<Product> {
+  return single(await rpc("get_product", { p_product_id: productId }, session));
+}
+
+export async function listMyProducts(session: DbSession): Promise<Product[]> {
+  return (await rpc("list_my_products", {}, session)).map(toProduct);
+}
+
+export async function createProduct(input: CreateProductInput, session: DbSession): Promise<Product> {
+  return single(
+    await rpc(
+      "create_product",
+      { p_title: input.title, p_description: input.description ?? "", p_price: input.price, p_status: input.status },
+      session,
+    ),
+  );
+}
+
+/** Fields left out stay as they are (the SQL function treats null as "unchanged"). */
+export async function updateProduct(productId: string, patch: UpdateProductInput, session: DbSession): Promise<Product> {
+  return single(
+    await rpc(
+      "update_product",
+      {
+        p_product_id: productId,
+        p_title: patch.title,
+        p_description: patch.description,
+        p_price: patch.price,
+        p_status: patch.status,
+      },
+      session,
+    ),
+  );
+}
+
+export async function deleteProduct(productId: string, session: DbSession): Promise<string> {
+  return rpc("delete_product", { p_product_id: productId }, session);
+}

@@ -1,0 +1,96 @@
+/**
+ * Product input rules, shared by the route handlers (the authority) and the client forms (early,
+ * friendly messages). The database enforces the same limits with constraints.
+ */
+import { z } from "zod";
+
+export const PRODUCT_STATUSES = ["active", "sold", "draft"] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+/** A new listing starts as a draft or goes live at once; it is never created sold. */
+export const NEW_PRODUCT_STATUSES = ["draft", "active"] as const;
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 5000;
+export const PRICE_MAX = 9_999_999_999.99;
+
+/** The product as the API sends it (camelCase; money as a number of the currency's units). */
+export interface Product {
+  id: string;
+  sellerId: string;
+  sellerName: string;
+  sellerAvatarUrl: string | null;
+  title: string;
+  description: string;
+  price: number;
+  status: ProductStatus;
+  viewCount: number;
+  soldAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const productTitle = z
+  .string({ error: "Title is required." })
+  .trim()
+  .min(1, "Title is required.")
+  .max(TITLE_MAX, `Title must be at most ${TITLE_MAX} characters.`);
+
+export const productDescription = z
+  .string({ error: "Description must be text." })
+  .max(DESCRIPTION_MAX, `Description must be at most ${DESCRIPTION_MAX} characters.`);
+
+/** Cents must be whole: compare in integer cents with a tolerance for binary floating point. */
+function hasAtMostTwoDecimals(value: number): boolean {
+  const cents = value * 100;
+  return Math.abs(cents - Math.round(cents)) < 1e-6;
+}
+
+export const productPrice = z
+  .number({ error: "Price must be a number." })
+  .min(0, "Price must be zero or more.")
+  .max(PRICE_MAX, "Price is too large.")
+  .refine(hasAtMostTwoDecimals, "Price can have at most 2 decimals.");
+
+export const productStatus = z.enum(PRODUCT_STATUSES, { error: "Status must be active, sold or draft." });
+
+export const createProductSchema = z.strictObject({
+  title: productTitle,
+  description: productDescription.optional(),
+  price: productPrice,
+  status: z.enum(NEW_PRODUCT_STATUSES, { error: "A new listing is a draft or active." }),
+});
+export type CreateProductInput = z.infer<typeof createProductSchema>;
+
+export const updateProductSchema = z
+  .strictObject({
+    title: productTitle.optional(),
+    description: productDescription.optional(),
+    price: productPrice.optional(),
+    status: productStatus.optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: "Send at least one of title, description, price or status.",
+  });
+export type UpdateProductInput = z.infer<typeof updateProductSchema>;
+
+export const productIdParams = z.object({ id: z.uuid("The product id must be a UUID.") });
+
+/**
+ * The create/edit forms hold the price as typed text; this turns it into the number the API takes
+ * (an empty field becomes NaN, which the schema reports as "Price must be a number.").
+ */
+export function parsePriceInput(text: string): number {
+  const trimmed = text.trim().replace(",", ".");
+  return trimmed === "" ? Number.NaN : Number(trimmed);
+}
+
+/** The first message per field, for showing next to form inputs. */
+export function fieldErrors(error: z.ZodError): Partial<Record<string, string>> {
+  const messages: Partial<Record<string, string>> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    messages[field] ??= issue.message;
+  }
+  return messages;
+}

