@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import { DemoSignInList, type DemoUser } from "@/components/auth/demo-sign-in-list";
+import { SupabaseSignInForm } from "@/components/auth/supabase-sign-in-form";
+import { getConfig } from "@/lib/config";
+import { rpc, SERVICE_ROLE } from "@/lib/db";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+/** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). */
+export default async function SignInPage() {
+  const config = getConfig();
+
+  if (config.demoSignIn) {
+    const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
+    const users: DemoUser[] = rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      productCount: row.product_count,
+      isSeller: row.is_seller,
+    }));
+    return (
+      <>
+        <h1>Demo sign-in</h1>
+        <p className="notice">
+          This app runs on its embedded demo database, so there are no passwords: pick a seeded user to act
+          as them. Sellers are listed first.
+        </p>
+        <DemoSignInList users={users} />
+      </>
+    );
+  }
+
+  if (config.mode === "supabase" && config.supabase) {
+    return (
+      <>
+        <h1>Sign in</h1>
+        <SupabaseSignInForm supabaseUrl={config.supabase.url} anonKey={config.supabase.anonKey} />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1>Sign in</h1>
+      <p className="notice">
+        This server uses its own PostgreSQL database and accepts Supabase Auth access tokens: send one as{" "}
+        <code>Authorization: Bearer &lt;token&gt;</code> with each API request. There is no sign-in form here.
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { apiFetch } from "@/lib/api/client";
+
+export function SignOutButton() {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+
+  async function signOut() {
+    setBusy(true);
+    try {
+      await apiFetch("/api/auth/sign-out", { method: "POST" });
+      router.push("/");
+      // Server components (the header, My products) read the cookie: render them again without it.
+      router.refresh();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <button type="button" className="link-button" onClick={signOut} disabled={busy}>
+      Sign out
+    </button>
+  );
+}

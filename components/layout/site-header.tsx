@@ -1,0 +1,28 @@
+import Link from "next/link";
+import { currentSession } from "@/lib/auth/session";
+import { SignOutButton } from "./sign-out-button";
+
+/** The header on every page: home, and the sign-in or the signed-in seller's links. */
+export async function SiteHeader() {
+  const session = await currentSession();
+  const signedIn = session.role === "authenticated";
+  return (
+    <header className="site-header">
+      <nav className="site-nav" aria-label="Main">
+        <Link href="/" className="brand">
+          Marketplace
+        </Link>
+        <div className="site-nav-links">
+          {signedIn ? (
+            <>
+              <Link href="/my-products">My products</Link>
+              <SignOutButton />
+            </>
+          ) : (
+            <Link href="/sign-in">Sign in</Link>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}
