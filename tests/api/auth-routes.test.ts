@@ -1,0 +1,79 @@
+/** Demo sign-in and sign-out, called as Next.js calls them, against a real test database. */
+import { NextRequest } from "next/server";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ACCESS_TOKEN_COOKIE } from "../../lib/auth/cookies";
+import { verifyAccessToken } from "../../lib/auth/tokens";
+import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+
+type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+let db: TestDatabase;
+let signIn: RouteHandler;
+let signOut: RouteHandler;
+let userId: string;
+const noParams = { params: Promise.resolve({}) };
+
+function post(path: string, body?: string, cookie?: string) {
+  return new NextRequest(`http://localhost${path}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+  });
+}
+
+function useEmbeddedMode() {
+  process.env.APP_MODE = "embedded";
+  process.env.DATABASE_URL = db.url;
+  delete process.env.SUPABASE_JWT_SECRET;
+  resetConfigForTests();
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  useEmbeddedMode();
+  ({ POST: signIn } = await import("../../app/api/auth/demo-sign-in/route"));
+  ({ POST: signOut } = await import("../../app/api/auth/sign-out/route"));
+  userId = await createUser(db.pool, "Demo Dora");
+});
+
+afterEach(useEmbeddedMode);
+
+describe("POST /api/auth/demo-sign-in", () => {
+  it("signs in as a seeded user: an httpOnly cookie holding a valid token, and the user", async () => {
+    const response = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId })), noParams);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ user: { id: userId, displayName: "Demo Dora", avatarUrl: null } });
+    const cookie = response.cookies.get(ACCESS_TOKEN_COOKIE);
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe("lax");
+    const verified = await verifyAccessToken(cookie!.value, { secret: LOCAL_DEV_JWT_SECRET });
+    expect(verified.userId).toBe(userId);
+  });
+
+  it("answers 404 for an unknown user and 400 for a bad body", async () => {
+    const unknown = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: crypto.randomUUID() })), noParams);
+    expect(unknown.status).toBe(404);
+    expect(unknown.cookies.get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+    expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: "admin" })), noParams)).status).toBe(400);
+    expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId, role: "admin" })), noParams)).status).toBe(400);
+    expect((await signIn(post("/api/auth/demo-sign-in", "{"), noParams)).status).toBe(400);
+  });
+
+  it("does not exist outside the embedded mode", async () => {
+    delete process.env.APP_MODE;
+    process.env.SUPABASE_JWT_SECRET = "a-real-projects-secret-of-at-least-32-characters";
+    resetConfigForTests();
+    const response = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId })), noParams);
+    expect(response.status).toBe(404);
+    expect(response.cookies.get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+  });
+});
+
+describe("POST /api/auth/sign-out", () => {
+  it("clears the session cookie", async () => {
+    const response = await signOut(post("/api/auth/sign-out", undefined, `${ACCESS_TOKEN_COOKIE}=whatever`), noParams);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("set-cookie")).toMatch(new RegExp(`${ACCESS_TOKEN_COOKIE}=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)`, "i"));
+  });
+});

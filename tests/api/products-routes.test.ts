@@ -1,0 +1,362 @@
+/**
+ * The product routes called as Next.js calls them (route module exports, NextRequest, params promise)
+ * against a real test database: every error status of DESIGN.md and the happy paths.
+ */
+import { NextRequest } from "next/server";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { ACCESS_TOKEN_COOKIE, VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
+import { signDemoToken } from "../../lib/auth/tokens";
+import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { closePools } from "../../lib/db/postgres";
+import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+
+type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+let db: TestDatabase;
+let routes: {
+  create: RouteHandler;
+  get: RouteHandler;
+  put: RouteHandler;
+  remove: RouteHandler;
+  views: RouteHandler;
+  mine: RouteHandler;
+};
+const users = { ada: "", bea: "", shopper: "" };
+const tokens = { ada: "", bea: "", shopper: "" };
+
+interface Call {
+  method?: string;
+  path: string;
+  id?: string;
+  /** Sent as Authorization: Bearer. */
+  bearer?: string;
+  /** Sent as the session cookie (what a browser does). */
+  cookieToken?: string;
+  cookies?: Record<string, string>;
+  json?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+async function call(route: RouteHandler, { method = "GET", path, id, bearer, cookieToken, cookies = {}, json, rawBody, headers = {} }: Call) {
+  const allCookies = { ...cookies, ...(cookieToken ? { [ACCESS_TOKEN_COOKIE]: cookieToken } : {}) };
+  const cookieHeader = Object.entries(allCookies).map(([name, value]) => `${name}=${value}`).join("; ");
+  const body = rawBody ?? (json === undefined ? undefined : JSON.stringify(json));
+  const request = new NextRequest(`http://localhost${path}`, {
+    method,
+    body,
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(cookieHeader ? { cookie: cookieHeader } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+  });
+  const response = await route(request, { params: Promise.resolve(id === undefined ? {} : { id }) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+async function insertProduct(sellerId: string, status: "active" | "sold" | "draft", title = "Lamp"): Promise<string> {
+  const { rows } = await db.pool.query<{ id: string }>(
+    "insert into public.products (seller_id, title, description, price, status) values ($1, $2, '', 25, $3) returning id",
+    [sellerId, title, status],
+  );
+  return rows[0].id;
+}
+
+const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  process.env.APP_MODE = "embedded";
+  process.env.DATABASE_URL = db.url;
+  resetConfigForTests();
+  const [collection, item, views, mine] = await Promise.all([
+    import("../../app/api/products/route"),
+    import("../../app/api/products/[id]/route"),
+    import("../../app/api/products/[id]/views/route"),
+    import("../../app/api/my-products/route"),
+  ]);
+  routes = { create: collection.POST, get: item.GET, put: item.PUT, remove: item.DELETE, views: views.POST, mine: mine.GET };
+  users.ada = await createUser(db.pool, "Ada");
+  users.bea = await createUser(db.pool, "Bea");
+  users.shopper = await createUser(db.pool, "Sam");
+  tokens.ada = await signDemoToken(users.ada, LOCAL_DEV_JWT_SECRET);
+  tokens.bea = await signDemoToken(users.bea, LOCAL_DEV_JWT_SECRET);
+  tokens.shopper = await signDemoToken(users.shopper, LOCAL_DEV_JWT_SECRET);
+});
+
+describe("POST /api/products", () => {
+  it("creates a draft (201) for the signed-in seller, with the cookie as the credential", async () => {
+    const { status, body } = await call(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      cookieToken: tokens.ada,
+      json: { title: "  Oak desk  ", description: "Solid oak.", price: 120.5, status: "draft" },
+    });
+    expect(status).toBe(201);
+    expect(body.product).toMatchObject({ title: "Oak desk", price: 120.5, status: "draft", sellerId: users.ada, soldAt: null, viewCount: 0 });
+  });
+
+  it("creates an active listing with a Bearer token", async () => {
+    const { status, body } = await call(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      bearer: tokens.ada,
+      json: { title: "Chair", price: 0, status: "active" },
+    });
+    expect(status).toBe(201);
+    expect(body.product).toMatchObject({ title: "Chair", price: 0, status: "active", description: "" });
+  });
+
+  it.each([
+    ["an unknown field", { title: "Desk", price: 1, status: "draft", sellerId: UNKNOWN_ID }, ""],
+    ["an empty title", { title: "   ", price: 1, status: "draft" }, "title"],
+    ["a negative price", { title: "Desk", price: -1, status: "draft" }, "price"],
+    ["a price with 3 decimals", { title: "Desk", price: 1.005, status: "draft" }, "price"],
+    ["a price over the maximum", { title: "Desk", price: 10_000_000_000, status: "draft" }, "price"],
+    ["a title over 200 characters", { title: "x".repeat(201), price: 1, status: "draft" }, "title"],
+    ["a new product marked sold", { title: "Desk", price: 1, status: "sold" }, "status"],
+    ["a missing price", { title: "Desk", status: "draft" }, "price"],
+  ])("answers 400 with details for %s", async (_, json, path) => {
+    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: tokens.ada, json });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("invalid_input");
+    expect(body.error.details.issues.map((issue: { path: string }) => issue.path)).toContain(path);
+  });
+
+  it("answers 400 for a body that is not JSON", async () => {
+    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: tokens.ada, rawBody: "{title:" });
+    expect(status).toBe(400);
+    expect(body.error).toEqual({ code: "invalid_input", message: "The request body is not valid JSON." });
+  });
+
+  it("answers 413 for a huge body", async () => {
+    const { status, body } = await call(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      bearer: tokens.ada,
+      json: { title: "Desk", description: "x".repeat(40_000), price: 1, status: "draft" },
+    });
+    expect(status).toBe(413);
+    expect(body.error.code).toBe("payload_too_large");
+  });
+
+  it("answers 401 without a token, and 401 for a bad Bearer token", async () => {
+    const json = { title: "Desk", price: 1, status: "draft" };
+    const anonymous = await call(routes.create, { method: "POST", path: "/api/products", json });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe("unauthorized");
+    const forged = await signDemoToken(users.ada, "a-different-secret-that-is-at-least-32-chars");
+    const bad = await call(routes.create, { method: "POST", path: "/api/products", bearer: forged, json });
+    expect(bad.status).toBe(401);
+    const garbage = await call(routes.create, { method: "POST", path: "/api/products", bearer: "not-a-jwt", json });
+    expect(garbage.status).toBe(401);
+  });
+});
+
+describe("GET /api/products/:id", () => {
+  it("shows an active product to anyone and a draft to its seller only (404 for others)", async () => {
+    const active = await insertProduct(users.ada, "active");
+    const draft = await insertProduct(users.ada, "draft");
+    expect((await call(routes.get, { path: `/api/products/${active}`, id: active })).body.product.id).toBe(active);
+    expect((await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.ada })).status).toBe(200);
+    const other = await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.bea });
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe("not_found");
+    expect((await call(routes.get, { path: `/api/products/${draft}`, id: draft })).status).toBe(404);
+  });
+
+  it("answers 404 for an unknown id and 400 for an id that is not a UUID", async () => {
+    expect((await call(routes.get, { path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID })).status).toBe(404);
+    const bad = await call(routes.get, { path: "/api/products/42", id: "42" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe("id");
+  });
+});
+
+describe("PUT /api/products/:id", () => {
+  it("edits title, description and price", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const { status, body } = await call(routes.put, {
+      method: "PUT",
+      path: `/api/products/${id}`,
+      id,
+      bearer: tokens.ada,
+      json: { title: "Brass lamp", description: "Works.", price: 30.25 },
+    });
+    expect(status).toBe(200);
+    expect(body.product).toMatchObject({ id, title: "Brass lamp", description: "Works.", price: 30.25, status: "active" });
+  });
+
+  it("marks sold (sold_at set), then active again (sold_at cleared), then draft", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const put = (json: unknown) => call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, cookieToken: tokens.ada, json });
+    const sold = await put({ status: "sold" });
+    expect(sold.status).toBe(200);
+    expect(sold.body.product.status).toBe("sold");
+    expect(Date.parse(sold.body.product.soldAt)).toBeGreaterThan(Date.now() - 60_000);
+    const active = await put({ status: "active" });
+    expect(active.body.product).toMatchObject({ status: "active", soldAt: null });
+    const draft = await put({ status: "draft" });
+    expect(draft.body.product).toMatchObject({ status: "draft", soldAt: null });
+  });
+
+  it("answers 403 for another seller's active product and 404 for another seller's draft", async () => {
+    const active = await insertProduct(users.ada, "active");
+    const draft = await insertProduct(users.ada, "draft");
+    const forbidden = await call(routes.put, { method: "PUT", path: `/api/products/${active}`, id: active, bearer: tokens.bea, json: { status: "sold" } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe("forbidden");
+    const hidden = await call(routes.put, { method: "PUT", path: `/api/products/${draft}`, id: draft, bearer: tokens.bea, json: { status: "active" } });
+    expect(hidden.status).toBe(404);
+    const unknown = await call(routes.put, { method: "PUT", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, bearer: tokens.bea, json: { price: 1 } });
+    expect(unknown.status).toBe(404);
+    const { rows } = await db.pool.query("select status from public.products where id = $1", [active]);
+    expect(rows[0].status).toBe("active");
+  });
+
+  it.each([
+    ["an empty body", {}],
+    ["an unknown field", { status: "sold", sold_at: "2020-01-01T00:00:00Z" }],
+    ["an unknown status", { status: "reserved" }],
+    ["an empty title", { title: "" }],
+    ["a negative price", { price: -0.01 }],
+  ])("answers 400 for %s", async (_, json) => {
+    const id = await insertProduct(users.ada, "active");
+    const { status, body } = await call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, bearer: tokens.ada, json });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("invalid_input");
+    expect(body.error.details.issues.length).toBeGreaterThan(0);
+  });
+
+  it("answers 400 for a bad uuid in the path and 401 without a token", async () => {
+    expect((await call(routes.put, { method: "PUT", path: "/api/products/abc", id: "abc", bearer: tokens.ada, json: { price: 1 } })).status).toBe(400);
+    const id = await insertProduct(users.ada, "active");
+    expect((await call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, json: { price: 1 } })).status).toBe(401);
+  });
+});
+
+describe("DELETE /api/products/:id", () => {
+  it("deletes the seller's product, which is then gone", async () => {
+    const id = await insertProduct(users.ada, "draft");
+    const { status, body } = await call(routes.remove, { method: "DELETE", path: `/api/products/${id}`, id, bearer: tokens.ada });
+    expect(status).toBe(200);
+    expect(body).toEqual({ deleted: id });
+    expect((await call(routes.get, { path: `/api/products/${id}`, id, bearer: tokens.ada })).status).toBe(404);
+  });
+
+  it("answers 409 for a sold product, 403 for another seller's, 401 without a token", async () => {
+    const sold = await insertProduct(users.ada, "sold");
+    const conflict = await call(routes.remove, { method: "DELETE", path: `/api/products/${sold}`, id: sold, bearer: tokens.ada });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe("conflict");
+    const active = await insertProduct(users.ada, "active");
+    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active, bearer: tokens.bea })).status).toBe(403);
+    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active })).status).toBe(401);
+  });
+});
+
+describe("GET /api/my-products", () => {
+  it("lists the caller's products of every status, and 401 when signed out", async () => {
+    const seller = await createUser(db.pool, "Cleo");
+    const token = await signDemoToken(seller, LOCAL_DEV_JWT_SECRET);
+    await insertProduct(seller, "draft", "One");
+    await insertProduct(seller, "sold", "Two");
+    await insertProduct(users.bea, "active", "Not mine");
+    const { status, body } = await call(routes.mine, { path: "/api/my-products", cookieToken: token });
+    expect(status).toBe(200);
+    expect(body.products.map((p: { title: string }) => p.title).sort()).toEqual(["One", "Two"]);
+    expect((await call(routes.mine, { path: "/api/my-products" })).status).toBe(401);
+  });
+});
+
+describe("POST /api/products/:id/views", () => {
+  it("counts an anonymous shopper once per product (by viewer_session), then not again", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const session = crypto.randomUUID();
+    const view = () => call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, cookies: { [VIEWER_SESSION_COOKIE]: session } });
+    expect((await view()).body).toEqual({ counted: true });
+    expect((await view()).body).toEqual({ counted: false });
+    const product = await call(routes.get, { path: `/api/products/${id}`, id });
+    expect(product.body.product.viewCount).toBe(1);
+  });
+
+  it("gives a shopper without a viewer_session cookie one", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const { status, body, headers } = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id });
+    expect(status).toBe(200);
+    expect(body).toEqual({ counted: true });
+    expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
+  });
+
+  it("counts a signed-in viewer as themselves, and never the seller's own views", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const view = (token: string) => call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, bearer: token });
+    expect((await view(tokens.shopper)).body).toEqual({ counted: true });
+    expect((await view(tokens.shopper)).body).toEqual({ counted: false });
+    expect((await view(tokens.ada)).body).toEqual({ counted: false });
+    const { rows } = await db.pool.query("select user_id from public.product_views where product_id = $1", [id]);
+    expect(rows).toEqual([{ user_id: users.shopper }]);
+  });
+
+  it("answers 404 for another seller's draft or an unknown product, 400 for a bad id", async () => {
+    const draft = await insertProduct(users.ada, "draft");
+    expect((await call(routes.views, { method: "POST", path: `/api/products/${draft}/views`, id: draft, bearer: tokens.bea })).status).toBe(404);
+    expect((await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID })).status).toBe(404);
+    expect((await call(routes.views, { method: "POST", path: "/api/products/x/views", id: "x" })).status).toBe(400);
+  });
+
+  it("answers 429 with Retry-After on the 61st request in a minute from one address", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const headers = { "x-forwarded-for": "203.0.113.61" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      statuses.push((await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status);
+    }
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const limited = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers: { "x-forwarded-for": "203.0.113.62" } });
+    expect(other.status).toBe(200);
+  });
+});
+
+describe("failures on our side", () => {
+  afterEach(async () => {
+    process.env.DATABASE_URL = db.url;
+    resetConfigForTests();
+  });
+
+  it("answers 500 with a generic message and no internals", async () => {
+    // A function the route needs has gone missing: an internal error, not the caller's fault.
+    await db.pool.query("alter function public.list_my_products() rename to list_my_products_hidden");
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const { status, body } = await call(routes.mine, { path: "/api/my-products", bearer: tokens.ada });
+      expect(status).toBe(500);
+      expect(body).toEqual({ error: { code: "internal", message: "Something went wrong on our side." } });
+      expect(logged).toHaveBeenCalled(); // the details stay in the server's log
+    } finally {
+      logged.mockRestore();
+      await db.pool.query("alter function public.list_my_products_hidden() rename to list_my_products");
+    }
+  });
+
+  it("answers 503 when the database is unreachable", async () => {
+    const url = new URL(db.url);
+    url.port = "1"; // nothing listens there
+    process.env.DATABASE_URL = url.toString();
+    resetConfigForTests();
+    await closePools();
+    const id = await insertProduct(users.ada, "active");
+    const { status, body } = await call(routes.get, { path: `/api/products/${id}`, id });
+    expect(status).toBe(503);
+    expect(body.error.code).toBe("database_unavailable");
+    expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+  });
+});
