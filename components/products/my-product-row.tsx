@@ -6,17 +6,15 @@ import { formatPrice, formatViews } from "./format";
 import { ProductForm } from "./product-form";
 import { StatusBadge } from "./status-badge";
 
-/** The status moves offered from each status. */
-const STATUS_ACTIONS: Record<ProductStatus, { to: ProductStatus; label: string }[]> = {
-  active: [
-    { to: "sold", label: "Mark as sold" },
-    { to: "draft", label: "Move to draft" },
-  ],
-  sold: [
-    { to: "active", label: "Mark as active" },
-    { to: "draft", label: "Move to draft" },
-  ],
-  draft: [{ to: "active", label: "Mark as active" }],
+/** The status moves offered from each status, and how an error message names each move. */
+const MARK_SOLD = { to: "sold", label: "Mark as sold", action: (title: string) => `mark “${title}” as sold` } as const;
+const MARK_ACTIVE = { to: "active", label: "Mark as active", action: (title: string) => `mark “${title}” as active` } as const;
+const MOVE_TO_DRAFT = { to: "draft", label: "Move to draft", action: (title: string) => `move “${title}” to draft` } as const;
+
+const STATUS_ACTIONS: Record<ProductStatus, readonly (typeof MARK_SOLD | typeof MARK_ACTIVE | typeof MOVE_TO_DRAFT)[]> = {
+  active: [MARK_SOLD, MOVE_TO_DRAFT],
+  sold: [MARK_ACTIVE, MOVE_TO_DRAFT],
+  draft: [MARK_ACTIVE],
 };
 
 interface MyProductRowProps {
@@ -74,13 +72,13 @@ export function MyProductRow({ product, onUpdate, onDelete }: MyProductRowProps)
         </div>
       ) : (
         <div className="row-actions">
-          {STATUS_ACTIONS[product.status].map(({ to, label }, index) => (
+          {STATUS_ACTIONS[product.status].map(({ to, label, action }, index) => (
             <button
               key={to}
               type="button"
               className={index === 0 ? undefined : "secondary"}
               disabled={pending}
-              onClick={() => void onUpdate({ status: to }, `${label.toLowerCase()} “${product.title}”`)}
+              onClick={() => void onUpdate({ status: to }, action(product.title))}
             >
               {label}
             </button>
