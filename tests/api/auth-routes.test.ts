@@ -1,5 +1,6 @@
 /** Demo sign-in and sign-out, called as Next.js calls them, against a real test database. */
 import { NextRequest } from "next/server";
+import { ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_TOKEN_COOKIE } from "../../lib/auth/cookies";
 import { verifyAccessToken } from "../../lib/auth/tokens";
@@ -13,6 +14,9 @@ let signIn: RouteHandler;
 let signOut: RouteHandler;
 let userId: string;
 const noParams = { params: Promise.resolve({}) };
+
+/** The cookies a response sets (route handlers are typed as answering a plain Response). */
+const cookiesOf = (response: Response) => new ResponseCookies(response.headers);
 
 function post(path: string, body?: string, cookie?: string) {
   return new NextRequest(`http://localhost${path}`, {
@@ -44,7 +48,7 @@ describe("POST /api/auth/demo-sign-in", () => {
     const response = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId })), noParams);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ user: { id: userId, displayName: "Demo Dora", avatarUrl: null } });
-    const cookie = response.cookies.get(ACCESS_TOKEN_COOKIE);
+    const cookie = cookiesOf(response).get(ACCESS_TOKEN_COOKIE);
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe("lax");
     const verified = await verifyAccessToken(cookie!.value, { secret: LOCAL_DEV_JWT_SECRET });
@@ -54,7 +58,7 @@ describe("POST /api/auth/demo-sign-in", () => {
   it("answers 404 for an unknown user and 400 for a bad body", async () => {
     const unknown = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: crypto.randomUUID() })), noParams);
     expect(unknown.status).toBe(404);
-    expect(unknown.cookies.get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+    expect(cookiesOf(unknown).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
     expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: "admin" })), noParams)).status).toBe(400);
     expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId, role: "admin" })), noParams)).status).toBe(400);
     expect((await signIn(post("/api/auth/demo-sign-in", "{"), noParams)).status).toBe(400);
@@ -66,7 +70,7 @@ describe("POST /api/auth/demo-sign-in", () => {
     resetConfigForTests();
     const response = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId })), noParams);
     expect(response.status).toBe(404);
-    expect(response.cookies.get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+    expect(cookiesOf(response).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
   });
 });
 

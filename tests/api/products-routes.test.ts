@@ -52,7 +52,8 @@ async function call(route: RouteHandler, { method = "GET", path, id, bearer, coo
       ...headers,
     },
   });
-  const response = await route(request, { params: Promise.resolve(id === undefined ? {} : { id }) });
+  const params: Record<string, string> = id === undefined ? {} : { id };
+  const response = await route(request, { params: Promise.resolve(params) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }

@@ -1,0 +1,178 @@
+/** My products through the seller's eyes: optimistic changes, rollback with an alert, the create form. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MyProducts } from "../../components/products/my-products";
+import type { Product } from "../../lib/validation/products";
+import { apiError, hold, stubApi } from "../helpers/api-stub";
+import { renderWithProviders, screen, waitFor, within } from "../helpers/render";
+
+function product(overrides: Partial<Product>): Product {
+  return {
+    id: crypto.randomUUID(),
+    sellerId: "seller-1",
+    sellerName: "Ada",
+    sellerAvatarUrl: null,
+    title: "Lamp",
+    description: "",
+    price: 25,
+    status: "active",
+    viewCount: 3,
+    soldAt: null,
+    createdAt: "2026-06-01T10:00:00Z",
+    updatedAt: "2026-06-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+const lamp = product({ title: "Brass lamp" });
+const chair = product({ title: "Oak chair", status: "sold", soldAt: "2026-06-02T10:00:00Z" });
+
+afterEach(() => vi.unstubAllGlobals());
+
+const row = (title: string) => screen.getByRole("listitem", { name: title });
+
+describe("My products", () => {
+  it("lists the seller's products with their status", () => {
+    stubApi({ "GET /api/my-products": { json: { products: [lamp, chair] } } });
+    renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
+    expect(within(row("Brass lamp")).getByText("Active")).toBeInTheDocument();
+    expect(within(row("Oak chair")).getByText("Sold")).toBeInTheDocument();
+    expect(within(row("Oak chair")).getByRole("button", { name: "Mark as active" })).toBeInTheDocument();
+  });
+
+  it("shows a status change at once, before the server answers, and keeps the server's answer", async () => {
+    const answer = hold({ json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } } });
+    const api = stubApi({ "GET /api/my-products": { json: { products: [lamp] } }, [`PUT /api/products/${lamp.id}`]: answer.reply });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument(); // optimistic
+    expect(api.requests).toContainEqual({ method: "PUT", path: `/api/products/${lamp.id}`, body: { status: "sold" } });
+
+    answer.release();
+    await waitFor(() => expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as active" })).toBeEnabled());
+    expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("rolls the change back and says why when the server refuses", async () => {
+    const refusal = hold(apiError(403, "forbidden", "only the seller can edit this product"));
+    stubApi({ "GET /api/my-products": { json: { products: [lamp] } }, [`PUT /api/products/${lamp.id}`]: refusal.reply });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
+    refusal.release();
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(/Could not mark “Brass lamp” as sold\. Only the seller can edit this product\./);
+    expect(within(row("Brass lamp")).getByText("Active")).toBeInTheDocument();
+    expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" })).toBeInTheDocument();
+  });
+
+  it("puts a sold product back when deleting it is refused (409), with a message that says so", async () => {
+    stubApi({
+      "GET /api/my-products": { json: { products: [lamp, chair] } },
+      [`DELETE /api/products/${chair.id}`]: apiError(409, "conflict", "a sold product cannot be deleted"),
+    });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
+
+    await user.click(within(row("Oak chair")).getByRole("button", { name: "Delete" }));
+    await user.click(within(row("Oak chair")).getByRole("button", { name: "Yes, delete" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not delete “Oak chair”: it is sold.");
+    expect(row("Oak chair")).toBeInTheDocument();
+  });
+
+  it("deletes after confirmation, and not before", async () => {
+    const api = stubApi({
+      "GET /api/my-products": { json: { products: [lamp] } },
+      [`DELETE /api/products/${lamp.id}`]: { json: { deleted: lamp.id } },
+    });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Delete" }));
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Cancel" }));
+    expect(api.requests.some((request) => request.method === "DELETE")).toBe(false);
+
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Delete" }));
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Yes, delete" }));
+    await waitFor(() => expect(screen.queryByRole("listitem", { name: "Brass lamp" })).not.toBeInTheDocument());
+    expect(screen.getByText("You have no listings yet. Create one above.")).toBeInTheDocument();
+  });
+
+  it("edits title and price in place", async () => {
+    const api = stubApi({
+      "GET /api/my-products": { json: { products: [lamp] } },
+      [`PUT /api/products/${lamp.id}`]: { json: { product: { ...lamp, title: "Brass desk lamp", price: 30 } } },
+    });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Edit" }));
+    const form = screen.getByRole("form", { name: "Edit Brass lamp" });
+    await user.clear(within(form).getByLabelText("Title"));
+    await user.type(within(form).getByLabelText("Title"), "Brass desk lamp");
+    await user.clear(within(form).getByLabelText("Price (USD)"));
+    await user.type(within(form).getByLabelText("Price (USD)"), "30");
+    await user.click(within(form).getByRole("button", { name: "Save changes" }));
+
+    expect(await screen.findByRole("listitem", { name: "Brass desk lamp" })).toHaveTextContent("$30.00");
+    expect(api.requests.find((request) => request.method === "PUT")?.body).toEqual({ title: "Brass desk lamp", description: "", price: 30 });
+  });
+});
+
+describe("the create form", () => {
+  it("explains what is wrong next to each field and sends nothing", async () => {
+    const api = stubApi({ "GET /api/my-products": { json: { products: [] } } });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[]} />);
+    const form = screen.getByRole("form", { name: "New listing" });
+
+    await user.click(within(form).getByRole("button", { name: "Create listing" }));
+    expect(within(form).getByLabelText("Title")).toHaveAccessibleDescription("Title is required.");
+    expect(within(form).getByLabelText("Price (USD)")).toHaveAccessibleDescription("Price must be a number.");
+
+    await user.type(within(form).getByLabelText("Title"), "Desk");
+    await user.type(within(form).getByLabelText("Price (USD)"), "-5");
+    await user.click(within(form).getByRole("button", { name: "Create listing" }));
+    expect(within(form).getByLabelText("Title")).not.toHaveAccessibleDescription();
+    expect(within(form).getByLabelText("Price (USD)")).toHaveAccessibleDescription("Price must be zero or more.");
+
+    await user.clear(within(form).getByLabelText("Price (USD)"));
+    await user.type(within(form).getByLabelText("Price (USD)"), "1.999");
+    await user.click(within(form).getByRole("button", { name: "Create listing" }));
+    expect(within(form).getByLabelText("Price (USD)")).toHaveAccessibleDescription("Price can have at most 2 decimals.");
+
+    expect(api.requests.filter((request) => request.method === "POST")).toEqual([]);
+  });
+
+  it("creates an active listing, shown in the list at once", async () => {
+    const created = product({ title: "Desk", price: 80, status: "active" });
+    const answer = hold({ status: 201, json: { product: created } });
+    const api = stubApi({ "GET /api/my-products": { json: { products: [] } }, "POST /api/products": answer.reply });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[]} />);
+    const form = screen.getByRole("form", { name: "New listing" });
+
+    await user.type(within(form).getByLabelText("Title"), "Desk");
+    await user.type(within(form).getByLabelText("Price (USD)"), "80");
+    await user.click(within(form).getByLabelText("Active (listed for sale)"));
+    await user.click(within(form).getByRole("button", { name: "Create listing" }));
+
+    expect(screen.getByRole("listitem", { name: "Desk" })).toHaveAttribute("aria-busy", "true");
+    answer.release();
+    await waitFor(() => expect(screen.getByRole("listitem", { name: "Desk" })).not.toHaveAttribute("aria-busy"));
+    expect(api.requests.find((request) => request.method === "POST")?.body).toEqual({ title: "Desk", description: "", price: 80, status: "active" });
+    expect(within(form).getByLabelText("Title")).toHaveValue("");
+  });
+
+  it("keeps the input and shows the server's refusal", async () => {
+    stubApi({
+      "GET /api/my-products": { json: { products: [] } },
+      "POST /api/products": apiError(401, "unauthorized", "Sign in to do this."),
+    });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[]} />);
+    const form = screen.getByRole("form", { name: "New listing" });
+    await user.type(within(form).getByLabelText("Title"), "Desk");
+    await user.type(within(form).getByLabelText("Price (USD)"), "80");
+    await user.click(within(form).getByRole("button", { name: "Create listing" }));
+
+    expect(await within(form).findByRole("alert")).toHaveTextContent("Sign in to do this.");
+    expect(within(form).getByLabelText("Title")).toHaveValue("Desk");
+    expect(screen.queryByRole("listitem", { name: "Desk" })).not.toBeInTheDocument();
+  });
+});
