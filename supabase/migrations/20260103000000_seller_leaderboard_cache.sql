@@ -146,11 +146,13 @@ create function private.leaderboard_add_views(p_seller uuid, p_year integer, p_m
 as $$
 declare
   v_slot smallint;
+  v_existing smallint[];
   v_left integer;
   v_take integer;
   r record;
 begin
   if p_delta > 0 then
+    -- Slot 0, unless another transaction holds it.
     perform from public.seller_view_counts
      where seller_id = p_seller and year = p_year and month = p_month and slot = 0
        for no key update skip locked;
@@ -160,19 +162,37 @@ begin
        where seller_id = p_seller and year = p_year and month = p_month and slot = 0;
       return;
     end if;
-    -- Missing (the first view of the period: an upsert, no race) or held by another transaction.
-    insert into public.seller_view_counts (seller_id, year, month, slot, total_views)
-    values (p_seller, p_year, p_month, 0, p_delta)
-    on conflict (seller_id, year, month, slot) do nothing;
-    if found then
+    -- Which slots exist (a plain snapshot read: it never waits). Note that INSERT ... ON CONFLICT would
+    -- wait for a transaction that holds (and has updated) the conflicting row, so it is only used for a
+    -- slot nobody has created yet.
+    select array_agg(c.slot order by c.slot) into v_existing from public.seller_view_counts c
+     where c.seller_id = p_seller and c.year = p_year and c.month = p_month;
+    if v_existing is null then
+      -- The first view of the period for this seller: an upsert, so concurrent first views cannot race.
+      insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views)
+      values (p_seller, p_year, p_month, 0, p_delta)
+      on conflict (seller_id, year, month, slot)
+      do update set total_views = c.total_views + excluded.total_views, last_updated = clock_timestamp();
       return;
     end if;
-    -- A hot seller: use an overflow slot nobody holds, or open one.
-    select slot into v_slot from public.seller_view_counts
-     where seller_id = p_seller and year = p_year and month = p_month and slot > 0
+    -- A hot seller: an overflow slot nobody holds...
+    select c.slot into v_slot from public.seller_view_counts c
+     where c.seller_id = p_seller and c.year = p_year and c.month = p_month and c.slot > 0
      limit 1 for no key update skip locked;
-    if not found then
-      v_slot := 1 + (pg_backend_pid() % 16);
+    if found then
+      update public.seller_view_counts
+         set total_views = total_views + p_delta, last_updated = clock_timestamp()
+       where seller_id = p_seller and year = p_year and month = p_month and slot = v_slot;
+      return;
+    end if;
+    -- ...or a new one (spread by backend so concurrent newcomers rarely pick the same number).
+    select s.n into v_slot
+      from generate_series(1, 64) s(n)
+     where s.n <> all (v_existing)
+     order by (s.n + pg_backend_pid()) % 64
+     limit 1;
+    if v_slot is null then
+      v_slot := 0; -- every slot taken: wait for slot 0
     end if;
     insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views)
     values (p_seller, p_year, p_month, v_slot, p_delta)
@@ -586,6 +606,9 @@ revoke execute on function private.leaderboard_period(text, integer, integer, in
 grant usage on schema private to anon, authenticated, service_role;
 grant execute on function private.leaderboard_period(text, integer, integer, integer) to anon, authenticated, service_role;
 
+-- Both read functions find a small exact candidate set through indexes, then look each candidate up by
+-- primary key (lateral aggregates and scalar subqueries, so the plan never turns into a scan of the
+-- period's rows or of users).
 create function public.get_top_sellers_by_sales(
   p_period text default 'month', p_year integer default null, p_month integer default null, p_limit integer default 10)
   returns table (rank integer, seller_id uuid, display_name text, avatar_url text,
@@ -599,28 +622,34 @@ begin
   k := private.leaderboard_period(p_period, p_year, p_month, p_limit);
   return query
   with top as (
-    -- The p_limit-th best figure: every seller at or above it is a candidate (ties included).
+    -- The p_limit-th best figure: every seller at or above it is a candidate (ties included), and no
+    -- seller below it can be listed or change a listed seller's rank.
     select s.items_sold from public.seller_sales_counts s
      where s.year = k.year and s.month = k.month and s.items_sold > 0
      order by s.items_sold desc limit p_limit
   ),
   cutoff as (select case when count(*) < p_limit then 1 else min(top.items_sold) end as v from top),
-  cand as (
+  cand as materialized (
     select s.seller_id, s.items_sold, s.last_updated from public.seller_sales_counts s, cutoff
      where s.year = k.year and s.month = k.month and s.items_sold >= cutoff.v
   ),
-  viewed as (
-    select v.seller_id, sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
-      from public.seller_view_counts v
-     where v.year = k.year and v.month = k.month and v.seller_id in (select cand.seller_id from cand)
-     group by v.seller_id
+  figures as materialized (
+    select c.seller_id, c.items_sold, coalesce(w.total_views, 0) as total_views,
+           greatest(c.last_updated, w.last_updated) as last_updated,
+           (select u.display_name from public.users u where u.id = c.seller_id) as display_name,
+           (select u.avatar_url from public.users u where u.id = c.seller_id) as avatar_url
+      from cand c
+      cross join lateral (
+        select sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
+          from public.seller_view_counts v
+         where v.seller_id = c.seller_id and v.year = k.year and v.month = k.month
+      ) w
   )
-  select (rank() over (order by c.items_sold desc))::integer, c.seller_id, u.display_name, u.avatar_url,
-         c.items_sold, coalesce(w.total_views, 0), greatest(c.last_updated, w.last_updated)
-    from cand c
-    join public.users u on u.id = c.seller_id
-    left join viewed w on w.seller_id = c.seller_id
-   order by c.items_sold desc, coalesce(w.total_views, 0) desc, u.display_name, c.seller_id
+  select (rank() over (order by f.items_sold desc))::integer, f.seller_id, f.display_name, f.avatar_url,
+         f.items_sold, f.total_views, f.last_updated
+    from figures f
+   where f.display_name is not null
+   order by f.items_sold desc, f.total_views desc, f.display_name, f.seller_id
    limit p_limit;
 end;
 $$;
@@ -643,28 +672,39 @@ begin
      order by v.total_views desc limit p_limit
   ),
   cutoff as (select case when count(*) < p_limit then 1 else min(top.total_views) end as v from top),
-  -- A seller without overflow slots has total = slot 0 < cutoff unless listed here, and at least
-  -- p_limit candidates have total >= cutoff: so the candidates hold the exact top p_limit and their ranks.
-  cand as (
+  -- Slots only add, so a seller without overflow slots has total = slot 0. Everyone below the cutoff
+  -- without overflow slots is below at least p_limit candidates: the candidates hold the exact top
+  -- p_limit, ties included, and every seller that outranks one of them.
+  cand as materialized (
     select v.seller_id from public.seller_view_counts v, cutoff
      where v.year = k.year and v.month = k.month and v.slot = 0 and v.total_views >= cutoff.v
     union
     select v.seller_id from public.seller_view_counts v
      where v.year = k.year and v.month = k.month and v.slot > 0
   ),
-  viewed as (
-    select v.seller_id, sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
-      from public.seller_view_counts v
-     where v.year = k.year and v.month = k.month and v.seller_id in (select cand.seller_id from cand)
-     group by v.seller_id
-    having sum(v.total_views) > 0
+  figures as materialized (
+    select c.seller_id, w.total_views, coalesce(s.items_sold, 0) as items_sold,
+           greatest(w.last_updated, s.last_updated) as last_updated,
+           (select u.display_name from public.users u where u.id = c.seller_id) as display_name,
+           (select u.avatar_url from public.users u where u.id = c.seller_id) as avatar_url
+      from cand c
+      cross join lateral (
+        select sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
+          from public.seller_view_counts v
+         where v.seller_id = c.seller_id and v.year = k.year and v.month = k.month
+      ) w
+      cross join lateral (
+        select max(s.items_sold) as items_sold, max(s.last_updated) as last_updated
+          from public.seller_sales_counts s
+         where s.seller_id = c.seller_id and s.year = k.year and s.month = k.month
+      ) s
+     where w.total_views > 0
   )
-  select (rank() over (order by w.total_views desc))::integer, w.seller_id, u.display_name, u.avatar_url,
-         coalesce(s.items_sold, 0), w.total_views, greatest(w.last_updated, s.last_updated)
-    from viewed w
-    join public.users u on u.id = w.seller_id
-    left join public.seller_sales_counts s on s.seller_id = w.seller_id and s.year = k.year and s.month = k.month
-   order by w.total_views desc, coalesce(s.items_sold, 0) desc, u.display_name, w.seller_id
+  select (rank() over (order by f.total_views desc))::integer, f.seller_id, f.display_name, f.avatar_url,
+         f.items_sold, f.total_views, f.last_updated
+    from figures f
+   where f.display_name is not null
+   order by f.total_views desc, f.items_sold desc, f.display_name, f.seller_id
    limit p_limit;
 end;
 $$;
@@ -782,16 +822,17 @@ begin
        where s.year = v_year and s.month = v_month and s.items_sold > mine.sold_month)::integer end,
     case when mine.views_month > 0 then 1 + (
       select count(*) from (
-        select v.seller_id from public.seller_view_counts v
-         where v.year = v_year and v.month = v_month
-           and v.seller_id in (
-             select o.seller_id from public.seller_view_counts o
-              where o.year = v_year and o.month = v_month and o.slot = 0 and o.total_views > mine.views_month
-             union
-             select o.seller_id from public.seller_view_counts o
-              where o.year = v_year and o.month = v_month and o.slot > 0)
-         group by v.seller_id
-        having sum(v.total_views) > mine.views_month) better)::integer end
+        select o.seller_id from public.seller_view_counts o
+         where o.year = v_year and o.month = v_month and o.slot = 0 and o.total_views > mine.views_month
+        union
+        select o.seller_id from public.seller_view_counts o
+         where o.year = v_year and o.month = v_month and o.slot > 0
+      ) c
+      cross join lateral (
+        select sum(v.total_views) as total_views from public.seller_view_counts v
+         where v.seller_id = c.seller_id and v.year = v_year and v.month = v_month
+      ) w
+      where w.total_views > mine.views_month)::integer end
   from mine;
 end;
 $$;
