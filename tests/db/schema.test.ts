@@ -11,3 +11,23 @@ describe("sign-up creates a profile", () => {
     expect(seen.rows[0].n).toBe(1);
   });
 });
+
+describe("messages", () => {
+  it("can only be about a product the sender can see", async () => {
+    const db = await createTestDatabase();
+    const seller = await createUser(db.pool, "Seller");
+    const shopper = await createUser(db.pool, "Shopper");
+    const { rows } = await db.pool.query(
+      "insert into public.products (seller_id, title, price, status) values ($1, 'Draft', 1, 'draft'), ($1, 'Listed', 1, 'active') returning id, status",
+      [seller],
+    );
+    const draft = rows.find((row) => row.status === "draft").id;
+    const listed = rows.find((row) => row.status === "active").id;
+    const send = (productId: string) =>
+      asRole(db.pool, "authenticated", shopper, (c) =>
+        c.query("insert into public.messages (recipient_id, product_id, body) values ($1, $2, 'Hi')", [seller, productId]),
+      );
+    await expect(send(listed)).resolves.toBeDefined();
+    await expect(send(draft)).rejects.toMatchObject({ code: "42501" });
+  });
+});
