@@ -20,9 +20,11 @@
 -- Locking: every trigger applies its changes key by key in (seller_id, year, month) order (all-time
 -- first), per key the sales row before the view slots, view slots in slot order. View increments never
 -- wait on an existing row (SKIP LOCKED), so a hot seller does not serialize its viewers.
--- Races with a product changing seller: products gets a unique index on (id, seller_id), which makes
--- seller_id a key column: moving a product takes the strongest row lock, which conflicts with the
--- FOR KEY SHARE lock the product_views foreign key (and the view delete trigger) takes.
+-- Races with a product changing seller or being deleted: products gets a unique index on (id, seller_id),
+-- which makes seller_id a key column, so moving a product takes the strongest row lock, which conflicts with
+-- the FOR KEY SHARE lock of the product_views foreign key check (a new view waits, then sees the new
+-- seller); and the mover/deleter counts the product's views FOR SHARE (it waits for a view being deleted or
+-- edited, then counts without it).
 -- Nothing here sends NOTIFY; "what changed since" is max(last_updated) of a period, an index lookup.
 
 create schema if not exists private;
@@ -302,7 +304,8 @@ begin
         select extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
                extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month,
                count(*)::integer as n
-          from public.product_views v where v.product_id = new.id
+          -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
+          from (select pv.viewed_at from public.product_views pv where pv.product_id = new.id for share) v
          group by 1, 2
       ) m
       cross join (values (old.seller_id, -1), (new.seller_id, 1)) s(seller_id, sign);
@@ -328,7 +331,8 @@ begin
          extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
          extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
          -count(*)::integer
-    from public.product_views v where v.product_id = old.id
+    -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
+    from (select pv.viewed_at from public.product_views pv where pv.product_id = old.id for share) v
    group by 2, 3;
   return old;
 end;
@@ -386,15 +390,15 @@ end;
 $$;
 
 -- Delete: -1 for views whose product still exists (a deleted product's views were taken off by its own
--- delete trigger). Products are locked FOR KEY SHARE first so a concurrent move to another seller cannot
--- slip between reading the seller and counting.
+-- delete trigger). No lock on products is needed (and taking one here could deadlock with a product delete
+-- cascading to these very rows): a transaction that moves or deletes a product counts its views FOR SHARE,
+-- so it waits for this delete and then sees it.
 create function private.leaderboard_views_deleted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 declare
   r record;
 begin
-  perform from public.products p where p.id in (select product_id from old_views) order by p.id for key share;
   for r in
     with m as (
       select p.seller_id,
@@ -419,9 +423,6 @@ as $$
 declare
   r record;
 begin
-  perform from public.products p
-   where p.id in (select product_id from old_views union select product_id from new_views)
-   order by p.id for key share;
   for r in
     with m as (
       select p.seller_id,
