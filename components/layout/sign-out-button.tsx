@@ -11,12 +11,14 @@ export function SignOutButton() {
     setBusy(true);
     try {
       await apiFetch("/api/auth/sign-out", { method: "POST" });
-      router.push("/");
-      // Server components (the header, My products) read the cookie: render them again without it.
-      router.refresh();
+    } catch {
+      // The cookie may already be gone; going home and re-rendering shows the truth either way.
     } finally {
       setBusy(false);
     }
+    router.push("/");
+    // Server components (the header, My products) read the cookie: render them again without it.
+    router.refresh();
   }
 
   return (
