@@ -12,7 +12,7 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
   // The summary resolves "current month" with the database's clock (UTC), so both calls agree on it.
   const [summary] = await rpc(
     "get_leaderboard_summary",
-    { p_metric: query.metric, p_period: query.period, p_year: query.year ?? null, p_month: query.month ?? null },
+    { p_metric: query.metric, p_period: query.period, p_year: query.year, p_month: query.month },
     session,
   );
   const topSellers = query.metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views";
