@@ -29,10 +29,13 @@ export function useMyProducts(fallbackProducts?: Product[]) {
     optimistic: (current: Product[]) => Product[],
     settle: (current: Product[], result: Result) => Product[],
   ): Promise<void> {
+    // Until SWR's first fetch lands, its cache is empty (fallbackData is never cached): start from what
+    // the screen shows, or a change made right after the page loads would empty the list.
+    const shown = (current: MyProductsResponse | undefined) => current?.products ?? products;
     // SWR types the promise as the cached data, but populateCache receives whatever it resolves to.
     await mutate<Result>(request as unknown as Promise<MyProductsResponse>, {
-      optimisticData: (current) => ({ products: optimistic(current?.products ?? []) }),
-      populateCache: (result, current) => ({ products: settle(current?.products ?? [], result) }),
+      optimisticData: (current) => ({ products: optimistic(shown(current)) }),
+      populateCache: (result, current) => ({ products: settle(shown(current), result) }),
       rollbackOnError: true,
       revalidate: false,
     });

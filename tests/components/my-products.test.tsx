@@ -54,6 +54,22 @@ describe("My products", () => {
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 
+  it("keeps the list when a change is made before the first refresh has answered", async () => {
+    const slowList = hold({ json: { products: [lamp, chair] } });
+    stubApi({
+      "GET /api/my-products": slowList.reply,
+      [`PUT /api/products/${lamp.id}`]: { json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } } },
+    });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
+
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
+    expect(row("Oak chair")).toBeInTheDocument();
+    await waitFor(() => expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as active" })).toBeEnabled());
+    expect(screen.getByRole("heading", { name: "Your listings (2)" })).toBeInTheDocument();
+    slowList.release();
+  });
+
   it("rolls the change back and says why when the server refuses", async () => {
     const refusal = hold(apiError(403, "forbidden", "only the seller can edit this product"));
     stubApi({ "GET /api/my-products": { json: { products: [lamp] } }, [`PUT /api/products/${lamp.id}`]: refusal.reply });
