@@ -31,3 +31,27 @@ describe("messages", () => {
     await expect(send(draft)).rejects.toMatchObject({ code: "42501" });
   });
 });
+
+describe("security rules of the whole schema (DESIGN.md rule 5)", () => {
+  it("every table has RLS; no function is executable by PUBLIC; every security definer function fixes search_path", async () => {
+    const db = await createTestDatabase();
+    const tables = await db.pool.query<{ name: string; rls: boolean }>(
+      `select c.oid::regclass::text as name, c.relrowsecurity as rls from pg_class c
+        where c.relkind in ('r', 'p') and c.relnamespace in ('public'::regnamespace, 'private'::regnamespace)`,
+    );
+    expect(tables.rows.length).toBeGreaterThanOrEqual(6);
+    expect(tables.rows.filter((table) => !table.rls)).toEqual([]);
+
+    const functions = await db.pool.query<{ name: string; definer: boolean; config: string[] | null; public_exec: boolean }>(
+      `select p.oid::regprocedure::text as name, p.prosecdef as definer, p.proconfig as config,
+              has_function_privilege('public', p.oid, 'execute') as public_exec
+         from pg_proc p
+        where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)`,
+    );
+    expect(functions.rows.length).toBeGreaterThanOrEqual(20);
+    expect(functions.rows.filter((fn) => fn.public_exec).map((fn) => fn.name)).toEqual([]);
+    expect(
+      functions.rows.filter((fn) => fn.definer && !(fn.config ?? []).includes('search_path=""')).map((fn) => fn.name),
+    ).toEqual([]);
+  });
+});
