@@ -19,7 +19,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { EmbeddedPostgresError, freePort, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "../lib/db/embedded";
+import { EmbeddedPostgresError, freePort, processAlive, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "../lib/db/embedded";
 import { migrateDatabase, PROJECT_ROOT, seedDatabase, supabaseCli } from "../lib/db/migrate";
 
 export const DATA_DIR = path.join(PROJECT_ROOT, ".data", "postgres");
@@ -67,15 +67,6 @@ function withDatabase(databaseUrl: string, database: string): string {
   const url = new URL(databaseUrl);
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** The port of the embedded server already running on DATA_DIR (e.g. under `npm run dev`), if any. */

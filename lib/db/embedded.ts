@@ -60,7 +60,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, but belongs to another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
