@@ -181,24 +181,30 @@ export type Database = {
       }
       seller_view_counts: {
         Row: {
+          changed_at: string
           last_updated: string
           month: number
+          rank_bucket: number
           seller_id: string
           slot: number
           total_views: number
           year: number
         }
         Insert: {
+          changed_at?: string
           last_updated?: string
           month: number
+          rank_bucket?: never
           seller_id: string
           slot?: number
           total_views?: number
           year: number
         }
         Update: {
+          changed_at?: string
           last_updated?: string
           month?: number
+          rank_bucket?: never
           seller_id?: string
           slot?: number
           total_views?: number
@@ -357,9 +363,14 @@ export type Database = {
           total_views: number
         }[]
       }
+      leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>
         Returns: string
+      }
+      leaderboard_views_ahead: {
+        Args: { p_month: number; p_views: number; p_year: number }
+        Returns: number
       }
       list_demo_users: {
         Args: Record<PropertyKey, never>

@@ -44,36 +44,66 @@ grant execute on function public.leaderboard_time_zone() to anon, authenticated,
 -- ---------------------------------------------------------------------------------------------
 -- Storage
 -- ---------------------------------------------------------------------------------------------
+-- A coarse, monotone image of a view count for ranking: the exact value below 128, then steps of 1/64 of a
+-- power of two (0.8-1.6% of the value) above. A large counter's bucket rarely changes, so the rank index is
+-- rarely touched and its increments are HOT updates; the steps stay fine enough that few sellers share the
+-- bucket of the N-th one (top-N reads look at every seller in it). v < w implies bucket(v) <= bucket(w), so
+-- bucket(v) < bucket(w) implies v < w: everyone in a lower bucket than the N-th seller is below N sellers.
+-- (e comes from floating point; an e off by one at a power of two gives the same bucket, so it stays exact.)
+create function public.leaderboard_rank_bucket(p_views integer) returns smallint
+  language sql immutable parallel safe strict
+  return case
+    when p_views < 128 then greatest(p_views, 0)
+    else (floor(ln(p_views::double precision) / ln(2::double precision))::integer - 6) * 64
+         + (p_views >> (floor(ln(p_views::double precision) / ln(2::double precision))::integer - 6))
+  end::smallint;
+comment on function public.leaderboard_rank_bucket(integer) is
+  'The coarse, monotone rank key of a view count (exact below 128, then 1/64-octave steps).';
+revoke execute on function public.leaderboard_rank_bucket(integer) from public, anon, authenticated, service_role;
+grant execute on function public.leaderboard_rank_bucket(integer) to anon, authenticated, service_role;
+
 create table public.seller_sales_counts (
   seller_id uuid not null references public.users (id) on delete cascade,
   year integer not null,
   month integer not null,
   items_sold integer not null default 0 check (items_sold >= 0),
   last_updated timestamptz not null default clock_timestamp(),
-  primary key (seller_id, year, month),
   constraint seller_sales_counts_period check ((year = 0 and month = 0) or (year between 1 and 9999 and month between 1 and 12))
-);
+) with (fillfactor = 70);
 comment on table public.seller_sales_counts is
   'Leaderboard cache (sales). Maintained only by triggers. year = 0, month = 0 is the all-time row.';
 create index seller_sales_counts_rank_idx on public.seller_sales_counts (year, month, items_sold desc) include (seller_id);
 create index seller_sales_counts_changed_idx on public.seller_sales_counts (year, month, last_updated);
+-- The primary key last: on a table without statistics yet (a new database) the planner prices a lookup by
+-- the full key and one by (year, month) alike and keeps the index created last; every trigger lookup must
+-- use the key, not scan the period.
+alter table public.seller_sales_counts add primary key (seller_id, year, month);
 
+-- Views are the hot path: an increment must stay a HOT update (no new index entries), so no btree covers a
+-- column that changes on every view. total_views is ranked through rank_bucket; last_updated (exact) is
+-- found through changed_at, which trails it by less than a second and so moves at most once a second.
 create table public.seller_view_counts (
   seller_id uuid not null references public.users (id) on delete cascade,
   year integer not null,
   month integer not null,
   slot smallint not null default 0 check (slot between 0 and 64),
   total_views integer not null default 0 check (total_views >= 0),
+  rank_bucket smallint not null generated always as (public.leaderboard_rank_bucket(total_views)) stored,
   last_updated timestamptz not null default clock_timestamp(),
-  primary key (seller_id, year, month, slot),
+  changed_at timestamptz not null default clock_timestamp(),
   constraint seller_view_counts_period check ((year = 0 and month = 0) or (year between 1 and 9999 and month between 1 and 12))
-);
+) with (fillfactor = 70);
 comment on table public.seller_view_counts is
   'Leaderboard cache (views) in counter slots; a seller''s figure is the sum of its slots. Maintained only by triggers.';
--- Ranking by slot 0, and the (few) sellers with overflow slots, which top-N reads always consider.
-create index seller_view_counts_rank_idx on public.seller_view_counts (year, month, total_views desc) include (seller_id) where slot = 0;
+comment on column public.seller_view_counts.rank_bucket is
+  'public.leaderboard_rank_bucket(total_views): a coarse monotone rank key that rarely changes, so increments stay HOT.';
+comment on column public.seller_view_counts.changed_at is
+  'last_updated held back by less than a second (last_updated - 1 s < changed_at <= last_updated): moves at most once a second, so increments stay HOT; get_leaderboard_last_updated finds the exact latest last_updated through it.';
+-- Ranking by slot 0's bucket, and the (few) sellers with overflow slots, which top-N reads always consider.
+create index seller_view_counts_rank_idx on public.seller_view_counts (year, month, rank_bucket desc) include (seller_id) where slot = 0;
 create index seller_view_counts_overflow_idx on public.seller_view_counts (year, month) include (seller_id) where slot > 0;
-create index seller_view_counts_changed_idx on public.seller_view_counts (year, month, last_updated);
+create index seller_view_counts_changed_idx on public.seller_view_counts (year, month, changed_at);
+alter table public.seller_view_counts add primary key (seller_id, year, month, slot); -- last: see above
 
 -- Public leaderboard data: anyone may read it, nobody but the triggers (security definer, owned by the
 -- migration owner) writes it. service_role too gets read only.
@@ -140,13 +170,31 @@ begin
 end;
 $$;
 
--- Adds p_delta (any sign) to a seller's views of one period.
--- Increments never wait for an existing row: slot 0 if it is free, else any free overflow slot, else a
--- new overflow slot. Decrements lock every slot of the key in slot order and take from slot 0 first.
-create function private.leaderboard_add_views(p_seller uuid, p_year integer, p_month integer, p_delta integer)
+-- Adds p_delta (any sign) to a seller's views of one period (all-time: year 0, month 0).
+--
+-- Who may write a slot row: whoever holds the transaction advisory lock (uuid_hash(seller),
+-- (year * 13 + month) * 65 + slot), or a statement that holds the table in SHARE ROW EXCLUSIVE mode
+-- ('locked': nobody else writes then), or a bulk 'rows' increment (below). Advisory locks live in shared
+-- memory: probing one writes nothing, unlike SELECT ... FOR UPDATE SKIP LOCKED, which writes xmax into the
+-- row (and WAL) before the UPDATE writes it again.
+--
+-- p_mode:
+--   'probe'  Increments never wait: slot 0 if its lock is free, else an existing overflow slot whose lock is
+--            free, else a new overflow slot; one UPDATE (usually HOT) or one upsert. A row whose lock we got is
+--            never held by another transaction (every other writer of it holds that lock too), so the write
+--            does not wait either. Decrements wait for the lock of every slot, in slot order.
+--   'rows'   For a transaction that has already taken many keys (bulk inserts: advisory locks would fill the
+--            shared lock table): increments take a slot row with FOR NO KEY UPDATE SKIP LOCKED. Decrements as
+--            in 'probe'.
+--   'locked' The caller holds SHARE ROW EXCLUSIVE on seller_view_counts: plain upsert / update of slot 0.
+create function private.leaderboard_add_views(p_seller uuid, p_year integer, p_month integer, p_delta integer,
+                                              p_mode text default 'probe')
   returns void language plpgsql security definer set search_path = ''
 as $$
 declare
+  v_now timestamptz := clock_timestamp();
+  v_lock1 integer := pg_catalog.uuid_hash(p_seller);
+  v_lock2 integer := (p_year * 13 + p_month) * 65;
   v_slot smallint;
   v_existing smallint[];
   v_left integer;
@@ -154,53 +202,93 @@ declare
   r record;
 begin
   if p_delta > 0 then
-    -- Slot 0, unless another transaction holds it.
-    perform from public.seller_view_counts
-     where seller_id = p_seller and year = p_year and month = p_month and slot = 0
-       for no key update skip locked;
-    if found then
+    if p_mode = 'probe' then
+      if pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2) then
+        v_slot := 0;
+      else
+        -- Slot 0 is busy: an existing overflow slot nobody holds, else a new one (spread by backend so
+        -- concurrent newcomers rarely pick the same number).
+        select coalesce(array_agg(c.slot order by c.slot), '{}') into v_existing from public.seller_view_counts c
+         where c.seller_id = p_seller and c.year = p_year and c.month = p_month and c.slot > 0;
+        foreach v_slot in array v_existing loop
+          exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
+          v_slot := null;
+        end loop;
+        if v_slot is null then
+          for v_slot in
+            select s.n from generate_series(1, 64) s(n)
+             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % 64
+          loop
+            exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
+            v_slot := null;
+          end loop;
+        end if;
+        if v_slot is null then
+          -- All 65 slots are held at this very moment: wait for slot 0.
+          perform pg_catalog.pg_advisory_xact_lock(v_lock1, v_lock2);
+          v_slot := 0;
+        end if;
+      end if;
       update public.seller_view_counts
-         set total_views = total_views + p_delta, last_updated = clock_timestamp()
-       where seller_id = p_seller and year = p_year and month = p_month and slot = 0;
-      return;
-    end if;
-    -- Which slots exist (a plain snapshot read: it never waits). Note that INSERT ... ON CONFLICT would
-    -- wait for a transaction that holds (and has updated) the conflicting row, so it is only used for a
-    -- slot nobody has created yet.
-    select array_agg(c.slot order by c.slot) into v_existing from public.seller_view_counts c
-     where c.seller_id = p_seller and c.year = p_year and c.month = p_month;
-    if v_existing is null then
-      -- The first view of the period for this seller: an upsert, so concurrent first views cannot race.
-      insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views)
-      values (p_seller, p_year, p_month, 0, p_delta)
-      on conflict (seller_id, year, month, slot)
-      do update set total_views = c.total_views + excluded.total_views, last_updated = clock_timestamp();
-      return;
-    end if;
-    -- A hot seller: an overflow slot nobody holds...
-    select c.slot into v_slot from public.seller_view_counts c
-     where c.seller_id = p_seller and c.year = p_year and c.month = p_month and c.slot > 0
-     limit 1 for no key update skip locked;
-    if found then
-      update public.seller_view_counts
-         set total_views = total_views + p_delta, last_updated = clock_timestamp()
+         set total_views = total_views + p_delta, last_updated = v_now,
+             changed_at = case when changed_at > v_now - interval '1 second' then changed_at else v_now end
        where seller_id = p_seller and year = p_year and month = p_month and slot = v_slot;
+      if found then
+        return;
+      end if;
+      -- A new row. Another transaction can only have created it and committed (it held the lock we hold).
+      insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views, last_updated, changed_at)
+      values (p_seller, p_year, p_month, v_slot, p_delta, v_now, v_now)
+      on conflict (seller_id, year, month, slot)
+      do update set total_views = c.total_views + excluded.total_views, last_updated = excluded.last_updated,
+                    changed_at = case when c.changed_at > excluded.last_updated - interval '1 second'
+                                      then c.changed_at else excluded.last_updated end;
       return;
     end if;
-    -- ...or a new one (spread by backend so concurrent newcomers rarely pick the same number).
-    select s.n into v_slot
-      from generate_series(1, 64) s(n)
-     where s.n <> all (v_existing)
-     order by (s.n + pg_backend_pid()) % 64
-     limit 1;
-    if v_slot is null then
-      v_slot := 0; -- every slot taken: wait for slot 0
+
+    if p_mode = 'rows' then
+      -- Slot 0 unless another transaction holds its row, else an overflow slot whose row is free.
+      select c.slot into v_slot from public.seller_view_counts c
+       where c.seller_id = p_seller and c.year = p_year and c.month = p_month
+       order by c.slot limit 1
+         for no key update skip locked;
+      if not found then
+        -- No free row: slot 0 if nobody has created it, else a new overflow slot (under its advisory lock,
+        -- so the insert never meets an uncommitted row of a prober).
+        select coalesce(array_agg(c.slot order by c.slot), '{}') into v_existing from public.seller_view_counts c
+         where c.seller_id = p_seller and c.year = p_year and c.month = p_month;
+        if cardinality(v_existing) = 0 then
+          v_slot := 0;
+        else
+          for v_slot in
+            select s.n from generate_series(1, 64) s(n)
+             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % 64
+          loop
+            exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
+            v_slot := null;
+          end loop;
+          v_slot := coalesce(v_slot, 0); -- every slot taken: wait for slot 0
+        end if;
+      end if;
+    else
+      v_slot := 0; -- 'locked'
     end if;
-    insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views)
-    values (p_seller, p_year, p_month, v_slot, p_delta)
+    insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views, last_updated, changed_at)
+    values (p_seller, p_year, p_month, v_slot, p_delta, v_now, v_now)
     on conflict (seller_id, year, month, slot)
-    do update set total_views = c.total_views + excluded.total_views, last_updated = clock_timestamp();
+    do update set total_views = c.total_views + excluded.total_views, last_updated = excluded.last_updated,
+                  changed_at = case when c.changed_at > excluded.last_updated - interval '1 second'
+                                    then c.changed_at else excluded.last_updated end;
   elsif p_delta < 0 then
+    -- Lock every slot of the key in slot order and take from slot 0 first.
+    if p_mode <> 'locked' then
+      for r in
+        select c.slot from public.seller_view_counts c
+         where c.seller_id = p_seller and c.year = p_year and c.month = p_month order by c.slot
+      loop
+        perform pg_catalog.pg_advisory_xact_lock(v_lock1, v_lock2 + r.slot);
+      end loop;
+    end if;
     v_left := -p_delta;
     for r in
       select slot, total_views from public.seller_view_counts
@@ -212,7 +300,8 @@ begin
       -- Touch slot 0 even when it has nothing to give, so last_updated always moves.
       if v_take > 0 or r.slot = 0 then
         update public.seller_view_counts
-           set total_views = total_views - v_take, last_updated = clock_timestamp()
+           set total_views = total_views - v_take, last_updated = v_now,
+               changed_at = case when changed_at > v_now - interval '1 second' then changed_at else v_now end
          where seller_id = p_seller and year = p_year and month = p_month and slot = r.slot;
         v_left := v_left - v_take;
       end if;
@@ -224,29 +313,53 @@ begin
 end;
 $$;
 
--- Applies every pending product change of this transaction, key by key in order.
+-- One change to apply: a key and its deltas.
+create type private.leaderboard_delta as (seller_id uuid, year integer, month integer, d_sold integer, d_views integer);
+
+-- Applies changes key by key in (seller_id, year, month) order (all-time first). A statement touching more
+-- keys than advisory locks should be held for (bulk deletes, moves, imports) takes seller_view_counts in
+-- SHARE ROW EXCLUSIVE mode instead (writers wait for it; readers do not) and writes without them.
+create function private.leaderboard_apply(p_changes private.leaderboard_delta[])
+  returns void language plpgsql security definer set search_path = ''
+as $$
+declare
+  r private.leaderboard_delta;
+  v_mode text := 'probe';
+begin
+  if cardinality(p_changes) > 64 then
+    lock table public.seller_view_counts in share row exclusive mode;
+    v_mode := 'locked';
+  end if;
+  foreach r in array coalesce(p_changes, '{}') loop
+    perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.d_sold);
+    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.d_views, v_mode);
+  end loop;
+end;
+$$;
+
+-- Applies every pending product change of this transaction.
 create function private.leaderboard_apply_pending() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 declare
-  r record;
+  v_changes private.leaderboard_delta[];
 begin
-  for r in
-    with drained as (delete from private.leaderboard_pending returning *),
-    keyed as (
-      select seller_id, year, month, d_sold, d_views from drained
-      union all
-      select seller_id, 0, 0, d_sold, d_views from drained
-    )
+  with drained as (delete from private.leaderboard_pending returning *),
+  keyed as (
+    select seller_id, year, month, d_sold, d_views from drained
+    union all
+    select seller_id, 0, 0, d_sold, d_views from drained
+  ),
+  summed as (
     select seller_id, year, month, sum(d_sold)::integer as d_sold, sum(d_views)::integer as d_views
       from keyed
      group by seller_id, year, month
     having sum(d_sold) <> 0 or sum(d_views) <> 0
-     order by seller_id, year, month
-  loop
-    perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.d_sold);
-    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.d_views);
-  end loop;
+  )
+  select array_agg(row(seller_id, year, month, d_sold, d_views)::private.leaderboard_delta
+                   order by seller_id, year, month)
+    into v_changes from summed;
+  perform private.leaderboard_apply(v_changes);
   return null;
 end;
 $$;
@@ -362,29 +475,32 @@ create trigger leaderboard_products_deleted_apply
   for each statement execute function private.leaderboard_apply_pending();
 
 -- ---------------------------------------------------------------------------------------------
--- product_views triggers (statement level with transition tables: one pass per statement)
+-- product_views triggers
 -- ---------------------------------------------------------------------------------------------
--- Insert: +1 per view for the product's seller in the month of viewed_at and all-time. The foreign key
--- check has already taken FOR KEY SHARE on each product, so its seller cannot change under us.
-create function private.leaderboard_views_inserted() returns trigger
+-- Insert (row level: the common insert is one view from record_product_view, and a row trigger costs far
+-- less than a transition table): +1 for the product's seller, all-time then the month of viewed_at. The
+-- foreign key check (an earlier trigger by name) has already taken FOR KEY SHARE on the product, so its
+-- seller cannot change under us. Increments never wait ('probe'), so rows need no global order.
+-- A transaction keeps count of the views it inserted; past 256 (bulk inserts: seed, imports) it stops
+-- taking advisory locks, which would fill the shared lock table, and uses 'rows'.
+create function private.leaderboard_view_inserted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 declare
-  r record;
+  v_seller uuid;
+  v_year integer := extract(year from new.viewed_at at time zone public.leaderboard_time_zone())::integer;
+  v_month integer := extract(month from new.viewed_at at time zone public.leaderboard_time_zone())::integer;
+  v_count integer := coalesce(nullif(current_setting('leaderboard.views_inserted', true), ''), '0')::integer;
+  v_mode text := 'probe';
 begin
-  for r in
-    with m as (
-      select p.seller_id,
-             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
-             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month
-        from new_views v join public.products p on p.id = v.product_id
-    ),
-    keyed as (select seller_id, year, month from m union all select seller_id, 0, 0 from m)
-    select seller_id, year, month, count(*)::integer as n from keyed
-     group by seller_id, year, month order by seller_id, year, month
-  loop
-    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.n);
-  end loop;
+  select p.seller_id into v_seller from public.products p where p.id = new.product_id;
+  if v_count >= 256 then
+    v_mode := 'rows';
+  else
+    perform set_config('leaderboard.views_inserted', (v_count + 1)::text, true);
+  end if;
+  perform private.leaderboard_add_views(v_seller, 0, 0, 1, v_mode);
+  perform private.leaderboard_add_views(v_seller, v_year, v_month, 1, v_mode);
   return null;
 end;
 $$;
@@ -396,10 +512,8 @@ $$;
 create function private.leaderboard_views_deleted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
-declare
-  r record;
 begin
-  for r in
+  perform private.leaderboard_apply(array(
     with m as (
       select p.seller_id,
              extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
@@ -407,11 +521,8 @@ begin
         from old_views v join public.products p on p.id = v.product_id
     ),
     keyed as (select seller_id, year, month from m union all select seller_id, 0, 0 from m)
-    select seller_id, year, month, count(*)::integer as n from keyed
-     group by seller_id, year, month order by seller_id, year, month
-  loop
-    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, -r.n);
-  end loop;
+    select row(seller_id, year, month, 0, -count(*)::integer)::private.leaderboard_delta from keyed
+     group by seller_id, year, month order by seller_id, year, month));
   return null;
 end;
 $$;
@@ -420,10 +531,8 @@ $$;
 create function private.leaderboard_views_updated() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
-declare
-  r record;
 begin
-  for r in
+  perform private.leaderboard_apply(array(
     with m as (
       select p.seller_id,
              extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
@@ -438,19 +547,15 @@ begin
         from new_views v join public.products p on p.id = v.product_id
     ),
     keyed as (select seller_id, year, month, d from m union all select seller_id, 0, 0, d from m)
-    select seller_id, year, month, sum(d)::integer as n from keyed
-     group by seller_id, year, month having sum(d) <> 0 order by seller_id, year, month
-  loop
-    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.n);
-  end loop;
+    select row(seller_id, year, month, 0, sum(d)::integer)::private.leaderboard_delta from keyed
+     group by seller_id, year, month having sum(d) <> 0 order by seller_id, year, month));
   return null;
 end;
 $$;
 
 create trigger leaderboard_views_inserted
   after insert on public.product_views
-  referencing new table as new_views
-  for each statement execute function private.leaderboard_views_inserted();
+  for each row execute function private.leaderboard_view_inserted();
 
 create trigger leaderboard_views_deleted
   after delete on public.product_views
@@ -557,8 +662,9 @@ begin
 
   insert into public.seller_sales_counts (seller_id, year, month, items_sold)
   select r.seller_id, r.year, r.month, r.items_sold from pg_temp.leaderboard_rebuild r where r.items_sold > 0;
-  insert into public.seller_view_counts (seller_id, year, month, slot, total_views)
-  select r.seller_id, r.year, r.month, 0, r.total_views from pg_temp.leaderboard_rebuild r where r.total_views > 0;
+  insert into public.seller_view_counts (seller_id, year, month, slot, total_views, last_updated, changed_at)
+  select r.seller_id, r.year, r.month, 0, r.total_views, t.now, t.now
+    from pg_temp.leaderboard_rebuild r, (select clock_timestamp() as now) t where r.total_views > 0;
 
   drop table pg_temp.leaderboard_rebuild;
 end;
@@ -606,6 +712,7 @@ $$;
 revoke execute on function private.leaderboard_period(text, integer, integer, integer) from public;
 grant usage on schema private to anon, authenticated, service_role;
 grant execute on function private.leaderboard_period(text, integer, integer, integer) to anon, authenticated, service_role;
+
 
 -- Both read functions find a small exact candidate set through indexes, then look each candidate up by
 -- primary key (lateral aggregates and scalar subqueries, so the plan never turns into a scan of the
@@ -668,38 +775,51 @@ begin
   k := private.leaderboard_period(p_period, p_year, p_month, p_limit);
   return query
   with top as (
-    select v.total_views from public.seller_view_counts v
-     where v.year = k.year and v.month = k.month and v.slot = 0 and v.total_views > 0
-     order by v.total_views desc limit p_limit
+    select v.rank_bucket from public.seller_view_counts v
+     where v.year = k.year and v.month = k.month and v.slot = 0 and v.rank_bucket > 0
+     order by v.rank_bucket desc limit p_limit
   ),
-  cutoff as (select case when count(*) < p_limit then 1 else min(top.total_views) end as v from top),
-  -- Slots only add, so a seller without overflow slots has total = slot 0. Everyone below the cutoff
-  -- without overflow slots is below at least p_limit candidates: the candidates hold the exact top
-  -- p_limit, ties included, and every seller that outranks one of them.
-  cand as materialized (
-    select v.seller_id from public.seller_view_counts v, cutoff
-     where v.year = k.year and v.month = k.month and v.slot = 0 and v.total_views >= cutoff.v
-    union
-    select v.seller_id from public.seller_view_counts v
+  cutoff as (select case when count(*) < p_limit then 1 else min(top.rank_bucket) end as b from top),
+  -- Slots only add, so a seller without overflow slots has total = slot 0. A seller without overflow slots
+  -- in a lower bucket than the cutoff has fewer views than each of at least p_limit candidates: the
+  -- candidates hold the exact top p_limit, ties included, and every seller that outranks one of them.
+  -- Their totals come from the candidate scan itself (slot 0), and from a sum over the slots of each of
+  -- the few sellers with overflow slots.
+  overflow as materialized (
+    select distinct v.seller_id from public.seller_view_counts v
      where v.year = k.year and v.month = k.month and v.slot > 0
   ),
-  figures as materialized (
-    select c.seller_id, w.total_views, coalesce(s.items_sold, 0) as items_sold,
-           greatest(w.last_updated, s.last_updated) as last_updated,
-           (select u.display_name from public.users u where u.id = c.seller_id) as display_name,
-           (select u.avatar_url from public.users u where u.id = c.seller_id) as avatar_url
-      from cand c
+  totals as (
+    select v.seller_id, v.total_views, v.last_updated from public.seller_view_counts v, cutoff
+     where v.year = k.year and v.month = k.month and v.slot = 0 and v.rank_bucket >= cutoff.b
+       and not exists (select from overflow o where o.seller_id = v.seller_id)
+    union all
+    select o.seller_id, w.total_views, w.last_updated
+      from overflow o
       cross join lateral (
         select sum(v.total_views)::integer as total_views, max(v.last_updated) as last_updated
           from public.seller_view_counts v
-         where v.seller_id = c.seller_id and v.year = k.year and v.month = k.month
+         where v.seller_id = o.seller_id and v.year = k.year and v.month = k.month
       ) w
+  ),
+  -- The top p_limit with ties: everyone a listed seller could tie with or be outranked by.
+  leaders as materialized (
+    select t.* from (
+      select t.*, rank() over (order by t.total_views desc) as r from totals t where t.total_views > 0
+    ) t
+     where t.r <= p_limit
+  ),
+  figures as materialized (
+    select c.seller_id, c.total_views, coalesce(s.items_sold, 0) as items_sold,
+           greatest(c.last_updated, s.last_updated) as last_updated,
+           (select u.display_name from public.users u where u.id = c.seller_id) as display_name,
+           (select u.avatar_url from public.users u where u.id = c.seller_id) as avatar_url
+      from leaders c
       cross join lateral (
         select max(s.items_sold) as items_sold, max(s.last_updated) as last_updated
           from public.seller_sales_counts s
          where s.seller_id = c.seller_id and s.year = k.year and s.month = k.month
       ) s
-     where w.total_views > 0
   )
   select (rank() over (order by f.total_views desc))::integer, f.seller_id, f.display_name, f.avatar_url,
          f.items_sold, f.total_views, f.last_updated
@@ -710,7 +830,11 @@ begin
 end;
 $$;
 
--- The latest change of a period (what the live-update watcher polls): two index lookups.
+-- The latest change of a period (what the live-update watcher polls): index lookups only. For views:
+-- B = the latest changed_at, then the exact latest last_updated among the rows with changed_at in
+-- (B - 1 s, B] (a row outside has last_updated < changed_at + 1 s <= B <= the answer).
+-- last_updated is the writer's clock before it commits: a watcher that must not miss a transaction that
+-- committed after a later-stamped one asks again from its previous answer minus the longest write.
 create function public.get_leaderboard_last_updated(
   p_period text default 'month', p_year integer default null, p_month integer default null)
   returns timestamptz
@@ -719,14 +843,44 @@ as $$
 #variable_conflict use_column
 declare
   k record;
+  v_changed timestamptz;
 begin
   k := private.leaderboard_period(p_period, p_year, p_month, 1);
+  select max(v.changed_at) into v_changed from public.seller_view_counts v where v.year = k.year and v.month = k.month;
   return greatest(
     (select max(s.last_updated) from public.seller_sales_counts s where s.year = k.year and s.month = k.month),
-    (select max(v.last_updated) from public.seller_view_counts v where v.year = k.year and v.month = k.month));
+    (select max(v.last_updated) from public.seller_view_counts v
+      where v.year = k.year and v.month = k.month
+        and v.changed_at > v_changed - interval '1 second' and v.changed_at <= v_changed));
 end;
 $$;
 
+-- How many sellers have strictly more than p_views views in a period (a caller's rank is 1 + this), from
+-- the indexes: slot-0 rows in a higher bucket (an index-only count), slot-0 rows in the same bucket with
+-- more, and sellers with overflow slots whose slot 0 did not count but whose sum does.
+create function public.leaderboard_views_ahead(p_year integer, p_month integer, p_views integer)
+  returns integer
+  language sql stable set search_path = ''
+as $$
+  select ((select count(*) from public.seller_view_counts v
+            where v.year = p_year and v.month = p_month and v.slot = 0
+              and v.rank_bucket > public.leaderboard_rank_bucket(p_views))
+        + (select count(*) from public.seller_view_counts v
+            where v.year = p_year and v.month = p_month and v.slot = 0
+              and v.rank_bucket = public.leaderboard_rank_bucket(p_views) and v.total_views > p_views)
+        + (select count(*) from (
+             select distinct o.seller_id from public.seller_view_counts o
+              where o.year = p_year and o.month = p_month and o.slot > 0) c
+           cross join lateral (
+             select sum(a.total_views) as total_views,
+                    coalesce(sum(a.total_views) filter (where a.slot = 0), 0) as slot0
+               from public.seller_view_counts a
+              where a.seller_id = c.seller_id and a.year = p_year and a.month = p_month) w
+           where w.total_views > p_views and w.slot0 <= p_views))::integer
+$$;
+
+revoke execute on function public.leaderboard_views_ahead(integer, integer, integer) from public, anon, authenticated, service_role;
+grant execute on function public.leaderboard_views_ahead(integer, integer, integer) to anon, authenticated, service_role;
 revoke execute on function public.get_top_sellers_by_sales(text, integer, integer, integer) from public, anon, authenticated, service_role;
 revoke execute on function public.get_top_sellers_by_views(text, integer, integer, integer) from public, anon, authenticated, service_role;
 revoke execute on function public.get_leaderboard_last_updated(text, integer, integer) from public, anon, authenticated, service_role;
@@ -821,19 +975,7 @@ begin
     case when mine.sold_month > 0 then 1 + (
       select count(*) from public.seller_sales_counts s
        where s.year = v_year and s.month = v_month and s.items_sold > mine.sold_month)::integer end,
-    case when mine.views_month > 0 then 1 + (
-      select count(*) from (
-        select o.seller_id from public.seller_view_counts o
-         where o.year = v_year and o.month = v_month and o.slot = 0 and o.total_views > mine.views_month
-        union
-        select o.seller_id from public.seller_view_counts o
-         where o.year = v_year and o.month = v_month and o.slot > 0
-      ) c
-      cross join lateral (
-        select sum(v.total_views) as total_views from public.seller_view_counts v
-         where v.seller_id = c.seller_id and v.year = v_year and v.month = v_month
-      ) w
-      where w.total_views > mine.views_month)::integer end
+    case when mine.views_month > 0 then 1 + public.leaderboard_views_ahead(v_year, v_month, mine.views_month) end
   from mine;
 end;
 $$;

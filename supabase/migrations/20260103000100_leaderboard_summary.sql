@@ -35,16 +35,8 @@ begin
         select count(*)::integer into v_ahead from public.seller_sales_counts s
          where s.year = k.year and s.month = k.month and s.items_sold > v_mine;
       else
-        -- A seller's views are the sum of their slots; slot 0 alone decides it for sellers without overflow.
-        select count(*)::integer into v_ahead from (
-          select v.seller_id from public.seller_view_counts v
-           where v.year = k.year and v.month = k.month and v.slot = 0 and v.total_views > v_mine
-          union
-          select o.seller_id from public.seller_view_counts o
-           where o.year = k.year and o.month = k.month and o.slot > 0
-             and (select sum(a.total_views) from public.seller_view_counts a
-                   where a.seller_id = o.seller_id and a.year = k.year and a.month = k.month) > v_mine
-        ) ahead;
+        -- A seller's views are the sum of their slots: public.leaderboard_views_ahead counts them exactly.
+        v_ahead := public.leaderboard_views_ahead(k.year, k.month, v_mine);
       end if;
     end if;
   end if;
