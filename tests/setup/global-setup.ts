@@ -29,19 +29,26 @@ export default async function setup(project: TestProject) {
     adminUrl = server.adminUrl;
   }
 
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  // Test databases of an earlier, interrupted run (only ours: they share the template's prefix).
-  const stale = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'marketplace_test_%'",
-  );
-  for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
-  await admin.query(`create database "${TEMPLATE}"`);
-  await admin.end();
+  try {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    // Test databases of an earlier, interrupted run (only ours: they share the template's prefix).
+    const stale = await admin.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'marketplace_test_%'",
+    );
+    for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+    await admin.query(`create database "${TEMPLATE}"`);
+    await admin.end();
 
-  const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${TEMPLATE}`;
-  await migrateDatabase(templateUrl.toString());
+    const templateUrl = new URL(adminUrl);
+    templateUrl.pathname = `/${TEMPLATE}`;
+    await migrateDatabase(templateUrl.toString());
+  } catch (error) {
+    // A failed migration must not leave the server running behind the failed run.
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 
   project.provide("adminDatabaseUrl", adminUrl);
   project.provide("templateDatabase", TEMPLATE);
