@@ -10,22 +10,28 @@
 -- Storage (both tables keyed by seller, year, month; year = 0 and month = 0 is the all-time row, kept
 -- by the same triggers so all-time rankings are an index scan, not a sum over every month):
 --   * seller_sales_counts: items_sold, one row per key. Sales rarely contend, so a plain upsert.
---   * seller_view_counts: total_views in counter slots. Slot 0 is the seller's row; a view takes it with
---     SKIP LOCKED and, when another transaction holds it (a hot seller), adds to an overflow slot instead
---     of waiting. A seller's figure is the sum of its slots; correctness never depends on folding them.
---     Top-N stays exact and index-driven: a seller with no overflow row has total = slot 0, so the sellers
---     that can be in the top N are the top N of slot 0 (with ties) plus the few sellers with overflow rows.
+--   * seller_view_counts: total_views in counter slots. Slot 0 is the seller's row. A view probes it with a
+--     non-waiting transaction advisory lock and, when another transaction holds it (a hot seller), adds to
+--     an overflow slot instead of waiting. A seller's figure is the sum of its slots; correctness never
+--     depends on folding them back.
 --   * seller_leaderboard_cache: a view over both, exact at commit, months only (no all-time rows).
 --
+-- Cheap writes: no index covers a column that changes on every view, so most increments are HOT updates.
+-- Views are ranked through rank_bucket (a coarse, monotone image of total_views: exact below 128, then
+-- steps of about 1-1.6%), and "latest change" is found through changed_at (last_updated held back by
+-- less than a second). Top-N stays exact: candidates are every seller in a bucket at or above the N-th
+-- seller's bucket plus the few sellers with overflow slots, then exact sums and rank().
+--
 -- Locking: every trigger applies its changes key by key in (seller_id, year, month) order (all-time
--- first), per key the sales row before the view slots, view slots in slot order. View increments never
--- wait on an existing row (SKIP LOCKED), so a hot seller does not serialize its viewers.
+-- first), per key the sales row before the view slots, view slots in slot order. Bulk statements (more
+-- than 64 keys) and transactions past 256 inserted views stop taking advisory locks (they would fill
+-- the shared lock table) and fall back to row locks or a SHARE ROW EXCLUSIVE table lock.
 -- Races with a product changing seller or being deleted: products gets a unique index on (id, seller_id),
 -- which makes seller_id a key column, so moving a product takes the strongest row lock, which conflicts with
 -- the FOR KEY SHARE lock of the product_views foreign key check (a new view waits, then sees the new
 -- seller); and the mover/deleter counts the product's views FOR SHARE (it waits for a view being deleted or
 -- edited, then counts without it).
--- Nothing here sends NOTIFY; "what changed since" is max(last_updated) of a period, an index lookup.
+-- Nothing here sends NOTIFY; "what changed since" is get_leaderboard_last_updated(), index lookups.
 
 create schema if not exists private;
 revoke all on schema private from public;
