@@ -6,9 +6,9 @@
  *  - with Supabase Auth, refreshes the session cookies (the vercel/next.js with-supabase pattern).
  * It never decides access: route handlers and pages verify the token themselves.
  */
-import { createServerClient } from "@supabase/ssr";
 import { NextResponse, type NextRequest } from "next/server";
 import { cookieOptions, ONE_YEAR_SECONDS, VIEWER_SESSION_COOKIE } from "@/lib/auth/cookies";
+import { supabaseAuthClient } from "@/lib/auth/supabase-auth";
 import { getConfig, type AppConfig } from "@/lib/config";
 
 function configOrNull(): AppConfig | null {
@@ -27,14 +27,12 @@ export async function proxy(request: NextRequest) {
   let response = NextResponse.next({ request });
   const config = configOrNull();
   if (config?.mode === "supabase" && config.supabase) {
-    const supabase = createServerClient(config.supabase.url, config.supabase.anonKey, {
-      cookies: {
-        getAll: () => request.cookies.getAll(),
-        setAll(cookiesToSet) {
-          cookiesToSet.forEach(({ name, value }) => request.cookies.set(name, value));
-          response = NextResponse.next({ request });
-          cookiesToSet.forEach(({ name, value, options }) => response.cookies.set(name, value, options));
-        },
+    const supabase = supabaseAuthClient(config.supabase, {
+      getAll: () => request.cookies.getAll(),
+      setAll(cookiesToSet) {
+        cookiesToSet.forEach(({ name, value }) => request.cookies.set(name, value));
+        response = NextResponse.next({ request });
+        cookiesToSet.forEach(({ name, value, options }) => response.cookies.set(name, value, options));
       },
     });
     // Nothing between creating the client and this call: it refreshes an expiring session.

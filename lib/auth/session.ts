@@ -4,10 +4,10 @@
  * expired cookie just means "signed out".
  */
 import "server-only";
-import { createServerClient } from "@supabase/ssr";
 import { getConfig } from "../config";
 import type { DbSession } from "../db/types";
 import { ACCESS_TOKEN_COOKIE } from "./cookies";
+import { supabaseAuthClient } from "./supabase-auth";
 import { verifyAccessToken } from "./tokens";
 
 export interface CookieReader {
@@ -23,9 +23,7 @@ async function tokenFromCookies(cookies: CookieReader): Promise<string | undefin
   const config = getConfig();
   if (config.mode === "supabase" && config.supabase) {
     // Supabase Auth keeps the session in @supabase/ssr's cookies; the proxy refreshes it.
-    const supabase = createServerClient(config.supabase.url, config.supabase.anonKey, {
-      cookies: { getAll: () => cookies.getAll(), setAll: () => undefined },
-    });
+    const supabase = supabaseAuthClient(config.supabase, { getAll: () => cookies.getAll(), setAll: () => undefined });
     const { data } = await supabase.auth.getSession();
     return data.session?.access_token;
   }

@@ -1,7 +1,7 @@
-import { createServerClient } from "@supabase/ssr";
 import { NextResponse } from "next/server";
 import { handler } from "@/lib/api/handler";
 import { ACCESS_TOKEN_COOKIE } from "@/lib/auth/cookies";
+import { supabaseAuthClient } from "@/lib/auth/supabase-auth";
 import { getConfig } from "@/lib/config";
 
 /** @supabase/ssr keeps the session in `sb-<project>-auth-token` cookies, chunked as `.0`, `.1`, … */
@@ -12,11 +12,9 @@ export const POST = handler({}, async ({ request }) => {
   const response = NextResponse.json({ signedOut: true });
   const config = getConfig();
   if (config.mode === "supabase" && config.supabase) {
-    const supabase = createServerClient(config.supabase.url, config.supabase.anonKey, {
-      cookies: {
-        getAll: () => request.cookies.getAll(),
-        setAll: (cookies) => cookies.forEach(({ name, value, options }) => response.cookies.set(name, value, options)),
-      },
+    const supabase = supabaseAuthClient(config.supabase, {
+      getAll: () => request.cookies.getAll(),
+      setAll: (cookies) => cookies.forEach(({ name, value, options }) => response.cookies.set(name, value, options)),
     });
     // Revokes this device's refresh token; the cookies are cleared below whether or not it succeeds.
     await supabase.auth.signOut({ scope: "local" }).catch(() => undefined);
