@@ -69,7 +69,11 @@ revoke execute on function public.leaderboard_rank_bucket(integer) from public, 
 grant execute on function public.leaderboard_rank_bucket(integer) to anon, authenticated, service_role;
 
 create table public.seller_sales_counts (
-  seller_id uuid not null references public.users (id) on delete cascade,
+  -- No foreign key to users on purpose: a cascade from a deleted seller would lock these rows in no
+  -- particular order (deadlocking with sales and views in flight), and a new counter row's key check on
+  -- users would wait for the deleting transaction. Deleting a seller deletes their products, whose
+  -- triggers bring every figure to zero in key order; the zero rows are ignored by every reader.
+  seller_id uuid not null,
   year integer not null,
   month integer not null,
   items_sold integer not null default 0 check (items_sold >= 0),
@@ -89,7 +93,11 @@ alter table public.seller_sales_counts add primary key (seller_id, year, month);
 -- column that changes on every view. total_views is ranked through rank_bucket; last_updated (exact) is
 -- found through changed_at, which trails it by less than a second and so moves at most once a second.
 create table public.seller_view_counts (
-  seller_id uuid not null references public.users (id) on delete cascade,
+  -- No foreign key to users on purpose: a cascade from a deleted seller would lock these rows in no
+  -- particular order (deadlocking with sales and views in flight), and a new counter row's key check on
+  -- users would wait for the deleting transaction. Deleting a seller deletes their products, whose
+  -- triggers bring every figure to zero in key order; the zero rows are ignored by every reader.
+  seller_id uuid not null,
   year integer not null,
   month integer not null,
   slot smallint not null default 0 check (slot between 0 and 64),
