@@ -170,14 +170,7 @@ export type Database = {
           seller_id?: string
           year?: number
         }
-        Relationships: [
-          {
-            foreignKeyName: "seller_sales_counts_seller_id_fkey"
-            columns: ["seller_id"]
-            referencedRelation: "users"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       seller_view_counts: {
         Row: {
@@ -210,14 +203,7 @@ export type Database = {
           total_views?: number
           year?: number
         }
-        Relationships: [
-          {
-            foreignKeyName: "seller_view_counts_seller_id_fkey"
-            columns: ["seller_id"]
-            referencedRelation: "users"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       users: {
         Row: {
