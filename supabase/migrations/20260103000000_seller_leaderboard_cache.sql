@@ -44,6 +44,15 @@ create function public.leaderboard_time_zone() returns text
   language sql immutable parallel safe
   return 'UTC';
 comment on function public.leaderboard_time_zone() is 'The one time zone leaderboard months are computed in.';
+
+-- The year and month an event belongs to, in the leaderboard time zone (used by every trigger, so the
+-- rule lives in one place). Immutable SQL: inlined where it is called.
+create function private.leaderboard_year(p_at timestamptz) returns integer
+  language sql immutable parallel safe
+  return extract(year from p_at at time zone public.leaderboard_time_zone())::integer;
+create function private.leaderboard_month(p_at timestamptz) returns integer
+  language sql immutable parallel safe
+  return extract(month from p_at at time zone public.leaderboard_time_zone())::integer;
 revoke execute on function public.leaderboard_time_zone() from public, anon, authenticated, service_role;
 grant execute on function public.leaderboard_time_zone() to anon, authenticated, service_role;
 
@@ -391,8 +400,8 @@ begin
   for r in
     with sales as (
       select seller_id,
-             extract(year from sold_at at time zone public.leaderboard_time_zone())::integer as year,
-             extract(month from sold_at at time zone public.leaderboard_time_zone())::integer as month
+             private.leaderboard_year(sold_at) as year,
+             private.leaderboard_month(sold_at) as month
         from new_products where sold_at is not null
     ),
     keyed as (select seller_id, year, month from sales union all select seller_id, 0, 0 from sales)
@@ -415,21 +424,21 @@ begin
   if old.sold_at is not null then
     insert into private.leaderboard_pending (seller_id, year, month, d_sold)
     values (old.seller_id,
-            extract(year from old.sold_at at time zone public.leaderboard_time_zone())::integer,
-            extract(month from old.sold_at at time zone public.leaderboard_time_zone())::integer, -1);
+            private.leaderboard_year(old.sold_at),
+            private.leaderboard_month(old.sold_at), -1);
   end if;
   if new.sold_at is not null then
     insert into private.leaderboard_pending (seller_id, year, month, d_sold)
     values (new.seller_id,
-            extract(year from new.sold_at at time zone public.leaderboard_time_zone())::integer,
-            extract(month from new.sold_at at time zone public.leaderboard_time_zone())::integer, 1);
+            private.leaderboard_year(new.sold_at),
+            private.leaderboard_month(new.sold_at), 1);
   end if;
   if new.seller_id <> old.seller_id then
     insert into private.leaderboard_pending (seller_id, year, month, d_views)
     select s.seller_id, m.year, m.month, s.sign * m.n
       from (
-        select extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
-               extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month,
+        select private.leaderboard_year(v.viewed_at) as year,
+               private.leaderboard_month(v.viewed_at) as month,
                count(*)::integer as n
           -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
           from (select pv.viewed_at from public.product_views pv where pv.product_id = new.id for share) v
@@ -450,13 +459,13 @@ begin
   if old.sold_at is not null then
     insert into private.leaderboard_pending (seller_id, year, month, d_sold)
     values (old.seller_id,
-            extract(year from old.sold_at at time zone public.leaderboard_time_zone())::integer,
-            extract(month from old.sold_at at time zone public.leaderboard_time_zone())::integer, -1);
+            private.leaderboard_year(old.sold_at),
+            private.leaderboard_month(old.sold_at), -1);
   end if;
   insert into private.leaderboard_pending (seller_id, year, month, d_views)
   select old.seller_id,
-         extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
-         extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+         private.leaderboard_year(v.viewed_at),
+         private.leaderboard_month(v.viewed_at),
          -count(*)::integer
     -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
     from (select pv.viewed_at from public.product_views pv where pv.product_id = old.id for share) v
@@ -502,8 +511,8 @@ create function private.leaderboard_view_inserted() returns trigger
 as $$
 declare
   v_seller uuid;
-  v_year integer := extract(year from new.viewed_at at time zone public.leaderboard_time_zone())::integer;
-  v_month integer := extract(month from new.viewed_at at time zone public.leaderboard_time_zone())::integer;
+  v_year integer := private.leaderboard_year(new.viewed_at);
+  v_month integer := private.leaderboard_month(new.viewed_at);
   v_count integer := coalesce(nullif(current_setting('leaderboard.views_inserted', true), ''), '0')::integer;
   v_now timestamptz;
   v_lock1 integer;
@@ -557,8 +566,8 @@ begin
   perform private.leaderboard_apply(array(
     with m as (
       select p.seller_id,
-             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
-             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month
+             private.leaderboard_year(v.viewed_at) as year,
+             private.leaderboard_month(v.viewed_at) as month
         from old_views v join public.products p on p.id = v.product_id
     ),
     keyed as (select seller_id, year, month from m union all select seller_id, 0, 0 from m)
@@ -576,14 +585,14 @@ begin
   perform private.leaderboard_apply(array(
     with m as (
       select p.seller_id,
-             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer as year,
-             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer as month,
+             private.leaderboard_year(v.viewed_at) as year,
+             private.leaderboard_month(v.viewed_at) as month,
              -1 as d
         from old_views v join public.products p on p.id = v.product_id
       union all
       select p.seller_id,
-             extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
-             extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+             private.leaderboard_year(v.viewed_at),
+             private.leaderboard_month(v.viewed_at),
              1
         from new_views v join public.products p on p.id = v.product_id
     ),
@@ -620,14 +629,14 @@ create function private.leaderboard_recomputed()
 as $$
   with monthly as (
     select p.seller_id,
-           extract(year from p.sold_at at time zone public.leaderboard_time_zone())::integer as year,
-           extract(month from p.sold_at at time zone public.leaderboard_time_zone())::integer as month,
+           private.leaderboard_year(p.sold_at) as year,
+           private.leaderboard_month(p.sold_at) as month,
            1 as sold, 0 as viewed
       from public.products p where p.sold_at is not null
     union all
     select p.seller_id,
-           extract(year from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
-           extract(month from v.viewed_at at time zone public.leaderboard_time_zone())::integer,
+           private.leaderboard_year(v.viewed_at),
+           private.leaderboard_month(v.viewed_at),
            0, 1
       from public.product_views v join public.products p on p.id = v.product_id
   )
