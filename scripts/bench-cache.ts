@@ -11,8 +11,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../lib/db/embedded";
-import { migrateDatabase } from "../lib/db/migrate";
+import { freePort } from "./lib/net";
+import { startEmbeddedPostgres, type EmbeddedServer } from "./lib/embedded-postgres";
+import { migrateDatabase } from "./lib/migrate";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);

@@ -19,8 +19,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { EmbeddedPostgresError, freePort, processAlive, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "../lib/db/embedded";
-import { migrateDatabase, PROJECT_ROOT, seedDatabase, supabaseCli } from "../lib/db/migrate";
+import { EmbeddedPostgresError, processAlive, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "./lib/embedded-postgres";
+import { freePort, isLocalHost } from "./lib/net";
+import { migrateDatabase, seedDatabase, supabaseCli } from "./lib/migrate";
+import { PROJECT_ROOT } from "./lib/paths";
 
 export const DATA_DIR = path.join(PROJECT_ROOT, ".data", "postgres");
 export const APP_DATABASE = "marketplace";
@@ -48,7 +50,7 @@ export function embeddedPort(): number {
 
 export function isLocalDatabase(databaseUrl: string): boolean {
   const host = new URL(databaseUrl).hostname;
-  return ["localhost", "127.0.0.1", "::1", "[::1]"].includes(host);
+  return isLocalHost(host);
 }
 
 /** The database a URL names (PostgreSQL defaults it to the user name). */
@@ -61,12 +63,6 @@ export function databaseName(databaseUrl: string): string {
 export function describeDatabase(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   return `${databaseName(databaseUrl)} on ${url.hostname}${url.port ? `:${url.port}` : ""}`;
-}
-
-function withDatabase(databaseUrl: string, database: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
 }
 
 /** The port of the embedded server already running on DATA_DIR (e.g. under `npm run dev`), if any. */

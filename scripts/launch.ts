@@ -15,8 +15,8 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { readConfig } from "../lib/config";
+import { PROJECT_ROOT } from "./lib/paths";
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
 
 type Mode = "dev" | "start";
@@ -116,7 +116,7 @@ async function main(mode: Mode): Promise<number> {
       if (await db.ensureDatabase(database.adminUrl, db.APP_DATABASE)) console.log(`Created database ${db.APP_DATABASE}.`);
       const appUrl = database.urlFor(db.APP_DATABASE);
       const migrating = Date.now();
-      const output = await (await import("../lib/db/migrate")).migrateDatabase(appUrl);
+      const output = await (await import("./lib/migrate")).migrateDatabase(appUrl);
       const applied = db.migrationSummary(output).filter((line) => line.startsWith("Applying"));
       for (const line of applied) console.log(`  ${line}`);
       console.log(`Migrations ${applied.length ? "applied" : "up to date"} (${elapsed(migrating)}).`);

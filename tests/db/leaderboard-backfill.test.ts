@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, expect, inject, it } from "vitest";
-import { PROJECT_ROOT, supabaseCli } from "../../lib/db/migrate";
+import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { supabaseCli } from "../../scripts/lib/migrate";
 
 const MIGRATIONS = path.join(PROJECT_ROOT, "supabase", "migrations");
 const BEFORE_SALES_TRACKING = "20260101000100";

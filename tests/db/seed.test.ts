@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { asRole, createTestDatabase, type TestDatabase } from "../helpers/db";
-import { seedDatabase } from "../../lib/db/migrate";
+import { seedDatabase } from "../../scripts/lib/migrate";
 
 let db: TestDatabase;
 let seedMs: number;

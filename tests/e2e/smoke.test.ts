@@ -14,8 +14,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../lib/db/embedded";
-import { PROJECT_ROOT } from "../../lib/db/migrate";
+import { freePort } from "../../scripts/lib/net";
+import { PROJECT_ROOT } from "../../scripts/lib/paths";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 const WORK_DIR = path.join(PROJECT_ROOT, ".test-data", "e2e");

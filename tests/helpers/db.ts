@@ -30,7 +30,7 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
   if (options.seed) {
-    const { seedDatabase } = await import("../../lib/db/migrate");
+    const { seedDatabase } = await import("../../scripts/lib/migrate");
     await seedDatabase(url.toString());
   }
   let dropped = false;

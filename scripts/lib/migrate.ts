@@ -7,15 +7,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { isLocalHost } from "./net";
+import { PROJECT_ROOT } from "./paths";
 
 const run = promisify(execFile);
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, "..", "..");
 const SUPABASE_BIN = path.join(PROJECT_ROOT, "node_modules", "supabase", "dist", "supabase.js");
 
 /** The CLI wants a local server's URL with sslmode=disable (it tries TLS otherwise). */
 export function cliDatabaseUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
-  const local = ["localhost", "127.0.0.1", "::1", "[::1]"].includes(url.hostname);
+  const local = isLocalHost(url.hostname);
   if (local && !url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
   return url.toString();
 }
