@@ -2,6 +2,7 @@
  * The browser's one way to call our API: JSON in, JSON out, and every failure (the error shape of
  * lib/errors.ts, or no answer at all) thrown as an ApiError the UI can show.
  */
+import "client-only";
 import { isErrorBody, type ErrorCode } from "../errors";
 
 export class ApiError extends Error {

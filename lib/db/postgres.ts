@@ -9,6 +9,7 @@
  * literals (pg's escapeLiteral) and the function's result comes back as JSON, exactly as PostgREST
  * would render it.
  */
+import "server-only";
 import pg from "pg";
 import type { DbSession, RpcArgs, RpcName, RpcResult } from "./types";
 

@@ -3,6 +3,7 @@
  * user's access token, or the service role key. Used when NEXT_PUBLIC_SUPABASE_URL is configured
  * without a DATABASE_URL.
  */
+import "server-only";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import { AppError } from "../errors";
