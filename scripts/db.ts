@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import { EmbeddedPostgresError, freePort, processAlive, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "../lib/db/embedded";
-import { migrateDatabase, PROJECT_ROOT, seedDatabase, supabaseCli } from "../lib/db/migrate";
+import { analyzeCounters, migrateDatabase, PROJECT_ROOT, seedDatabase, supabaseCli } from "../lib/db/migrate";
 
 export const DATA_DIR = path.join(PROJECT_ROOT, ".data", "postgres");
 export const APP_DATABASE = "marketplace";
@@ -284,6 +284,8 @@ async function resetCommand(args: string[]): Promise<void> {
       await withClient(url, (client) => markSeeded(client, fs.readFileSync(SEED_FILE, "utf8")));
       console.log("Demo data loaded from supabase/seed.sql.");
     }
+    // seed.sql ends with ANALYZE too; without a seed the fresh tables still need statistics.
+    await analyzeCounters(url);
     console.log("Reset done.");
   } finally {
     await embedded?.stop();
