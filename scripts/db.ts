@@ -21,7 +21,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { EmbeddedPostgresError, processAlive, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "./lib/embedded-postgres";
 import { freePort, isLocalHost } from "./lib/net";
-import { migrateDatabase, seedDatabase, supabaseCli } from "./lib/migrate";
+import { analyzeCounters, migrateDatabase, seedDatabase, supabaseCli } from "./lib/migrate";
 import { PROJECT_ROOT } from "./lib/paths";
 
 export const DATA_DIR = path.join(PROJECT_ROOT, ".data", "postgres");
@@ -280,6 +280,8 @@ async function resetCommand(args: string[]): Promise<void> {
       await withClient(url, (client) => markSeeded(client, fs.readFileSync(SEED_FILE, "utf8")));
       console.log("Demo data loaded from supabase/seed.sql.");
     }
+    // seed.sql ends with ANALYZE too; without a seed the fresh tables still need statistics.
+    await analyzeCounters(url);
     console.log("Reset done.");
   } finally {
     await embedded?.stop();

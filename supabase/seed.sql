@@ -429,3 +429,7 @@ order by m.sent_at
 on conflict do nothing;
 
 drop table if exists pg_temp.seed_products;
+
+-- Fresh statistics for the tables the cache triggers and boards read, so the first requests after a
+-- seed get the key lookups (never-analyzed tables pick plans by index creation order).
+analyze public.seller_sales_counts, public.seller_view_counts, public.products, public.product_views;

@@ -112,6 +112,8 @@ export type Database = {
           sold_at: string | null
           status: string
           title: string
+          unsold_at: string | null
+          unsold_sold_at: string | null
           updated_at: string
           view_count: number
         }
@@ -124,6 +126,8 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title: string
+          unsold_at?: string | null
+          unsold_sold_at?: string | null
           updated_at?: string
           view_count?: number
         }
@@ -136,12 +140,48 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title?: string
+          unsold_at?: string | null
+          unsold_sold_at?: string | null
           updated_at?: string
           view_count?: number
         }
         Relationships: [
           {
             foreignKeyName: "products_seller_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      seller_exclusions: {
+        Row: {
+          excluded_at: string
+          excluded_by: string | null
+          reason: string
+          seller_id: string
+        }
+        Insert: {
+          excluded_at?: string
+          excluded_by?: string | null
+          reason: string
+          seller_id: string
+        }
+        Update: {
+          excluded_at?: string
+          excluded_by?: string | null
+          reason?: string
+          seller_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "seller_exclusions_excluded_by_fkey"
+            columns: ["excluded_by"]
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "seller_exclusions_seller_id_fkey"
             columns: ["seller_id"]
             referencedRelation: "users"
             referencedColumns: ["id"]
@@ -264,6 +304,10 @@ export type Database = {
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
+      exclude_seller: {
+        Args: { p_reason: string; p_seller_id: string }
+        Returns: undefined
+      }
       get_leaderboard_last_updated: {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string
@@ -349,6 +393,7 @@ export type Database = {
           total_views: number
         }[]
       }
+      include_seller: { Args: { p_seller_id: string }; Returns: boolean }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>

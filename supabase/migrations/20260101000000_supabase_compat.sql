@@ -42,20 +42,30 @@ alter default privileges in schema public grant all on tables to anon, authentic
 alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
 alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
 
-create schema if not exists auth;
-grant usage on schema auth to anon, authenticated, service_role;
-
--- A minimal auth.users: on Supabase, GoTrue owns the real (much wider) table.
-create table if not exists auth.users (
-  id uuid primary key default gen_random_uuid(),
-  email text unique,
-  raw_user_meta_data jsonb not null default '{}'::jsonb,
-  created_at timestamptz not null default now()
-);
-
--- The claims of the current request, set per transaction by the API layer.
+-- The auth schema. On hosted Supabase it belongs to supabase_admin and `postgres` has no CREATE on it:
+-- PostgreSQL checks that privilege before it looks at `if not exists`, so every create below is guarded
+-- by a catalogue check, and we grant in `auth` only where this migration created the schema (elsewhere
+-- the grants are Supabase's and ours would only warn).
 do $$
+declare
+  v_created_schema boolean := false;
 begin
+  if not exists (select 1 from pg_namespace where nspname = 'auth') then
+    create schema auth;
+    v_created_schema := true;
+  end if;
+
+  -- A minimal auth.users: on Supabase, GoTrue owns the real (much wider) table.
+  if to_regclass('auth.users') is null then
+    create table auth.users (
+      id uuid primary key default gen_random_uuid(),
+      email text unique,
+      raw_user_meta_data jsonb not null default '{}'::jsonb,
+      created_at timestamptz not null default now()
+    );
+  end if;
+
+  -- The claims of the current request, set per transaction by the API layer.
   if to_regprocedure('auth.jwt()') is null then
     create function auth.jwt() returns jsonb
       language sql stable
@@ -86,7 +96,10 @@ begin
         )::text
       $f$;
   end if;
+
+  if v_created_schema then
+    grant usage on schema auth to anon, authenticated, service_role;
+    grant execute on function auth.uid(), auth.jwt(), auth.role() to anon, authenticated, service_role;
+  end if;
 end
 $$;
-
-grant execute on function auth.uid(), auth.jwt(), auth.role() to anon, authenticated, service_role;

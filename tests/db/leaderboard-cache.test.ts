@@ -187,11 +187,13 @@ describe("transitions keep the cache exact", () => {
     await expectNoDrift(db.pool);
   });
 
-  it("re-selling later is a new sale in the new month", async () => {
+  it("re-selling more than 24 hours after the undo is a new sale in the new month", async () => {
     const seller = await createUser(db.pool, "T Resell");
     const old = await pastMonth(db.pool, 2);
     const product = await insertProduct(db.pool, seller, { status: "sold", soldAt: old.at });
     await asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product]));
+    // Within 24 hours of the undo a sale keeps its original month (tests/db/sales-rules.test.ts).
+    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [product]);
     await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
     expect(await cached(db.pool, seller, old.year, old.month)).toEqual({ items_sold: 0, total_views: 0 });
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 1, total_views: 0 });
@@ -243,7 +245,8 @@ describe("transitions keep the cache exact", () => {
     await insertView(db.pool, product, (await pastMonth(db.pool, 4)).at);
     await insertView(db.pool, product, old.at);
     await insertView(db.pool, product);
-    await asSeller(seller, (c) => c.query("delete from public.products where id = $1", [product]));
+    // An admin's delete (a seller cannot delete a sold product: tests/db/table-rules.test.ts).
+    await db.pool.query("delete from public.products where id = $1", [product]);
     for (const ago of [0, 3, 4]) {
       const m = ago === 0 ? now : await pastMonth(db.pool, ago);
       expect(await cached(db.pool, seller, m.year, m.month)).toEqual({ items_sold: 0, total_views: 0 });
@@ -426,9 +429,11 @@ describe("sold_at is decided by status (BEFORE trigger)", () => {
         c.query("update public.products set status = 'sold', sold_at = '2025-01-01' where id = $1", [product]),
       ),
     ).rejects.toMatchObject({ code: "42501" });
-    const made = await asSeller(seller, (c) =>
-      c.query("insert into public.products (title, price, status) values ('x', 1, 'sold') returning sold_at, now() as now"),
-    );
+    // Clients create products as draft or active only (tests/db/table-rules.test.ts), then sell them.
+    const made = await asSeller(seller, async (c) => {
+      const { rows } = await c.query("insert into public.products (title, price, status) values ('x', 1, 'active') returning id");
+      return c.query("update public.products set status = 'sold' where id = $1 returning sold_at, now() as now", [rows[0].id]);
+    });
     expect(made.rows[0].sold_at).toEqual(made.rows[0].now);
     expect((await cached(db.pool, seller, now.year, now.month)).items_sold).toBe(1);
   });

@@ -1,8 +1,13 @@
 /**
- * The invariant: after thousands of concurrent random sells, unsells, re-sells, sold_at edits, deletes,
- * inserts of sold products, seller reassignments, a deleted seller, views (recorded and inserted with past
- * dates) and view deletes, over CONNECTIONS connections, nothing deadlocked, seller_leaderboard_drift() is
- * empty and every cache row equals a recomputation written here.
+ * The invariant: after thousands of concurrent random sells, unsells, re-sells (within 24 hours of the
+ * undo: the original month), sold_at edits, deletes, inserts of sold products, free (price 0) sales and price
+ * changes from/to 0, seller reassignments, a deleted seller, views (recorded and inserted with past dates)
+ * and view deletes, over CONNECTIONS connections, nothing deadlocked, seller_leaderboard_drift() is empty
+ * and every cache row equals a recomputation written here.
+ *
+ * Random choices come from a seeded PRNG, one stream per connection: the seed is printed, and
+ * `SEED=<seed> npx vitest run tests/db/leaderboard-invariant.test.ts` replays the same choices (the
+ * interleaving of the connections still depends on timing).
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -23,18 +28,34 @@ beforeAll(async () => {
   return () => pool.end();
 });
 
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+type Random = () => number;
+
+/** mulberry32: a small seeded PRNG (32-bit state), enough to replay a run's choices. */
+function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
+
+const pick = <T>(rand: Random, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 
 /** A random instant in one of the last MONTHS_BACK months (or earlier this month), never in the future. */
-function pastInstant(): string {
+function pastInstant(rand: Random): string {
   const now = Date.now();
   const d = new Date(now);
-  const monthsAgo = Math.floor(Math.random() * MONTHS_BACK);
+  const monthsAgo = Math.floor(rand() * MONTHS_BACK);
   const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsAgo, 1);
   const end = Math.min(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsAgo + 1, 1) - 1, now - 1000);
   // Month edges are favoured: the first and the last millisecond of a month.
-  const r = Math.random();
-  const t = r < 0.1 ? start : r < 0.2 ? end : start + Math.floor(Math.random() * (end - start));
+  const r = rand();
+  const t = r < 0.1 ? start : r < 0.2 ? end : start + Math.floor(rand() * (end - start));
   return new Date(t).toISOString();
 }
 
@@ -50,6 +71,9 @@ it(
   "keeps the cache exact under concurrent random transitions, without deadlocks",
   { timeout: 120_000 },
   async () => {
+    console.info(`invariant: SEED=${SEED} (set SEED to replay these random choices)`);
+    expect(Number.isInteger(SEED), "SEED must be an integer").toBe(true);
+    const rand = seededRandom(SEED);
     const sellers: string[] = [];
     for (let i = 0; i < 4; i++) sellers.push(await createUser(db.pool, `Inv seller ${i}`));
     const viewers: string[] = [];
@@ -61,7 +85,8 @@ it(
       products.push(
         await insertProduct(db.pool, sellers[i % sellers.length], {
           status: sold ? "sold" : "active",
-          soldAt: sold ? pastInstant() : null,
+          soldAt: sold ? pastInstant(rand) : null,
+          price: i % 5 === 0 ? 0 : 10, // some free items: their sales never count
         }),
       );
     }
@@ -116,10 +141,10 @@ it(
       (await c.query<{ seller_id: string }>("select seller_id from public.products where id = $1", [id])).rows[0]
         ?.seller_id;
 
-    const operations: [number, () => Promise<void>][] = [
+    const operationsFor = (rand: Random): [number, () => Promise<void>][] => [
       // The owner sells through the API role (sold_at = now()).
       [10, () => tx(null, null, async (c) => {
-        const id = pick(products);
+        const id = pick(rand, products);
         const owner = await ownerOf(c, id);
         await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
           JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
@@ -128,56 +153,79 @@ it(
       })],
       // The owner unsells (back to active or to draft).
       [10, () => tx(null, null, async (c) => {
-        const id = pick(products);
+        const id = pick(rand, products);
         const owner = await ownerOf(c, id);
         await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
           JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
         ]);
-        await c.query("update public.products set status = $2 where id = $1", [id, pick(["active", "active", "draft"])]);
+        await c.query("update public.products set status = $2 where id = $1", [id, pick(rand, ["active", "active", "draft"])]);
       })],
       // Setting the status it already has.
       [3, () => tx("service_role", null, (c) =>
-        c.query("update public.products set status = status where id = $1", [pick(products)]))],
+        c.query("update public.products set status = status where id = $1", [pick(rand, products)]))],
       // An import re-sells with an explicit past date; an admin corrects sold_at.
       [6, () => tx("service_role", null, (c) =>
-        c.query("update public.products set status = 'sold', sold_at = $2 where id = $1", [pick(products), pastInstant()]))],
+        c.query("update public.products set status = 'sold', sold_at = $2 where id = $1", [pick(rand, products), pastInstant(rand)]))],
       [6, () => tx("service_role", null, (c) =>
-        c.query("update public.products set sold_at = $2 where id = $1 and status = 'sold'", [pick(products), pastInstant()]))],
+        c.query("update public.products set sold_at = $2 where id = $1 and status = 'sold'", [pick(rand, products), pastInstant(rand)]))],
       // Bulk statements touch several keys at once (lock ordering across rows).
       [2, () => tx(null, null, (c) =>
-        c.query("update public.products set status = 'active' where seller_id = $1 and status = 'sold' and random() < 0.5", [pick(sellers)]))],
+        c.query("update public.products set status = 'active' where seller_id = $1 and status = 'sold' and random() < 0.5", [pick(rand, sellers)]))],
       [2, () => tx("service_role", null, (c) =>
         c.query(
           `insert into public.products (seller_id, title, price, status, sold_at)
            select $1, 'bulk', 3, 'sold', t from unnest($2::timestamptz[]) t returning id`,
-          [pick(sellers), [pastInstant(), pastInstant(), pastInstant()]],
+          [pick(rand, sellers), [pastInstant(rand), pastInstant(rand), pastInstant(rand)]],
         ).then((r) => products.push(...r.rows.map((row) => row.id))))],
       // Insert of an already sold product.
       [4, () => tx(null, null, async (c) => {
         const r = await c.query(
-          "insert into public.products (seller_id, title, price, status, sold_at) values ($1, 'imported', 7, 'sold', $2) returning id",
-          [pick(sellers), pastInstant()],
+          "insert into public.products (seller_id, title, price, status, sold_at) values ($1, 'imported', $3, 'sold', $2) returning id",
+          [pick(rand, sellers), pastInstant(rand), pick(rand, [0, 7, 7])],
         );
         products.push(r.rows[0].id);
       })],
       // Delete (sold or not), then list a fresh product.
       [4, () => tx("service_role", null, async (c) => {
-        const id = pick(products);
+        const id = pick(rand, products);
         await c.query("delete from public.products where id = $1", [id]);
         const r = await c.query(
           "insert into public.products (seller_id, title, price, status) values ($1, 'fresh', 5, 'active') returning id",
-          [pick(sellers)],
+          [pick(rand, sellers)],
         );
         products.push(r.rows[0].id);
       })],
+      // The owner changes a price, from or to 0 (a sold product's sale then stops or starts counting).
+      [5, () => tx(null, null, async (c) => {
+        const id = pick(rand, products);
+        const owner = await ownerOf(c, id);
+        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
+          JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
+        ]);
+        await c.query("update public.products set price = $2 where id = $1", [id, pick(rand, [0, 0, 4, 9])]);
+      })],
+      // Undo and redo in one transaction (within 24 hours: the original month), and an undo aged past 24 hours.
+      [4, () => tx(null, null, async (c) => {
+        const id = pick(rand, products);
+        const owner = await ownerOf(c, id);
+        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
+          JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
+        ]);
+        await c.query("update public.products set status = 'active' where id = $1 and status = 'sold'", [id]);
+        await c.query("update public.products set status = 'sold' where id = $1", [id]);
+      })],
+      [2, () => tx("service_role", null, (c) =>
+        c.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1 and unsold_at is not null", [
+          pick(rand, products),
+        ]))],
       // Move a product to another seller.
       [5, () => tx(null, null, (c) =>
-        c.query("update public.products set seller_id = $2 where id = $1", [pick(products), pick(sellers)]))],
+        c.query("update public.products set seller_id = $2 where id = $1", [pick(rand, products), pick(rand, sellers)]))],
       // Views: signed-in viewers, anonymous sessions through the server, hot seller traffic.
-      [14, () => tx("authenticated", pick(viewers), (c) =>
-        c.query("select public.record_product_view($1)", [pick(products)]))],
+      [14, () => tx("authenticated", pick(rand, viewers), (c) =>
+        c.query("select public.record_product_view($1)", [pick(rand, products)]))],
       [14, () => tx("service_role", null, (c) =>
-        c.query("select public.record_product_view($1, $2)", [pick(products), pick(sessions)]))],
+        c.query("select public.record_product_view($1, $2)", [pick(rand, products), pick(rand, sessions)]))],
       [10, () => tx("service_role", null, (c) =>
         c.query(
           "select public.record_product_view(id, $2) from public.products where seller_id = $1 and status = 'active' order by random() limit 1",
@@ -188,40 +236,39 @@ it(
         c.query(
           `insert into public.product_views (product_id, session_id, viewed_at)
            select $1, gen_random_uuid(), t from unnest($2::timestamptz[]) t on conflict do nothing`,
-          [pick(products), Array.from({ length: 1 + Math.floor(Math.random() * 3) }, pastInstant)],
+          [pick(rand, products), Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pastInstant(rand))],
         ))],
       // View deletes, single and several.
       [6, () => tx(null, null, (c) =>
         c.query(
           "delete from public.product_views where id in (select id from public.product_views where product_id = $1 order by random() limit $2)",
-          [pick(products), 1 + Math.floor(Math.random() * 2)],
+          [pick(rand, products), 1 + Math.floor(rand() * 2)],
         ))],
       // Sometimes a seller account is deleted (and a new seller signs up). As in the app, nothing new is
       // assigned to an account while it is being deleted (a product moved or listed *to* a seller whose
       // deletion is in flight deadlocks through the foreign key alone, cache or not); their existing
       // products keep being sold, viewed, moved away and deleted meanwhile.
       [1, async () => {
-        if (sellerDeletions >= 6 || Math.random() < 0.5) return;
+        if (sellerDeletions >= 6 || rand() < 0.5) return;
         sellerDeletions++;
-        const victim = sellers[1 + Math.floor(Math.random() * (sellers.length - 1))];
+        const victim = sellers[1 + Math.floor(rand() * (sellers.length - 1))];
         const slot = sellers.indexOf(victim);
         sellers.splice(slot, 1, await createUser(pool, `Inv seller new ${sellerDeletions}`));
         await tx(null, null, (c) => c.query("delete from auth.users where id = $1", [victim]));
       }],
     ];
-    const totalWeight = operations.reduce((n, [w]) => n + w, 0);
-    const randomOperation = () => {
-      let r = Math.random() * totalWeight;
-      for (const [w, op] of operations) {
-        if ((r -= w) < 0) return op;
-      }
-      return operations[0][1];
-    };
-
     const started = Date.now();
     await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        for (let i = 0; i < OPERATIONS_PER_CONNECTION; i++) await randomOperation()();
+      Array.from({ length: CONNECTIONS }, async (_, connection) => {
+        // One stream per connection, so each connection's choices replay whatever the interleaving.
+        const connectionRand = seededRandom(SEED + 1 + connection);
+        const operations = operationsFor(connectionRand);
+        const totalWeight = operations.reduce((n, [w]) => n + w, 0);
+        for (let i = 0; i < OPERATIONS_PER_CONNECTION; i++) {
+          let r = connectionRand() * totalWeight;
+          const op = operations.find(([w]) => (r -= w) < 0)?.[1] ?? operations[0][1];
+          await op();
+        }
       }),
     );
     const seconds = (Date.now() - started) / 1000;
@@ -230,7 +277,7 @@ it(
     // An independent recomputation: every (seller, UTC month) and all-time (0/0) with a sale or a view.
     const expected = await db.pool.query(
       `with events as (
-         select seller_id, sold_at as at, 1 as sold, 0 as viewed from public.products where status = 'sold'
+         select seller_id, sold_at as at, 1 as sold, 0 as viewed from public.products where status = 'sold' and price > 0
          union all
          select p.seller_id, v.viewed_at, 0, 1 from public.product_views v join public.products p on p.id = v.product_id
        ), monthly as (
@@ -268,7 +315,7 @@ it(
         `${stats.committed} committed, ${stats.expectedErrors} expected errors (concurrent deletes), ` +
         `${stats.serializationRetries} serialization retries, ${stats.deadlocks} deadlocks; ` +
         `${figures.rows[0].sold} sold products, ${figures.rows[0].views} views, ${figures.rows[0].overflow_slots} overflow slots, ` +
-        `${expected.rows.length} cache rows, ${sellerDeletions} sellers deleted`,
+        `${expected.rows.length} cache rows, ${sellerDeletions} sellers deleted; SEED=${SEED}`,
     );
 
     expect(stats.unexpected).toEqual([]);

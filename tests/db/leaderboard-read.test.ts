@@ -166,10 +166,20 @@ describe("parameters", () => {
     const second = (await call("select public.get_leaderboard_last_updated('month', 2023, 7) as t"))[0].t;
     expect(first).toBeInstanceOf(Date);
     expect(second.getTime()).toBeGreaterThan(first.getTime());
-    const plan = await call(
-      "explain select max(last_updated) from public.seller_view_counts where year = 2023 and month = 7",
-    );
-    expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/seller_view_counts_changed_idx/);
+    // The counter tables are analyzed after migrating, so on this tiny table the planner rightly prefers a
+    // sequential scan; what matters is that an index serves the query once the table is large.
+    const client = await db.pool.connect();
+    try {
+      await client.query("begin");
+      await client.query("set local enable_seqscan = off");
+      const plan = await client.query(
+        "explain select max(last_updated) from public.seller_view_counts where year = 2023 and month = 7",
+      );
+      expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/seller_view_counts_changed_idx/);
+    } finally {
+      await client.query("rollback");
+      client.release();
+    }
   });
 
   it("read functions never scan products or product_views", async () => {
