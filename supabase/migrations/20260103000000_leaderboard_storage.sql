@@ -1,5 +1,6 @@
--- Leaderboard storage: the time zone and the constants every later file names, the counter tables
--- (sales; views in counter slots), their read-only view, and the schema `private` for internals.
+-- Leaderboard storage: the time zone and the storage constants later files name, the counter tables
+-- (sales; views in counter slots), their read-only view, the schema `private` for internals and the
+-- transaction-local table the write path collects product changes in.
 -- Why slots, rank buckets and changed_at exist (and the figures behind them): supabase/README.md.
 --
 -- What the numbers are (DESIGN.md): the cache is a pure function of the current rows.
@@ -59,10 +60,15 @@ create function private.leaderboard_month(p_at timestamptz) returns integer
 
 -- How many overflow slots a seller's view counter may have beside slot 0: that many writers of one hot
 -- seller can add at once without waiting, and a reader sums at most that many extra rows per seller.
--- Immutable SQL: inlined as a constant wherever it is used (the check constraint on slot too).
-create function private.leaderboard_overflow_slots() returns integer
+-- Immutable SQL: inlined as a constant wherever it is used. In public and executable by the API roles
+-- (like leaderboard_rank_bucket) because the check constraint on slot uses it, and the planner folds that
+-- constraint as the caller when it plans a read of the cache view (constraint exclusion of its UNION ALL).
+create function public.leaderboard_overflow_slots() returns integer
   language sql immutable parallel safe
   return 64;
+comment on function public.leaderboard_overflow_slots() is
+  'How many overflow slots a seller''s view counter may have beside slot 0.';
+grant execute on function public.leaderboard_overflow_slots() to anon, authenticated, service_role;
 
 -- The changed_at a view counter row gets when it is written at p_now: unchanged while it is less than a
 -- second old, else p_now. So changed_at trails last_updated by less than a second and moves at most once a
@@ -124,7 +130,7 @@ create table public.seller_view_counts (
   seller_id uuid not null,
   year integer not null,
   month integer not null,
-  slot smallint not null default 0 check (slot between 0 and private.leaderboard_overflow_slots()),
+  slot smallint not null default 0 check (slot between 0 and public.leaderboard_overflow_slots()),
   total_views integer not null default 0 check (total_views >= 0),
   rank_bucket smallint not null generated always as (public.leaderboard_rank_bucket(total_views)) stored,
   last_updated timestamptz not null default clock_timestamp(),

@@ -22,7 +22,7 @@
 -- overflow slots, so no two (period, slot) pairs share a key.
 create function private.leaderboard_lock_key(p_year integer, p_month integer) returns integer
   language sql immutable parallel safe
-  return (p_year * 13 + p_month) * (private.leaderboard_overflow_slots() + 1);
+  return (p_year * 13 + p_month) * (public.leaderboard_overflow_slots() + 1);
 
 -- How many views one transaction inserts under advisory locks; past it (bulk inserts: seed, imports) view
 -- increments take row locks instead ('rows'), so a big transaction cannot fill the shared lock table.
@@ -107,8 +107,8 @@ begin
         end loop;
         if v_slot is null then
           for v_slot in
-            select s.n from generate_series(1, private.leaderboard_overflow_slots()) s(n)
-             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % private.leaderboard_overflow_slots()
+            select s.n from generate_series(1, public.leaderboard_overflow_slots()) s(n)
+             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % public.leaderboard_overflow_slots()
           loop
             exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
             v_slot := null;
@@ -151,8 +151,8 @@ begin
           v_slot := 0;
         else
           for v_slot in
-            select s.n from generate_series(1, private.leaderboard_overflow_slots()) s(n)
-             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % private.leaderboard_overflow_slots()
+            select s.n from generate_series(1, public.leaderboard_overflow_slots()) s(n)
+             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % public.leaderboard_overflow_slots()
           loop
             exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
             v_slot := null;
