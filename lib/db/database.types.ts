@@ -349,6 +349,10 @@ export type Database = {
           total_views: number
         }[]
       }
+      leaderboard_overflow_slots: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>

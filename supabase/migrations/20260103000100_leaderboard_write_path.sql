@@ -61,6 +61,27 @@ begin
 end;
 $$;
 
+-- A new overflow slot of a key whose slots are p_existing, with its advisory lock (uuid_hash(seller) =
+-- p_lock1, leaderboard_lock_key(year, month) = p_lock2) taken: the free numbers are tried in an order spread
+-- by backend, so concurrent newcomers rarely pick the same one. Null when every slot's lock is held.
+create function private.leaderboard_claim_new_slot(p_lock1 integer, p_lock2 integer, p_existing smallint[])
+  returns smallint language plpgsql volatile set search_path = ''
+as $$
+declare
+  v_slot smallint;
+begin
+  for v_slot in
+    select s.n from generate_series(1, public.leaderboard_overflow_slots()) s(n)
+     where s.n <> all (p_existing) order by (s.n + pg_catalog.pg_backend_pid()) % public.leaderboard_overflow_slots()
+  loop
+    if pg_catalog.pg_try_advisory_xact_lock(p_lock1, p_lock2 + v_slot) then
+      return v_slot;
+    end if;
+  end loop;
+  return null;
+end;
+$$;
+
 -- Adds p_delta (any sign) to a seller's views of one period (all-time: year 0, month 0).
 --
 -- Who may write a slot row: whoever holds the transaction advisory lock (uuid_hash(seller),
@@ -97,8 +118,7 @@ begin
       if pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2) then
         v_slot := 0;
       else
-        -- Slot 0 is busy: an existing overflow slot nobody holds, else a new one (spread by backend so
-        -- concurrent newcomers rarely pick the same number).
+        -- Slot 0 is busy: an existing overflow slot nobody holds, else a new one.
         select coalesce(array_agg(c.slot order by c.slot), '{}') into v_existing from public.seller_view_counts c
          where c.seller_id = p_seller and c.year = p_year and c.month = p_month and c.slot > 0;
         foreach v_slot in array v_existing loop
@@ -106,13 +126,7 @@ begin
           v_slot := null;
         end loop;
         if v_slot is null then
-          for v_slot in
-            select s.n from generate_series(1, public.leaderboard_overflow_slots()) s(n)
-             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % public.leaderboard_overflow_slots()
-          loop
-            exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
-            v_slot := null;
-          end loop;
+          v_slot := private.leaderboard_claim_new_slot(v_lock1, v_lock2, v_existing);
         end if;
         if v_slot is null then
           -- Every slot is held at this very moment: wait for slot 0.
@@ -150,14 +164,8 @@ begin
         if cardinality(v_existing) = 0 then
           v_slot := 0;
         else
-          for v_slot in
-            select s.n from generate_series(1, public.leaderboard_overflow_slots()) s(n)
-             where s.n <> all (v_existing) order by (s.n + pg_catalog.pg_backend_pid()) % public.leaderboard_overflow_slots()
-          loop
-            exit when pg_catalog.pg_try_advisory_xact_lock(v_lock1, v_lock2 + v_slot);
-            v_slot := null;
-          end loop;
-          v_slot := coalesce(v_slot, 0); -- every slot taken: wait for slot 0
+          -- A new overflow slot; with every slot taken, wait for slot 0.
+          v_slot := coalesce(private.leaderboard_claim_new_slot(v_lock1, v_lock2, v_existing), 0);
         end if;
       end if;
     else
