@@ -400,9 +400,9 @@ begin
     return null;
   end if;
   perform set_config('leaderboard.views_inserted', (v_count + 1)::text, true);
-  -- The usual case, inlined ('probe' of leaderboard_add_views without its nested calls): slot 0 of the
-  -- all-time key is free and its row exists, then the same for the month. Plain full-key updates: they use
-  -- the primary key even before the table has statistics.
+  -- The usual case, inlined for speed (the first step of leaderboard_add_views' 'probe', same lock key and
+  -- changed_at rule, without a nested call): slot 0 of the all-time key is free and its row exists, then the
+  -- same for the month. Plain full-key updates: they use the primary key even before the table has statistics.
   v_lock1 := pg_catalog.uuid_hash(v_seller);
   v_now := clock_timestamp();
   if pg_catalog.pg_try_advisory_xact_lock(v_lock1, private.leaderboard_lock_key(0, 0)) then
