@@ -394,6 +394,10 @@ export type Database = {
         }[]
       }
       include_seller: { Args: { p_seller_id: string }; Returns: boolean }
+      leaderboard_overflow_slots: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>

@@ -32,7 +32,11 @@ const TEST_FUNCTIONS = `
     declare n bigint := nextval('public.test_attempts');
     begin if n < 3 then raise exception 'deadlock detected' using errcode = '40P01'; end if; return n; end $$;
   create function public.test_private() returns int language sql as $$ select 1 $$;
-  revoke execute on function public.test_private() from public, anon, authenticated;
+  -- Functions are closed by default (20260103000000_leaderboard_storage.sql): grant as a migration would.
+  grant execute on function public.test_whoami(), public.test_echo(text, int, numeric, boolean, timestamptz, jsonb),
+    public.test_scalar(int), public.test_empty(), public.test_fail(text, text), public.test_check(), public.test_flaky()
+    to anon, authenticated, service_role;
+  grant execute on function public.test_private() to service_role;
 `;
 
 let db: TestDatabase;
