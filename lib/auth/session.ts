@@ -7,7 +7,6 @@ import "server-only";
 import { getConfig } from "../config";
 import type { DbSession } from "../db/types";
 import { ACCESS_TOKEN_COOKIE } from "./cookies";
-import { supabaseAuthClient } from "./supabase-auth";
 import { verifyAccessToken } from "./tokens";
 
 export interface CookieReader {
@@ -23,6 +22,7 @@ async function tokenFromCookies(cookies: CookieReader): Promise<string | undefin
   const config = getConfig();
   if (config.mode === "supabase" && config.supabase) {
     // Supabase Auth keeps the session in @supabase/ssr's cookies; the proxy refreshes it.
+    const { supabaseAuthClient } = await import("./supabase-auth"); // Supabase mode only (Node 20 warning)
     const supabase = supabaseAuthClient(config.supabase, { getAll: () => cookies.getAll(), setAll: () => undefined });
     const { data } = await supabase.auth.getSession();
     return data.session?.access_token;

@@ -9,7 +9,12 @@ import { AppError } from "../errors";
 export interface JwtSettings {
   secret?: string;
   jwksUrl?: string;
+  /** When set, a token's `iss` must equal it. */
+  issuer?: string;
 }
+
+/** The issuer of demo sign-in tokens (embedded mode). */
+export const DEMO_TOKEN_ISSUER = "marketplace-demo-sign-in";
 
 export interface VerifiedUser {
   userId: string;
@@ -21,16 +26,18 @@ const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 export async function verifyAccessToken(token: string, settings: JwtSettings): Promise<VerifiedUser> {
   let payload: JWTPayload;
+  // A token without `exp` would be valid forever: refuse it.
+  const claimChecks = { audience: "authenticated", requiredClaims: ["exp"], ...(settings.issuer ? { issuer: settings.issuer } : {}) };
   try {
     const { alg } = decodeProtectedHeader(token);
     if (alg === "HS256") {
       if (!settings.secret) throw new Error("no JWT secret configured for HS256 tokens");
-      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), { algorithms: ["HS256"], audience: "authenticated" }));
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), { algorithms: ["HS256"], ...claimChecks }));
     } else {
       if (!settings.jwksUrl) throw new Error("no JWKS configured for asymmetric tokens");
       let jwks = jwksByUrl.get(settings.jwksUrl);
       if (!jwks) jwksByUrl.set(settings.jwksUrl, (jwks = createRemoteJWKSet(new URL(settings.jwksUrl))));
-      ({ payload } = await jwtVerify(token, jwks, { algorithms: ["RS256", "ES256", "EdDSA"], audience: "authenticated" }));
+      ({ payload } = await jwtVerify(token, jwks, { algorithms: ["RS256", "ES256", "EdDSA"], ...claimChecks }));
     }
   } catch {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
@@ -49,7 +56,7 @@ export async function signDemoToken(userId: string, secret: string): Promise<str
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
     .setAudience("authenticated")
-    .setIssuer("marketplace-demo-sign-in")
+    .setIssuer(DEMO_TOKEN_ISSUER)
     .setIssuedAt()
     .setExpirationTime(`${DEMO_TOKEN_LIFETIME_SECONDS}s`)
     .sign(new TextEncoder().encode(secret));

@@ -64,6 +64,7 @@ export type Database = {
       }
       product_views: {
         Row: {
+          client_key: string | null
           id: number
           product_id: string
           session_id: string | null
@@ -72,6 +73,7 @@ export type Database = {
           viewed_at: string
         }
         Insert: {
+          client_key?: string | null
           id?: never
           product_id: string
           session_id?: string | null
@@ -80,6 +82,7 @@ export type Database = {
           viewed_at?: string
         }
         Update: {
+          client_key?: string | null
           id?: never
           product_id?: string
           session_id?: string | null
@@ -409,7 +412,11 @@ export type Database = {
         Returns: undefined
       }
       record_product_view: {
-        Args: { p_product_id: string; p_session_id?: string }
+        Args: {
+          p_client_key?: string
+          p_product_id: string
+          p_session_id?: string
+        }
         Returns: boolean
       }
       seller_leaderboard_drift: {

@@ -74,6 +74,9 @@ export const updateProductSchema = z
   });
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 
+/** The one UUID check (ids in paths, the viewer_session cookie). */
+export const uuidSchema = z.uuid();
+
 export const productIdParams = z.object({ id: z.uuid("The product id must be a UUID.") });
 
 /**

@@ -3,7 +3,7 @@
  * against a real test database: every error status of DESIGN.md and the happy paths.
  */
 import { NextRequest } from "next/server";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { ACCESS_TOKEN_COOKIE, VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
@@ -48,7 +48,9 @@ async function call(route: RouteHandler, { method = "GET", path, id, bearer, coo
     headers: {
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       ...(cookieHeader ? { cookie: cookieHeader } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      // What the app's own client sends (lib/api/client.ts): a browser's agent, JSON on every write.
+      "user-agent": BROWSER_AGENT,
+      ...(method === "GET" ? {} : { "content-type": "application/json" }),
       ...headers,
     },
   });
@@ -66,6 +68,7 @@ async function insertProduct(sellerId: string, status: "active" | "sold" | "draf
   return rows[0].id;
 }
 
+const BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 beforeAll(async () => {
@@ -284,12 +287,67 @@ describe("POST /api/products/:id/views", () => {
     expect(product.body.product.viewCount).toBe(1);
   });
 
-  it("gives a shopper without a viewer_session cookie one", async () => {
+  it("does not count a shopper without a viewer_session cookie, and gives them one that then counts", async () => {
     const id = await insertProduct(users.ada, "active");
-    const { status, body, headers } = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id });
-    expect(status).toBe(200);
-    expect(body).toEqual({ counted: true });
-    expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
+    const path = `/api/products/${id}/views`;
+    for (let i = 0; i < 3; i++) {
+      const { status, body, headers } = await call(routes.views, { method: "POST", path, id });
+      expect(status).toBe(200);
+      expect(body).toEqual({ counted: false });
+      expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
+    }
+    const cookie = (await call(routes.views, { method: "POST", path, id })).headers.get("set-cookie")!.match(/=([^;]+)/)![1];
+    expect((await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body).toEqual({ counted: true });
+    expect((await call(routes.get, { path: `/api/products/${id}`, id })).body.product.viewCount).toBe(1);
+  });
+
+  it("answers obvious bots without counting them (no agent, crawlers, scripting tools)", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const path = `/api/products/${id}/views`;
+    for (const agent of ["", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)", "curl/8.5.0", "python-requests/2.32"]) {
+      const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+      const { status, body } = await call(routes.views, { method: "POST", path, id, cookies, headers: { "user-agent": agent } });
+      expect(status, agent).toBe(200);
+      expect(body, agent).toEqual({ counted: false });
+    }
+    const signedInBot = await call(routes.views, { method: "POST", path, id, bearer: tokens.shopper, headers: { "user-agent": "curl/8.5.0" } });
+    expect(signedInBot.body).toEqual({ counted: false });
+    expect((await db.pool.query("select count(*)::int as n from public.product_views where product_id = $1", [id])).rows[0].n).toBe(0);
+  });
+
+  it("caps counted anonymous views per client address, product and month, storing a hash and not the address", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const path = `/api/products/${id}/views`;
+    process.env.TRUST_PROXY = "1";
+    try {
+      const counted: boolean[] = [];
+      for (let i = 0; i < 8; i++) {
+        // A fresh viewer_session every time, as a cookie-rotating script would.
+        const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+        counted.push((await call(routes.views, { method: "POST", path, id, cookies, headers: { "x-forwarded-for": "198.51.100.7" } })).body.counted);
+      }
+      expect(counted).toEqual([true, true, true, true, true, false, false, false]);
+      const other = await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() }, headers: { "x-forwarded-for": "198.51.100.8" } });
+      expect(other.body).toEqual({ counted: true });
+      const { rows } = await db.pool.query<{ client_key: string }>("select distinct client_key from public.product_views where product_id = $1", [id]);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.client_key).not.toContain("198.51.100");
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
+  });
+
+  it("trusts X-Forwarded-For only with TRUST_PROXY, and then only the entry the proxies appended", async () => {
+    const { clientAddress } = await import("../../lib/api/client-address");
+    const request = (xff?: string) => new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
+    // Without TRUST_PROXY a client-written header is ignored (this process did not stamp a socket address).
+    expect(clientAddress(request("203.0.113.9"), {})).toBeNull();
+    // One proxy appends the address it saw: the client's own entries to the left are ignored.
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9"), { TRUST_PROXY: "1" })).toBe("203.0.113.9");
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9, 10.0.0.2"), { TRUST_PROXY: "2" })).toBe("203.0.113.9");
+    // Fewer entries than proxies: the request bypassed them.
+    expect(clientAddress(request("203.0.113.9"), { TRUST_PROXY: "2" })).toBeNull();
+    expect(clientAddress(request(), { TRUST_PROXY: "1" })).toBeNull();
   });
 
   it("counts a signed-in viewer as themselves, and never the seller's own views", async () => {
@@ -305,13 +363,18 @@ describe("POST /api/products/:id/views", () => {
   it("answers 404 for another seller's draft or an unknown product, 400 for a bad id", async () => {
     const draft = await insertProduct(users.ada, "draft");
     expect((await call(routes.views, { method: "POST", path: `/api/products/${draft}/views`, id: draft, bearer: tokens.bea })).status).toBe(404);
-    expect((await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID })).status).toBe(404);
+    const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+    expect((await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID, cookies })).status).toBe(404);
     expect((await call(routes.views, { method: "POST", path: "/api/products/x/views", id: "x" })).status).toBe(400);
   });
 
   it("answers 429 with Retry-After on the 61st request in a minute from one address", async () => {
     const id = await insertProduct(users.ada, "active");
-    const headers = { "x-forwarded-for": "203.0.113.61" };
+    process.env.TRUST_PROXY = "1";
+    onTestFinished(() => void delete process.env.TRUST_PROXY);
+    // A rotating client-written entry left of the proxy's does not escape the limit.
+    let spoof = 0;
+    const headers = { get "x-forwarded-for"() { return `10.9.${spoof++ % 250}.1, 203.0.113.61`; } };
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
       statuses.push((await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status);
