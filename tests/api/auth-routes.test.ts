@@ -18,11 +18,11 @@ const noParams = { params: Promise.resolve({}) };
 /** The cookies a response sets (route handlers are typed as answering a plain Response). */
 const cookiesOf = (response: Response) => new ResponseCookies(response.headers);
 
-function post(path: string, body?: string, cookie?: string) {
+function post(path: string, body?: string, cookie?: string, headers: Record<string, string> = {}) {
   return new NextRequest(`http://localhost${path}`, {
     method: "POST",
     body,
-    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}), ...headers },
   });
 }
 
@@ -75,6 +75,21 @@ describe("POST /api/auth/demo-sign-in", () => {
 });
 
 describe("POST /api/auth/sign-out", () => {
+  it("refuses another site (403) and a non-JSON request (415): nobody signs a visitor out from elsewhere", async () => {
+    const cookie = `${ACCESS_TOKEN_COOKIE}=whatever`;
+    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.example" }]) {
+      const response = await signOut(post("/api/auth/sign-out", undefined, cookie, headers), noParams);
+      expect(response.status).toBe(403);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    const form = await signOut(post("/api/auth/sign-out", "", cookie, { "content-type": "application/x-www-form-urlencoded" }), noParams);
+    expect(form.status).toBe(415);
+    // A cross-site form cannot sign a visitor in as a chosen user either (text/plain JSON).
+    const plain = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId }), undefined, { "content-type": "text/plain" }), noParams);
+    expect(plain.status).toBe(415);
+    expect(cookiesOf(plain).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+  });
+
   it("clears the session cookie", async () => {
     const response = await signOut(post("/api/auth/sign-out", undefined, `${ACCESS_TOKEN_COOKIE}=whatever`), noParams);
     expect(response.status).toBe(200);

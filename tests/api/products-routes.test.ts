@@ -91,7 +91,42 @@ beforeAll(async () => {
   tokens.shopper = await signDemoToken(users.shopper, LOCAL_DEV_JWT_SECRET);
 });
 
+describe("cross-site requests (CSRF), in the one route wrapper", () => {
+  const create = (headers: Record<string, string>, rawBody = JSON.stringify({ title: "Desk", price: 1, status: "draft" })) =>
+    call(routes.create, { method: "POST", path: "/api/products", cookieToken: tokens.ada, rawBody, headers });
+
+  it("answers 415 to a state-changing request that is not JSON, and creates nothing", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const { status, body } = await create({ "content-type": type });
+      expect(status, type).toBe(415);
+      expect(body.error.code).toBe("unsupported_media_type");
+    }
+    const noType = await call(routes.remove, { method: "DELETE", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, cookieToken: tokens.ada, headers: { "content-type": "" } });
+    expect(noType.status).toBe(415);
+    expect((await db.pool.query("select count(*)::int as n from public.products where title = 'Desk' and seller_id = $1", [users.ada])).rows[0].n).toBe(0);
+  });
+
+  it("answers 403 to another site or origin (Sec-Fetch-Site or Origin), and allows same-origin requests", async () => {
+    expect((await create({ "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await create({ "sec-fetch-site": "same-site" })).status).toBe(403);
+    expect((await create({ origin: "http://localhost:4000" })).status).toBe(403);
+    expect((await create({ origin: "https://evil.example" })).status).toBe(403);
+    expect((await create({ origin: "null" })).status).toBe(403);
+    expect((await create({ origin: "http://localhost", "sec-fetch-site": "same-origin" })).status).toBe(201);
+    // Deletes and sign-out go through the same wrapper.
+    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, cookieToken: tokens.ada, headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+  });
+});
+
 describe("POST /api/products", () => {
+  it("answers 409 with a message for people, not a constraint name, when the seller's profile is gone", async () => {
+    const ghost = await signDemoToken(UNKNOWN_ID, LOCAL_DEV_JWT_SECRET);
+    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: ghost, json: { title: "Desk", price: 1, status: "draft" } });
+    expect(status).toBe(409);
+    expect(body.error.code).toBe("conflict");
+    expect(JSON.stringify(body)).not.toMatch(/fkey|constraint|products_/i);
+  });
+
   it("creates a draft (201) for the signed-in seller, with the cookie as the credential", async () => {
     const { status, body } = await call(routes.create, {
       method: "POST",
@@ -122,6 +157,8 @@ describe("POST /api/products", () => {
     ["a price over the maximum", { title: "Desk", price: 10_000_000_000, status: "draft" }, "price"],
     ["a title over 200 characters", { title: "x".repeat(201), price: 1, status: "draft" }, "title"],
     ["a new product marked sold", { title: "Desk", price: 1, status: "sold" }, "status"],
+    ["a NUL byte in the title", { title: "Desk\u0000", price: 1, status: "draft" }, "title"],
+    ["a NUL byte in the description", { title: "Desk", description: "a\u0000b", price: 1, status: "draft" }, "description"],
     ["a missing price", { title: "Desk", status: "draft" }, "price"],
   ])("answers 400 with details for %s", async (_, json, path) => {
     const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: tokens.ada, json });
