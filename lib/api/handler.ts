@@ -83,7 +83,7 @@ function checkStateChangingRequest(request: NextRequest): void {
     } catch {
       // "null" (sandboxed pages, some redirects) or garbage: not our origin.
     }
-    const hosts = [request.headers.get("host") ?? request.nextUrl.host];
+    const hosts: (string | null)[] = [request.headers.get("host") ?? request.nextUrl.host];
     if (trustedProxyHops() > 0) hosts.push(request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ?? null);
     if (!originHost || !hosts.includes(originHost)) throw new AppError("forbidden", "Requests from other sites are not allowed.");
   }

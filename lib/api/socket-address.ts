@@ -31,7 +31,7 @@ export async function installSocketAddressHeader(): Promise<void> {
     const emit = ServerClass.prototype.emit;
     ServerClass.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
       if (event === "request") stampSocketAddress(args[0] as IncomingMessage);
-      return emit.call(this, event, ...args);
+      return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
     } as typeof emit;
   }
   flagged[INSTALLED] = true;

@@ -6,7 +6,9 @@
 import "server-only";
 import { getConfig } from "../config";
 import type { DbSession } from "../db/types";
+import { AppError } from "../errors";
 import { ACCESS_TOKEN_COOKIE } from "./cookies";
+import { embeddedDatabaseProven } from "./demo";
 import { verifyAccessToken } from "./tokens";
 
 export interface CookieReader {
@@ -31,8 +33,13 @@ async function tokenFromCookies(cookies: CookieReader): Promise<string | undefin
 }
 
 export async function resolveSession({ authorization, cookies }: RequestCredentials): Promise<DbSession> {
-  const { jwt } = getConfig();
+  const { jwt, mode } = getConfig();
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  // The embedded mode's secret is public: its tokens mean something only against the embedded database.
+  if (mode === "embedded" && !(await embeddedDatabaseProven())) {
+    if (bearer) throw new AppError("unauthorized", "Sign-in is not available: this is not the embedded database the app started.");
+    return { role: "anon" };
+  }
   if (bearer) {
     const user = await verifyAccessToken(bearer, jwt); // throws 401
     return { role: "authenticated", userId: user.userId, accessToken: bearer, claims: user.claims };

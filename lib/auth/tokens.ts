@@ -4,6 +4,7 @@
  * (RS256/ES256, Supabase's newer signing keys) with the project's JWKS.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { DEMO_TOKEN_ISSUER } from "../config";
 import { AppError } from "../errors";
 
 export interface JwtSettings {
@@ -13,8 +14,7 @@ export interface JwtSettings {
   issuer?: string;
 }
 
-/** The issuer of demo sign-in tokens (embedded mode). */
-export const DEMO_TOKEN_ISSUER = "marketplace-demo-sign-in";
+export { DEMO_TOKEN_ISSUER } from "../config";
 
 export interface VerifiedUser {
   userId: string;

@@ -267,6 +267,18 @@ export type Database = {
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
+      embedded_instance_token: {
+        Args: Record<PropertyKey, never>
+        Returns: string
+      }
+      get_demo_user: {
+        Args: { p_user_id: string }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          id: string
+        }[]
+      }
       get_leaderboard_last_updated: {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string

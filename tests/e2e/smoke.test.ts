@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../lib/db/embedded";
 import { PROJECT_ROOT } from "../../lib/db/migrate";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
@@ -55,6 +55,8 @@ async function startApp(databaseUrl: string): Promise<string> {
       ...process.env,
       APP_MODE: "embedded",
       DATABASE_URL: databaseUrl,
+      // The test database is cloned from the template marked as the embedded instance (global setup).
+      EMBEDDED_INSTANCE_TOKEN: inject("embeddedInstanceToken"),
       NODE_ENV: "development",
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: path.relative(PROJECT_ROOT, path.join(WORK_DIR, "next")),
