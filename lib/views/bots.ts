@@ -8,5 +8,6 @@ const BOT_AGENT =
 
 export function isObviousBot(userAgent: string | null | undefined): boolean {
   const agent = userAgent?.trim() ?? "";
-  return agent === "" || BOT_AGENT.test(agent);
+  // "node" is Node.js's own fetch.
+  return agent === "" || agent === "node" || BOT_AGENT.test(agent);
 }
