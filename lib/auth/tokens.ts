@@ -6,6 +6,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { DEMO_TOKEN_ISSUER } from "../config";
 import { AppError } from "../errors";
+import { uuidSchema } from "../validation/products";
 
 export interface JwtSettings {
   secret?: string;
@@ -21,7 +22,6 @@ export interface VerifiedUser {
   claims: JWTPayload & Record<string, unknown>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 export async function verifyAccessToken(token: string, settings: JwtSettings): Promise<VerifiedUser> {
@@ -42,7 +42,7 @@ export async function verifyAccessToken(token: string, settings: JwtSettings): P
   } catch {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
-  if (typeof payload.sub !== "string" || !UUID.test(payload.sub) || payload.role !== "authenticated") {
+  if (typeof payload.sub !== "string" || !uuidSchema.safeParse(payload.sub).success || payload.role !== "authenticated") {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
   return { userId: payload.sub, claims: payload as VerifiedUser["claims"] };
