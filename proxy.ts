@@ -1,15 +1,17 @@
 /**
  * Runs before every page and API request (Next.js 16's proxy, formerly middleware):
- *  - gives an anonymous visitor an httpOnly `viewer_session` cookie (random UUID, one year), so their
- *    product views de-duplicate per shopper; the request carries it too, so this very request's
- *    server code already sees it;
- *  - with Supabase Auth, refreshes the session cookies (the vercel/next.js with-supabase pattern).
+ *  - gives an anonymous visitor of a page an httpOnly `viewer_session` cookie (random UUID, one year),
+ *    so their product views de-duplicate per shopper. Only a cookie that comes back counts: it is not
+ *    added to this request, and API requests get theirs from the views route;
+ *  - with Supabase Auth, refreshes the session cookies (the vercel/next.js with-supabase pattern);
+ *  - sets the pages' Content-Security-Policy with a fresh nonce (lib/security-headers.ts); the other
+ *    security headers are static (next.config.ts).
  * It never decides access: route handlers and pages verify the token themselves.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { cookieOptions, ONE_YEAR_SECONDS, VIEWER_SESSION_COOKIE } from "@/lib/auth/cookies";
-import { supabaseAuthClient } from "@/lib/auth/supabase-auth";
 import { getConfig, type AppConfig } from "@/lib/config";
+import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 
 function configOrNull(): AppConfig | null {
   try {
@@ -21,17 +23,28 @@ function configOrNull(): AppConfig | null {
 
 export async function proxy(request: NextRequest) {
   const secure = request.nextUrl.protocol === "https:";
-  const newViewerSession = request.cookies.has(VIEWER_SESSION_COOKIE) ? null : crypto.randomUUID();
-  if (newViewerSession) request.cookies.set(VIEWER_SESSION_COOKIE, newViewerSession);
+  const isApi = request.nextUrl.pathname.startsWith("/api/");
+  const newViewerSession = isApi || request.cookies.has(VIEWER_SESSION_COOKIE) ? null : crypto.randomUUID();
 
-  let response = NextResponse.next({ request });
   const config = configOrNull();
+  const csp = contentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV === "development", connectTo: config?.supabase?.url });
+  // Next.js takes the nonce from the request's policy header; the browser enforces the response's.
+  const next = () => {
+    const headers = new Headers(request.headers);
+    headers.set("content-security-policy", csp);
+    const forwarded = NextResponse.next({ request: { headers } });
+    forwarded.headers.set("content-security-policy", csp);
+    return forwarded;
+  };
+  let response = next();
   if (config?.mode === "supabase" && config.supabase) {
+    // Loaded only in this mode: Supabase's libraries warn on Node 20 as soon as they are imported.
+    const { supabaseAuthClient } = await import("@/lib/auth/supabase-auth");
     const supabase = supabaseAuthClient(config.supabase, {
       getAll: () => request.cookies.getAll(),
       setAll(cookiesToSet) {
         cookiesToSet.forEach(({ name, value }) => request.cookies.set(name, value));
-        response = NextResponse.next({ request });
+        response = next();
         cookiesToSet.forEach(({ name, value, options }) => response.cookies.set(name, value, options));
       },
     });

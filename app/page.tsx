@@ -3,12 +3,8 @@ import { Pagination } from "@/components/products/pagination";
 import { ProductCard } from "@/components/products/product-card";
 import { ANON } from "@/lib/db";
 import { listActiveProducts } from "@/lib/products/server";
+import { pageFrom } from "@/lib/validation/pagination";
 
-/** `?page=N`: anything that is not a whole number from 1 up shows the first page. */
-function pageFrom(value: string | string[] | undefined): number {
-  const page = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isSafeInteger(page) && page >= 1 ? page : 1;
-}
 
 /** Home: active products, newest first, 24 a page. Everyone sees the same list, so it reads as anon. */
 export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -15,9 +15,18 @@ export interface AppConfig {
   transport: "postgres" | "supabase";
   databaseUrl?: string;
   supabase?: { url: string; anonKey: string; serviceRoleKey?: string };
-  jwt: { secret?: string; jwksUrl?: string };
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string };
+  /**
+   * Demo sign-in is wanted (embedded mode). It is only *allowed* once the database proves it is the
+   * embedded one the app's launcher started (lib/auth/embedded-proof.ts).
+   */
   demoSignIn: boolean;
+  /** The per-start token the launcher wrote into the embedded database (embedded mode only). */
+  embeddedInstanceToken?: string;
 }
+
+/** The issuer of demo sign-in tokens (embedded mode). */
+export const DEMO_TOKEN_ISSUER = "marketplace-demo-sign-in";
 
 /** The Supabase CLI's well-known local development JWT secret (never valid on a hosted project). */
 export const LOCAL_DEV_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
@@ -37,6 +46,7 @@ export function readConfig(env: Env = process.env): AppConfig {
   const supabaseUrl = value("NEXT_PUBLIC_SUPABASE_URL");
   const jwtSecret = value("SUPABASE_JWT_SECRET");
   const jwksUrl = value("SUPABASE_JWKS_URL");
+  const issuer = value("SUPABASE_JWT_ISSUER");
 
   if (value("APP_MODE") === "embedded") {
     if (!databaseUrl) throw new ConfigError("APP_MODE=embedded needs DATABASE_URL (the launcher sets it: start with `npm run dev`).");
@@ -44,8 +54,9 @@ export function readConfig(env: Env = process.env): AppConfig {
       mode: "embedded",
       transport: "postgres",
       databaseUrl,
-      jwt: { secret: jwtSecret ?? LOCAL_DEV_JWT_SECRET },
+      jwt: { secret: jwtSecret ?? LOCAL_DEV_JWT_SECRET, issuer: DEMO_TOKEN_ISSUER },
       demoSignIn: true,
+      embeddedInstanceToken: value("EMBEDDED_INSTANCE_TOKEN"),
     };
   }
 
@@ -64,7 +75,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       databaseUrl,
       supabase: { url: supabaseUrl.replace(/\/+$/, ""), anonKey, serviceRoleKey },
       // Supabase signs with its JWT secret (HS256) or with asymmetric keys published as JWKS.
-      jwt: { secret: jwtSecret, jwksUrl: jwksUrl ?? `${supabaseUrl.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json` },
+      jwt: { secret: jwtSecret, jwksUrl: jwksUrl ?? `${supabaseUrl.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json`, issuer },
       demoSignIn: false,
     };
   }
@@ -75,7 +86,7 @@ export function readConfig(env: Env = process.env): AppConfig {
         "DATABASE_URL is set but neither SUPABASE_JWT_SECRET nor SUPABASE_JWKS_URL is: set one so sign-in tokens can be verified.",
       );
     }
-    return { mode: "database", transport: "postgres", databaseUrl, jwt: { secret: jwtSecret, jwksUrl }, demoSignIn: false };
+    return { mode: "database", transport: "postgres", databaseUrl, jwt: { secret: jwtSecret, jwksUrl, issuer }, demoSignIn: false };
   }
 
   throw new ConfigError(

@@ -64,6 +64,7 @@ async function main(mode: Mode): Promise<number> {
   const supabaseUrl = env.NEXT_PUBLIC_SUPABASE_URL?.trim();
   const embedded = !userDatabaseUrl && !supabaseUrl;
 
+  if (!embedded) delete env.EMBEDDED_INSTANCE_TOKEN;
   if (!embedded && env.APP_MODE) {
     // Demo sign-in and the well-known development secret belong to the embedded database only.
     console.warn(`Ignoring APP_MODE=${env.APP_MODE}: it is set by the launcher for the embedded database only.`);
@@ -126,6 +127,11 @@ async function main(mode: Mode): Promise<number> {
       else if (seed === "no-seed-file") console.log("supabase/seed.sql does not exist yet: starting without demo data.");
       else if (seed === "has-data") console.log("The database already has users: demo data not loaded.");
       console.log(`Database ready in ${elapsed(started)}.`);
+      // A fresh token per start proves to the app that it talks to this very database (demo sign-in).
+      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } = await import("../lib/db/embedded-instance");
+      const instanceToken = newEmbeddedInstanceToken();
+      await markEmbeddedInstance(appUrl, instanceToken);
+      env[EMBEDDED_INSTANCE_TOKEN_ENV] = instanceToken;
       env.DATABASE_URL = appUrl;
       env.APP_MODE = "embedded";
     } else {
@@ -143,8 +149,11 @@ async function main(mode: Mode): Promise<number> {
       if (code !== 0) throw new LaunchError(`next build failed (exit code ${code}).`);
     }
     if (shuttingDown) return 0;
-    console.log(`\nApp: http://localhost:${port}${embedded ? "  (demo sign-in: http://localhost:" + port + "/sign-in)" : ""}\n`);
-    next = runNext([mode, "--port", String(port)], env);
+    // The embedded mode (demo sign-in for anyone who can reach it) listens on this machine only,
+    // unless HOST says otherwise on purpose (HOST=0.0.0.0 to reach it from other devices).
+    const host = env.HOST?.trim() || (embedded ? "127.0.0.1" : undefined);
+    console.log(`\nApp: http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port}${embedded ? "  (demo sign-in: /sign-in)" : ""}\n`);
+    next = runNext([mode, "--port", String(port), ...(host ? ["--hostname", host] : [])], env);
     const code = await waitForExit(next);
     if (shuttingDown) return new Promise<number>(() => {}); // shutdown() exits
     if (database) await database.stop();

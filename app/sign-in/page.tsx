@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DemoSignInList, type DemoUser } from "@/components/auth/demo-sign-in-list";
 import { SupabaseSignInForm } from "@/components/auth/supabase-sign-in-form";
+import { embeddedDatabaseProven } from "@/lib/auth/demo";
 import { getConfig } from "@/lib/config";
 import { rpc, SERVICE_ROLE } from "@/lib/db";
 
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage() {
   const config = getConfig();
 
-  if (config.demoSignIn) {
+  if (await embeddedDatabaseProven()) {
     const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
     const users: DemoUser[] = rows.map((row) => ({
       id: row.id,

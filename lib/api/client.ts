@@ -30,7 +30,8 @@ export async function apiFetch<T>(url: string, { method = "GET", body, signal }:
       method,
       signal,
       credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      // Every state-changing request is JSON, with or without a body (the server refuses others: CSRF).
+      headers: method === "GET" ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * The one wrapper for route handlers: session (auth), then zod validation of params, query and body,
- * then the handler, with every failure answered in the one error shape (lib/errors.ts).
+ * The one wrapper for route handlers: cross-site request checks for state-changing methods, session
+ * (auth), then zod validation of params, query and body, then the handler, with every failure
+ * answered in the one error shape (lib/errors.ts).
  */
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
@@ -8,6 +9,7 @@ import { z } from "zod";
 import { resolveSession } from "../auth/session";
 import type { DbSession } from "../db/types";
 import { AppError } from "../errors";
+import { trustedProxyHops } from "./client-address";
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
@@ -60,12 +62,44 @@ async function readJsonBody(request: NextRequest, maxBytes: number): Promise<unk
   }
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF: a state-changing request must be JSON (a cross-site form cannot send that without a CORS
+ * preflight, which we never grant) and must not come from another site or origin. Browsers say
+ * where a request comes from in Sec-Fetch-Site and Origin; a request with neither is not from a
+ * browser page (curl, a server), so it cannot carry a visitor's cookies by accident.
+ */
+function checkStateChangingRequest(request: NextRequest): void {
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") {
+    throw new AppError("forbidden", "Requests from other sites are not allowed.");
+  }
+  const origin = request.headers.get("origin");
+  if (origin) {
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      // "null" (sandboxed pages, some redirects) or garbage: not our origin.
+    }
+    const hosts: (string | null)[] = [request.headers.get("host") ?? request.nextUrl.host];
+    if (trustedProxyHops() > 0) hosts.push(request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ?? null);
+    if (!originHost || !hosts.includes(originHost)) throw new AppError("forbidden", "Requests from other sites are not allowed.");
+  }
+  const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/json") {
+    throw new AppError("unsupported_media_type", "Send the request as JSON (Content-Type: application/json).");
+  }
+}
+
 export function handler<Params = Record<string, never>, Query = Record<string, never>, Body = undefined>(
   spec: HandlerSpec<Params, Query, Body>,
   run: (context: HandlerContext<Params, Query, Body>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, routeContext?: RouteContext): Promise<Response> => {
     try {
+      if (!SAFE_METHODS.has(request.method)) checkStateChangingRequest(request);
       const session = await resolveSession({ authorization: request.headers.get("authorization"), cookies: request.cookies });
       if (spec.auth === "required" && session.role !== "authenticated") {
         throw new AppError("unauthorized", "Sign in to do this.");

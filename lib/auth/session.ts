@@ -6,8 +6,9 @@
 import "server-only";
 import { getConfig } from "../config";
 import type { DbSession } from "../db/types";
+import { AppError } from "../errors";
 import { ACCESS_TOKEN_COOKIE } from "./cookies";
-import { supabaseAuthClient } from "./supabase-auth";
+import { embeddedDatabaseProven } from "./demo";
 import { verifyAccessToken } from "./tokens";
 
 export interface CookieReader {
@@ -23,6 +24,7 @@ async function tokenFromCookies(cookies: CookieReader): Promise<string | undefin
   const config = getConfig();
   if (config.mode === "supabase" && config.supabase) {
     // Supabase Auth keeps the session in @supabase/ssr's cookies; the proxy refreshes it.
+    const { supabaseAuthClient } = await import("./supabase-auth"); // Supabase mode only (Node 20 warning)
     const supabase = supabaseAuthClient(config.supabase, { getAll: () => cookies.getAll(), setAll: () => undefined });
     const { data } = await supabase.auth.getSession();
     return data.session?.access_token;
@@ -31,8 +33,17 @@ async function tokenFromCookies(cookies: CookieReader): Promise<string | undefin
 }
 
 export async function resolveSession({ authorization, cookies }: RequestCredentials): Promise<DbSession> {
-  const { jwt } = getConfig();
+  const { jwt, mode } = getConfig();
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  // The embedded mode's secret is public: its tokens mean something only against the embedded database.
+  if (mode === "embedded" && !(await embeddedDatabaseProven().catch((error: unknown) => {
+    // Database unreachable: an API call with a token says so (503); a page renders signed out.
+    if (bearer) throw error;
+    return false;
+  }))) {
+    if (bearer) throw new AppError("unauthorized", "Sign-in is not available: this is not the embedded database the app started.");
+    return { role: "anon" };
+  }
   if (bearer) {
     const user = await verifyAccessToken(bearer, jwt); // throws 401
     return { role: "authenticated", userId: user.userId, accessToken: bearer, claims: user.claims };

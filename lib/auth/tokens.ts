@@ -4,38 +4,45 @@
  * (RS256/ES256, Supabase's newer signing keys) with the project's JWKS.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { DEMO_TOKEN_ISSUER } from "../config";
 import { AppError } from "../errors";
+import { uuidSchema } from "../validation/products";
 
 export interface JwtSettings {
   secret?: string;
   jwksUrl?: string;
+  /** When set, a token's `iss` must equal it. */
+  issuer?: string;
 }
+
+export { DEMO_TOKEN_ISSUER } from "../config";
 
 export interface VerifiedUser {
   userId: string;
   claims: JWTPayload & Record<string, unknown>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 export async function verifyAccessToken(token: string, settings: JwtSettings): Promise<VerifiedUser> {
   let payload: JWTPayload;
+  // A token without `exp` would be valid forever: refuse it.
+  const claimChecks = { audience: "authenticated", requiredClaims: ["exp"], ...(settings.issuer ? { issuer: settings.issuer } : {}) };
   try {
     const { alg } = decodeProtectedHeader(token);
     if (alg === "HS256") {
       if (!settings.secret) throw new Error("no JWT secret configured for HS256 tokens");
-      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), { algorithms: ["HS256"], audience: "authenticated" }));
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), { algorithms: ["HS256"], ...claimChecks }));
     } else {
       if (!settings.jwksUrl) throw new Error("no JWKS configured for asymmetric tokens");
       let jwks = jwksByUrl.get(settings.jwksUrl);
       if (!jwks) jwksByUrl.set(settings.jwksUrl, (jwks = createRemoteJWKSet(new URL(settings.jwksUrl))));
-      ({ payload } = await jwtVerify(token, jwks, { algorithms: ["RS256", "ES256", "EdDSA"], audience: "authenticated" }));
+      ({ payload } = await jwtVerify(token, jwks, { algorithms: ["RS256", "ES256", "EdDSA"], ...claimChecks }));
     }
   } catch {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
-  if (typeof payload.sub !== "string" || !UUID.test(payload.sub) || payload.role !== "authenticated") {
+  if (typeof payload.sub !== "string" || !uuidSchema.safeParse(payload.sub).success || payload.role !== "authenticated") {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
   return { userId: payload.sub, claims: payload as VerifiedUser["claims"] };
@@ -49,7 +56,7 @@ export async function signDemoToken(userId: string, secret: string): Promise<str
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
     .setAudience("authenticated")
-    .setIssuer("marketplace-demo-sign-in")
+    .setIssuer(DEMO_TOKEN_ISSUER)
     .setIssuedAt()
     .setExpirationTime(`${DEMO_TOKEN_LIFETIME_SECONDS}s`)
     .sign(new TextEncoder().encode(secret));

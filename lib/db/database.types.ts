@@ -64,6 +64,7 @@ export type Database = {
       }
       product_views: {
         Row: {
+          client_key: string | null
           id: number
           product_id: string
           session_id: string | null
@@ -72,6 +73,7 @@ export type Database = {
           viewed_at: string
         }
         Insert: {
+          client_key?: string | null
           id?: never
           product_id: string
           session_id?: string | null
@@ -80,6 +82,7 @@ export type Database = {
           viewed_at?: string
         }
         Update: {
+          client_key?: string | null
           id?: never
           product_id?: string
           session_id?: string | null
@@ -304,9 +307,21 @@ export type Database = {
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
+      embedded_instance_token: {
+        Args: Record<PropertyKey, never>
+        Returns: string
+      }
       exclude_seller: {
         Args: { p_reason: string; p_seller_id: string }
         Returns: undefined
+      }
+      get_demo_user: {
+        Args: { p_user_id: string }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          id: string
+        }[]
       }
       get_leaderboard_last_updated: {
         Args: { p_month?: number; p_period?: string; p_year?: number }
@@ -458,7 +473,11 @@ export type Database = {
         Returns: undefined
       }
       record_product_view: {
-        Args: { p_product_id: string; p_session_id?: string }
+        Args: {
+          p_client_key?: string
+          p_product_id: string
+          p_session_id?: string
+        }
         Returns: boolean
       }
       seller_leaderboard_drift: {

@@ -1,7 +1,8 @@
 /**
  * Maps database failures (a SQLSTATE from pg, or a PostgREST error from supabase-js) to the app's
  * one error shape. Raw database messages never reach the browser, except the ones our own SQL
- * functions raise on purpose (codes PT4xx and 22023), which are written for users.
+ * functions raise on purpose (codes PT4xx and 22023), which are written for users. Constraint names
+ * stay in the server log.
  */
 import { AppError, type ErrorCode } from "../errors";
 
@@ -23,9 +24,13 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   products_sold_at_not_future: "A sale date cannot be in the future.",
   products_sold_at_matches_status: "A product has a sale date exactly when it is sold.",
   users_display_name_check: "Display name must be between 1 and 80 characters.",
+  products_seller_id_fkey: "Your account has no seller profile (any more). Sign out and sign in again.",
   messages_body_check: "A message must be between 1 and 4000 characters.",
   messages_not_to_self: "You cannot send a message to yourself.",
 };
+
+/** protocol_violation (a NUL byte in a parameter), character_not_in_repertoire, untranslatable_character. */
+const BAD_INPUT_CODES = new Set(["08P01", "22021", "22P05"]);
 
 const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EAI_AGAIN", "EPIPE"]);
 
@@ -43,7 +48,7 @@ export function isUnavailable(failure: DatabaseFailure): boolean {
   const code = failure.code ?? "";
   return (
     UNAVAILABLE_NODE_CODES.has(code) ||
-    code.startsWith("08") || // connection exceptions
+    (code.startsWith("08") && !BAD_INPUT_CODES.has(code)) || // connection exceptions
     code === "57P01" || code === "57P02" || code === "57P03" || // admin shutdown, crash, cannot connect now
     code === "53300" || // too many connections
     /^PGRST00[0-3]$/.test(code) || // PostgREST cannot reach the database
@@ -61,6 +66,8 @@ export function toAppError(failure: DatabaseFailure, role: string): AppError {
   const code = failure.code ?? "";
   const application = APPLICATION_CODES[code];
   if (application) return new AppError(application, failure.message || "Request refused.");
+  // Bad bytes in the input (a NUL byte breaks the wire protocol: 08P01), not an outage.
+  if (BAD_INPUT_CODES.has(code)) return new AppError("invalid_input", "The input contains characters that cannot be stored.");
   if (isUnavailable(failure)) return new AppError("database_unavailable", "The database is unavailable. Please try again shortly.");
   // PostgREST refused the token itself (PGRST3xx: JWT invalid, expired or with an unknown role).
   if (code.startsWith("PGRST3") || failure.status === 401) {
@@ -69,17 +76,18 @@ export function toAppError(failure: DatabaseFailure, role: string): AppError {
 
   const constraint = failure.constraint ?? constraintFromMessage(failure.message);
   const friendly = constraint ? CONSTRAINT_MESSAGES[constraint] : undefined;
-  const details = constraint ? { constraint } : undefined;
+  // The constraint's name is for us, not the user.
+  if (constraint) console.warn(`database constraint ${constraint} refused a change (SQLSTATE ${code})`);
   switch (code) {
     case "22023": // invalid_parameter_value: raised by our functions with a user-facing message
       return new AppError("invalid_input", failure.message || "Invalid input.");
     case "23514": // check_violation
     case "23502": // not_null_violation
-      return new AppError("invalid_input", friendly ?? "The input breaks a rule of the data.", details);
+      return new AppError("invalid_input", friendly ?? "The input breaks a rule of the data.");
     case "23505": // unique_violation
-      return new AppError("conflict", friendly ?? "That already exists.", details);
+      return new AppError("conflict", friendly ?? "That already exists.");
     case "23503": // foreign_key_violation
-      return new AppError("conflict", friendly ?? "That refers to something that does not exist (any more).", details);
+      return new AppError("conflict", friendly ?? "That refers to something that does not exist (any more).");
     case "40001":
     case "40P01":
       return new AppError("conflict", "The change collided with another one. Please try again.");

@@ -30,14 +30,19 @@ export interface Product {
   updatedAt: string;
 }
 
+/** PostgreSQL text cannot hold a NUL byte (the driver's protocol breaks on it): refuse it up front. */
+const NO_NUL = /^[^\u0000]*$/;
+
 export const productTitle = z
   .string({ error: "Title is required." })
+  .regex(NO_NUL, "Title contains a character that cannot be stored.")
   .trim()
   .min(1, "Title is required.")
   .max(TITLE_MAX, `Title must be at most ${TITLE_MAX} characters.`);
 
 export const productDescription = z
   .string({ error: "Description must be text." })
+  .regex(NO_NUL, "Description contains a character that cannot be stored.")
   .max(DESCRIPTION_MAX, `Description must be at most ${DESCRIPTION_MAX} characters.`);
 
 /** Cents must be whole: compare in integer cents with a tolerance for binary floating point. */
@@ -73,6 +78,9 @@ export const updateProductSchema = z
     message: "Send at least one of title, description, price or status.",
   });
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
+
+/** The one UUID check (ids in paths, the viewer_session cookie). */
+export const uuidSchema = z.uuid();
 
 export const productIdParams = z.object({ id: z.uuid("The product id must be a UUID.") });
 

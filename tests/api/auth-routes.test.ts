@@ -1,9 +1,9 @@
 /** Demo sign-in and sign-out, called as Next.js calls them, against a real test database. */
 import { NextRequest } from "next/server";
 import { ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ACCESS_TOKEN_COOKIE } from "../../lib/auth/cookies";
-import { verifyAccessToken } from "../../lib/auth/tokens";
+import { signDemoToken, verifyAccessToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
 import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
 
@@ -18,11 +18,11 @@ const noParams = { params: Promise.resolve({}) };
 /** The cookies a response sets (route handlers are typed as answering a plain Response). */
 const cookiesOf = (response: Response) => new ResponseCookies(response.headers);
 
-function post(path: string, body?: string, cookie?: string) {
+function post(path: string, body?: string, cookie?: string, headers: Record<string, string> = {}) {
   return new NextRequest(`http://localhost${path}`, {
     method: "POST",
     body,
-    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}), ...headers },
   });
 }
 
@@ -64,6 +64,31 @@ describe("POST /api/auth/demo-sign-in", () => {
     expect((await signIn(post("/api/auth/demo-sign-in", "{"), noParams)).status).toBe(400);
   });
 
+  it("does not exist against a database the app did not start, even with APP_MODE=embedded and a token", async () => {
+    // What a deployer copying the launcher's environment next to another database gets.
+    const other = await createTestDatabase();
+    await other.pool.query("delete from private.embedded_instance where id");
+    process.env.DATABASE_URL = other.url;
+    resetConfigForTests();
+    const response = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId })), noParams);
+    expect(response.status).toBe(404);
+    expect(cookiesOf(response).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+    // Nor do tokens signed with the public development secret mean anything there.
+    const { resolveSession } = await import("../../lib/auth/session");
+    const forged = await signDemoToken(userId, LOCAL_DEV_JWT_SECRET);
+    await expect(resolveSession({ authorization: `Bearer ${forged}`, cookies: { getAll: () => [] } })).rejects.toMatchObject({ status: 401 });
+    expect(await resolveSession({ authorization: null, cookies: { getAll: () => [{ name: ACCESS_TOKEN_COOKIE, value: forged }] } })).toEqual({ role: "anon" });
+    // A wrong token is no better than none.
+    process.env.DATABASE_URL = db.url;
+    process.env.EMBEDDED_INSTANCE_TOKEN = "guessed-".padEnd(43, "x");
+    resetConfigForTests();
+    try {
+      expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId })), noParams)).status).toBe(404);
+    } finally {
+      process.env.EMBEDDED_INSTANCE_TOKEN = inject("embeddedInstanceToken");
+    }
+  });
+
   it("does not exist outside the embedded mode", async () => {
     delete process.env.APP_MODE;
     process.env.SUPABASE_JWT_SECRET = "a-real-projects-secret-of-at-least-32-characters";
@@ -75,6 +100,21 @@ describe("POST /api/auth/demo-sign-in", () => {
 });
 
 describe("POST /api/auth/sign-out", () => {
+  it("refuses another site (403) and a non-JSON request (415): nobody signs a visitor out from elsewhere", async () => {
+    const cookie = `${ACCESS_TOKEN_COOKIE}=whatever`;
+    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.example" }] as Record<string, string>[]) {
+      const response = await signOut(post("/api/auth/sign-out", undefined, cookie, headers), noParams);
+      expect(response.status).toBe(403);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    const form = await signOut(post("/api/auth/sign-out", "", cookie, { "content-type": "application/x-www-form-urlencoded" }), noParams);
+    expect(form.status).toBe(415);
+    // A cross-site form cannot sign a visitor in as a chosen user either (text/plain JSON).
+    const plain = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId }), undefined, { "content-type": "text/plain" }), noParams);
+    expect(plain.status).toBe(415);
+    expect(cookiesOf(plain).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
+  });
+
   it("clears the session cookie", async () => {
     const response = await signOut(post("/api/auth/sign-out", undefined, `${ACCESS_TOKEN_COOKIE}=whatever`), noParams);
     expect(response.status).toBe(200);

@@ -3,7 +3,7 @@
  * against a real test database: every error status of DESIGN.md and the happy paths.
  */
 import { NextRequest } from "next/server";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { ACCESS_TOKEN_COOKIE, VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
@@ -48,7 +48,9 @@ async function call(route: RouteHandler, { method = "GET", path, id, bearer, coo
     headers: {
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       ...(cookieHeader ? { cookie: cookieHeader } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      // What the app's own client sends (lib/api/client.ts): a browser's agent, JSON on every write.
+      "user-agent": BROWSER_AGENT,
+      ...(method === "GET" ? {} : { "content-type": "application/json" }),
       ...headers,
     },
   });
@@ -66,6 +68,7 @@ async function insertProduct(sellerId: string, status: "active" | "sold" | "draf
   return rows[0].id;
 }
 
+const BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 beforeAll(async () => {
@@ -88,7 +91,42 @@ beforeAll(async () => {
   tokens.shopper = await signDemoToken(users.shopper, LOCAL_DEV_JWT_SECRET);
 });
 
+describe("cross-site requests (CSRF), in the one route wrapper", () => {
+  const create = (headers: Record<string, string>, rawBody = JSON.stringify({ title: "Desk", price: 1, status: "draft" })) =>
+    call(routes.create, { method: "POST", path: "/api/products", cookieToken: tokens.ada, rawBody, headers });
+
+  it("answers 415 to a state-changing request that is not JSON, and creates nothing", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const { status, body } = await create({ "content-type": type });
+      expect(status, type).toBe(415);
+      expect(body.error.code).toBe("unsupported_media_type");
+    }
+    const noType = await call(routes.remove, { method: "DELETE", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, cookieToken: tokens.ada, headers: { "content-type": "" } });
+    expect(noType.status).toBe(415);
+    expect((await db.pool.query("select count(*)::int as n from public.products where title = 'Desk' and seller_id = $1", [users.ada])).rows[0].n).toBe(0);
+  });
+
+  it("answers 403 to another site or origin (Sec-Fetch-Site or Origin), and allows same-origin requests", async () => {
+    expect((await create({ "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await create({ "sec-fetch-site": "same-site" })).status).toBe(403);
+    expect((await create({ origin: "http://localhost:4000" })).status).toBe(403);
+    expect((await create({ origin: "https://evil.example" })).status).toBe(403);
+    expect((await create({ origin: "null" })).status).toBe(403);
+    expect((await create({ origin: "http://localhost", "sec-fetch-site": "same-origin" })).status).toBe(201);
+    // Deletes and sign-out go through the same wrapper.
+    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, cookieToken: tokens.ada, headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+  });
+});
+
 describe("POST /api/products", () => {
+  it("answers 409 with a message for people, not a constraint name, when the seller's profile is gone", async () => {
+    const ghost = await signDemoToken(UNKNOWN_ID, LOCAL_DEV_JWT_SECRET);
+    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: ghost, json: { title: "Desk", price: 1, status: "draft" } });
+    expect(status).toBe(409);
+    expect(body.error.code).toBe("conflict");
+    expect(JSON.stringify(body)).not.toMatch(/fkey|constraint|products_/i);
+  });
+
   it("creates a draft (201) for the signed-in seller, with the cookie as the credential", async () => {
     const { status, body } = await call(routes.create, {
       method: "POST",
@@ -119,6 +157,8 @@ describe("POST /api/products", () => {
     ["a price over the maximum", { title: "Desk", price: 10_000_000_000, status: "draft" }, "price"],
     ["a title over 200 characters", { title: "x".repeat(201), price: 1, status: "draft" }, "title"],
     ["a new product marked sold", { title: "Desk", price: 1, status: "sold" }, "status"],
+    ["a NUL byte in the title", { title: "Desk\u0000", price: 1, status: "draft" }, "title"],
+    ["a NUL byte in the description", { title: "Desk", description: "a\u0000b", price: 1, status: "draft" }, "description"],
     ["a missing price", { title: "Desk", status: "draft" }, "price"],
   ])("answers 400 with details for %s", async (_, json, path) => {
     const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: tokens.ada, json });
@@ -284,12 +324,67 @@ describe("POST /api/products/:id/views", () => {
     expect(product.body.product.viewCount).toBe(1);
   });
 
-  it("gives a shopper without a viewer_session cookie one", async () => {
+  it("does not count a shopper without a viewer_session cookie, and gives them one that then counts", async () => {
     const id = await insertProduct(users.ada, "active");
-    const { status, body, headers } = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id });
-    expect(status).toBe(200);
-    expect(body).toEqual({ counted: true });
-    expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
+    const path = `/api/products/${id}/views`;
+    for (let i = 0; i < 3; i++) {
+      const { status, body, headers } = await call(routes.views, { method: "POST", path, id });
+      expect(status).toBe(200);
+      expect(body).toEqual({ counted: false });
+      expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
+    }
+    const cookie = (await call(routes.views, { method: "POST", path, id })).headers.get("set-cookie")!.match(/=([^;]+)/)![1];
+    expect((await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body).toEqual({ counted: true });
+    expect((await call(routes.get, { path: `/api/products/${id}`, id })).body.product.viewCount).toBe(1);
+  });
+
+  it("answers obvious bots without counting them (no agent, crawlers, scripting tools)", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const path = `/api/products/${id}/views`;
+    for (const agent of ["", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)", "curl/8.5.0", "python-requests/2.32"]) {
+      const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+      const { status, body } = await call(routes.views, { method: "POST", path, id, cookies, headers: { "user-agent": agent } });
+      expect(status, agent).toBe(200);
+      expect(body, agent).toEqual({ counted: false });
+    }
+    const signedInBot = await call(routes.views, { method: "POST", path, id, bearer: tokens.shopper, headers: { "user-agent": "curl/8.5.0" } });
+    expect(signedInBot.body).toEqual({ counted: false });
+    expect((await db.pool.query("select count(*)::int as n from public.product_views where product_id = $1", [id])).rows[0].n).toBe(0);
+  });
+
+  it("caps counted anonymous views per client address, product and month, storing a hash and not the address", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const path = `/api/products/${id}/views`;
+    process.env.TRUST_PROXY = "1";
+    try {
+      const counted: boolean[] = [];
+      for (let i = 0; i < 8; i++) {
+        // A fresh viewer_session every time, as a cookie-rotating script would.
+        const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+        counted.push((await call(routes.views, { method: "POST", path, id, cookies, headers: { "x-forwarded-for": "198.51.100.7" } })).body.counted);
+      }
+      expect(counted).toEqual([true, true, true, true, true, false, false, false]);
+      const other = await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() }, headers: { "x-forwarded-for": "198.51.100.8" } });
+      expect(other.body).toEqual({ counted: true });
+      const { rows } = await db.pool.query<{ client_key: string }>("select distinct client_key from public.product_views where product_id = $1", [id]);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.client_key).not.toContain("198.51.100");
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
+  });
+
+  it("trusts X-Forwarded-For only with TRUST_PROXY, and then only the entry the proxies appended", async () => {
+    const { clientAddress } = await import("../../lib/api/client-address");
+    const request = (xff?: string) => new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
+    // Without TRUST_PROXY a client-written header is ignored (this process did not stamp a socket address).
+    expect(clientAddress(request("203.0.113.9"), {})).toBeNull();
+    // One proxy appends the address it saw: the client's own entries to the left are ignored.
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9"), { TRUST_PROXY: "1" })).toBe("203.0.113.9");
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9, 10.0.0.2"), { TRUST_PROXY: "2" })).toBe("203.0.113.9");
+    // Fewer entries than proxies: the request bypassed them.
+    expect(clientAddress(request("203.0.113.9"), { TRUST_PROXY: "2" })).toBeNull();
+    expect(clientAddress(request(), { TRUST_PROXY: "1" })).toBeNull();
   });
 
   it("counts a signed-in viewer as themselves, and never the seller's own views", async () => {
@@ -305,13 +400,18 @@ describe("POST /api/products/:id/views", () => {
   it("answers 404 for another seller's draft or an unknown product, 400 for a bad id", async () => {
     const draft = await insertProduct(users.ada, "draft");
     expect((await call(routes.views, { method: "POST", path: `/api/products/${draft}/views`, id: draft, bearer: tokens.bea })).status).toBe(404);
-    expect((await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID })).status).toBe(404);
+    const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+    expect((await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID, cookies })).status).toBe(404);
     expect((await call(routes.views, { method: "POST", path: "/api/products/x/views", id: "x" })).status).toBe(400);
   });
 
   it("answers 429 with Retry-After on the 61st request in a minute from one address", async () => {
     const id = await insertProduct(users.ada, "active");
-    const headers = { "x-forwarded-for": "203.0.113.61" };
+    process.env.TRUST_PROXY = "1";
+    onTestFinished(() => void delete process.env.TRUST_PROXY);
+    // A rotating client-written entry left of the proxy's does not escape the limit.
+    let spoof = 0;
+    const headers = { get "x-forwarded-for"() { return `10.9.${spoof++ % 250}.1, 203.0.113.61`; } };
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
       statuses.push((await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status);

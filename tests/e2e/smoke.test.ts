@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../scripts/lib/net";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
@@ -55,6 +55,8 @@ async function startApp(databaseUrl: string): Promise<string> {
       ...process.env,
       APP_MODE: "embedded",
       DATABASE_URL: databaseUrl,
+      // The test database is cloned from the template marked as the embedded instance (global setup).
+      EMBEDDED_INSTANCE_TOKEN: inject("embeddedInstanceToken"),
       NODE_ENV: "development",
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: path.relative(PROJECT_ROOT, path.join(WORK_DIR, "next")),
@@ -102,12 +104,19 @@ async function stopApp(): Promise<void> {
 }
 
 const pageErrors: string[] = [];
+/** What Chromium logs when the Content-Security-Policy blocks something. */
+const cspViolations: string[] = [];
 
 async function newPage(width = 1280): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000); // a page's first visit compiles it
   page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|connect|evaluate|frame)/i.test(message.text())) {
+      cspViolations.push(`${page.url()}: ${message.text()}`);
+    }
+  });
   return page;
 }
 
@@ -149,6 +158,7 @@ afterAll(async () => {
 afterEach(() => {
   // Hydration mismatches and uncaught errors in the browser fail the test that caused them.
   expect(pageErrors.splice(0)).toEqual([]);
+  expect(cspViolations.splice(0)).toEqual([]);
 });
 
 describe("the marketplace in a browser", () => {
@@ -213,5 +223,57 @@ describe("the marketplace in a browser", () => {
     expect(response?.status()).toBe(404);
     await page.getByRole("heading", { name: "Product not found" }).waitFor();
     await page.context().close();
+  });
+});
+
+describe("security, in the running app", () => {
+  it("sends security headers, and the home, product and sign-in pages pass their own CSP (no violations, hydrated)", async () => {
+    const { rows } = await db.pool.query<{ id: string }>("select id from public.products where status = 'active' limit 1");
+    const page = await newPage();
+    for (const path of ["/", `/products/${rows[0].id}`, "/sign-in"]) {
+      const response = (await page.goto(`${baseUrl}${path}`))!;
+      const headers = response.headers();
+      expect(headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+      expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+      // Scripts ran under the policy: React hydrated the page's links.
+      await hydrated(page.getByRole("link", { name: "Marketplace" }));
+    }
+    await page.getByRole("heading", { name: "Demo sign-in" }).waitFor();
+    await page.context().close();
+  });
+
+  it("shows the first page for an out-of-range ?page instead of failing", async () => {
+    const response = await fetch(`${baseUrl}/?page=89478487`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Products for sale");
+  });
+
+  it("refuses cross-site and non-JSON writes (403, 415)", async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${baseUrl}/api/auth/sign-out`, { method: "POST", headers, body: "{}" });
+    expect((await post({ "content-type": "application/json", origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({ "content-type": "text/plain" })).status).toBe(415);
+    expect((await post({ "content-type": "application/json", origin: baseUrl })).status).toBe(200);
+  });
+
+  it("never loads supabase-js in the embedded mode (no Node 20 deprecation warning in the server log)", () => {
+    expect(serverLog).not.toMatch(/Node\.js 20 and below are deprecated|supabase-js/);
+  });
+
+  it("limits views by the socket address: a rotating X-Forwarded-For does not escape the limit (no TRUST_PROXY)", async () => {
+    const { rows } = await db.pool.query<{ id: string }>("select id from public.products where status = 'active' order by id limit 1");
+    // A fixed one-minute window may already have started (the browser's views above): two windows'
+    // worth of requests from one socket always cross the limit in one of them.
+    const statuses: number[] = [];
+    for (let i = 0; i < 121 && !statuses.includes(429); i++) {
+      const response = await fetch(`${baseUrl}/api/products/${rows[0].id}/views`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "Mozilla/5.0 (e2e)", "x-forwarded-for": `198.51.100.${i % 250}` },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.at(-1)).toBe(429);
   });
 });

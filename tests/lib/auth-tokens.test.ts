@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
-import { signDemoToken, verifyAccessToken } from "../../lib/auth/tokens";
+import { DEMO_TOKEN_ISSUER, signDemoToken, verifyAccessToken } from "../../lib/auth/tokens";
 
 const secret = LOCAL_DEV_JWT_SECRET;
 
@@ -29,6 +29,15 @@ describe("access token verification", () => {
     for (const token of cases) {
       await expect(verifyAccessToken(token, { secret })).rejects.toMatchObject({ code: "unauthorized", status: 401 });
     }
+  });
+
+  it("rejects a token without exp, and one from another issuer where an issuer is configured", async () => {
+    const key = new TextEncoder().encode(secret);
+    const forever = await new SignJWT({ role: "authenticated" }).setProtectedHeader({ alg: "HS256" }).setSubject(randomUUID()).setAudience("authenticated").sign(key);
+    await expect(verifyAccessToken(forever, { secret })).rejects.toMatchObject({ status: 401 });
+    const token = await signDemoToken(randomUUID(), secret);
+    await expect(verifyAccessToken(token, { secret, issuer: "https://project.supabase.co/auth/v1" })).rejects.toMatchObject({ status: 401 });
+    expect((await verifyAccessToken(token, { secret, issuer: DEMO_TOKEN_ISSUER })).claims.iss).toBe(DEMO_TOKEN_ISSUER);
   });
 
   it("verifies asymmetric tokens against a JWKS", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, LOCAL_DEV_JWT_SECRET, readConfig } from "../../lib/config";
+import { ConfigError, DEMO_TOKEN_ISSUER, LOCAL_DEV_JWT_SECRET, readConfig } from "../../lib/config";
 
 describe("which parts run where (DESIGN.md)", () => {
   it("embedded: postgres transport, demo sign-in, the CLI's local development secret", () => {
@@ -7,7 +7,7 @@ describe("which parts run where (DESIGN.md)", () => {
       mode: "embedded",
       transport: "postgres",
       databaseUrl: "postgres://x/db",
-      jwt: { secret: LOCAL_DEV_JWT_SECRET },
+      jwt: { secret: LOCAL_DEV_JWT_SECRET, issuer: DEMO_TOKEN_ISSUER },
       demoSignIn: true,
     });
   });

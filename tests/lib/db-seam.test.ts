@@ -115,8 +115,12 @@ describe.each([
       expect((await failure(rpc("test_fail" as RpcName, { p_code: "PT403" } as never, userSession)))?.status).toBe(403);
       const check = await failure(rpc("test_check" as RpcName, {} as never, { role: "service_role" }));
       expect(check?.toBody()).toEqual({
-        error: { code: "invalid_input", message: "Display name must be between 1 and 80 characters.", details: { constraint: "users_display_name_check" } },
+        error: { code: "invalid_input", message: "Display name must be between 1 and 80 characters." },
       });
+      // Bad characters in the input are the caller's mistake, not an outage.
+      for (const code of ["08P01", "22021", "22P05"]) {
+        expect((await failure(rpc("test_fail" as RpcName, { p_code: code } as never, userSession)))?.status, code).toBe(400);
+      }
       const internal = await failure(rpc("test_fail" as RpcName, { p_code: "XX000", p_message: "secret internals at /var/lib" } as never, { role: "anon" }));
       expect(internal?.toBody()).toEqual({ error: { code: "internal", message: "Something went wrong on our side." } });
       expect((await failure(rpc("test_private" as RpcName, {} as never, { role: "anon" })))?.status).toBe(401);

@@ -3,10 +3,11 @@
  * @supabase/ssr's cookie (Supabase mode), always verified; never a user id from the request.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resolveSession } from "../../lib/auth/session";
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { createTestDatabase } from "../helpers/db";
 
 const cookies = (list: Record<string, string>) => ({ getAll: () => Object.entries(list).map(([name, value]) => ({ name, value })) });
 const saved = { ...process.env };
@@ -25,8 +26,14 @@ afterEach(() => {
 });
 
 describe("embedded mode", () => {
+  // Tokens in the embedded mode count only against the embedded database (a test database stands for it).
+  let databaseUrl = "";
+  beforeAll(async () => {
+    databaseUrl = (await createTestDatabase()).url;
+  });
+
   it("reads the bearer token or the session cookie, verified", async () => {
-    useEnv({ APP_MODE: "embedded", DATABASE_URL: "postgres://unused/db" });
+    useEnv({ APP_MODE: "embedded", DATABASE_URL: databaseUrl });
     const userId = randomUUID();
     const token = await signDemoToken(userId, LOCAL_DEV_JWT_SECRET);
     await expect(resolveSession({ authorization: `Bearer ${token}`, cookies: cookies({}) })).resolves.toMatchObject({ role: "authenticated", userId });
@@ -35,7 +42,7 @@ describe("embedded mode", () => {
   });
 
   it("refuses a bad bearer token (401) but treats a bad cookie as signed out", async () => {
-    useEnv({ APP_MODE: "embedded", DATABASE_URL: "postgres://unused/db" });
+    useEnv({ APP_MODE: "embedded", DATABASE_URL: databaseUrl });
     const forged = await signDemoToken(randomUUID(), "a-different-secret-of-at-least-32-characters");
     await expect(resolveSession({ authorization: `Bearer ${forged}`, cookies: cookies({}) })).rejects.toMatchObject({ status: 401 });
     await expect(resolveSession({ authorization: null, cookies: cookies({ "sb-access-token": forged }) })).resolves.toEqual({ role: "anon" });

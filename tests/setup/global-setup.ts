@@ -10,6 +10,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../scripts/lib/net";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../../scripts/lib/embedded-postgres";
+import { markEmbeddedInstance, newEmbeddedInstanceToken } from "../../lib/db/embedded-instance";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 
@@ -17,12 +18,15 @@ declare module "vitest" {
   export interface ProvidedContext {
     adminDatabaseUrl: string;
     templateDatabase: string;
+    /** Written into the template (so into every test database): the app's proof of the embedded database. */
+    embeddedInstanceToken: string;
   }
 }
 
 const TEMPLATE = "marketplace_test_template";
 
 export default async function setup(project: TestProject) {
+  const instanceToken = newEmbeddedInstanceToken();
   let server: EmbeddedServer | undefined;
   let adminUrl = process.env.DATABASE_URL;
   const dataDir = path.join(PROJECT_ROOT, ".test-data", randomUUID());
@@ -45,6 +49,8 @@ export default async function setup(project: TestProject) {
     const templateUrl = new URL(adminUrl);
     templateUrl.pathname = `/${TEMPLATE}`;
     await migrateDatabase(templateUrl.toString());
+    // Test databases stand for the embedded database the launcher starts: mark them the same way.
+    await markEmbeddedInstance(templateUrl.toString(), instanceToken);
   } catch (error) {
     // A failed migration must not leave the server running behind the failed run.
     await server?.stop();
@@ -54,6 +60,7 @@ export default async function setup(project: TestProject) {
 
   project.provide("adminDatabaseUrl", adminUrl);
   project.provide("templateDatabase", TEMPLATE);
+  project.provide("embeddedInstanceToken", instanceToken);
 
   return async () => {
     if (server) {

@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
 import { handler } from "@/lib/api/handler";
 import { ACCESS_TOKEN_COOKIE } from "@/lib/auth/cookies";
-import { supabaseAuthClient } from "@/lib/auth/supabase-auth";
 import { getConfig } from "@/lib/config";
 
 /** @supabase/ssr keeps the session in `sb-<project>-auth-token` cookies, chunked as `.0`, `.1`, … */
@@ -12,6 +11,7 @@ export const POST = handler({}, async ({ request }) => {
   const response = NextResponse.json({ signedOut: true });
   const config = getConfig();
   if (config.mode === "supabase" && config.supabase) {
+    const { supabaseAuthClient } = await import("@/lib/auth/supabase-auth"); // Supabase mode only (Node 20 warning)
     const supabase = supabaseAuthClient(config.supabase, {
       getAll: () => request.cookies.getAll(),
       setAll: (cookies) => cookies.forEach(({ name, value, options }) => response.cookies.set(name, value, options)),

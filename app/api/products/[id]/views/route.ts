@@ -1,46 +1,46 @@
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { errorResponse, handler } from "@/lib/api/handler";
-import { clientAddress, RateLimiter } from "@/lib/api/rate-limit";
+import { clientAddress, clientKey } from "@/lib/api/client-address";
+import { RateLimiter } from "@/lib/api/rate-limit";
 import { cookieOptions, ONE_YEAR_SECONDS, VIEWER_SESSION_COOKIE } from "@/lib/auth/cookies";
-import { rpc, SERVICE_ROLE } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { productIdParams } from "@/lib/validation/products";
+import { productIdParams, uuidSchema } from "@/lib/validation/products";
+import { isObviousBot } from "@/lib/views/bots";
+import { recordAnonymousView, recordSignedInView } from "@/lib/views/record";
 
 const VIEWS_PER_MINUTE = 60;
 const WINDOW_MS = 60_000;
 const viewLimiter = new RateLimiter(VIEWS_PER_MINUTE, WINDOW_MS);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * POST /api/products/:id/views -> { counted }. Signed-in viewers are recorded as themselves.
- * Anonymous shoppers are recorded by the server (service_role) under their viewer_session cookie,
- * because only service_role may name a session: nobody can mint views with the public key.
+ * Anonymous shoppers are recorded by the server (service_role) under the viewer_session cookie the
+ * server gave them: a request without it is answered { counted: false } with a fresh cookie, so a
+ * client that drops cookies never counts. Obvious bots are answered and not counted. At most a few
+ * anonymous views per client address, product and month count (record_product_view's cap).
  */
 export const POST = handler({ params: productIdParams }, async ({ request, params, session }) => {
-  if (!viewLimiter.take(clientAddress(request))) {
+  if (isObviousBot(request.headers.get("user-agent"))) return { counted: false };
+
+  const existing = request.cookies.get(VIEWER_SESSION_COOKIE)?.value;
+  const viewerSession = existing && uuidSchema.safeParse(existing).success ? existing : null;
+  const address = clientAddress(request);
+  // Unknown address: limit per viewer session instead (never one bucket shared by everybody).
+  const limitKey = address ?? (viewerSession && `session:${viewerSession}`);
+  if (limitKey && !viewLimiter.take(limitKey)) {
     // A fixed one-minute window: waiting a full window is always enough.
     return errorResponse(new AppError("rate_limited", "Too many views from your address. Try again in a minute."), {
       "Retry-After": String(WINDOW_MS / 1000),
     });
   }
 
-  if (session.role === "authenticated") {
-    return { counted: await rpc("record_product_view", { p_product_id: params.id }, session) };
-  }
+  if (session.role === "authenticated") return { counted: await recordSignedInView(params.id, session) };
 
-  // The proxy normally sets the cookie on the first page view; a client that skipped it gets one here.
-  const existing = request.cookies.get(VIEWER_SESSION_COOKIE)?.value;
-  const viewerSession = existing && UUID.test(existing) ? existing : randomUUID();
-  const counted = await rpc("record_product_view", { p_product_id: params.id, p_session_id: viewerSession }, SERVICE_ROLE);
-  const response = NextResponse.json({ counted });
-  if (viewerSession !== existing) {
-    response.cookies.set(
-      VIEWER_SESSION_COOKIE,
-      viewerSession,
-      cookieOptions(request.nextUrl.protocol === "https:", ONE_YEAR_SECONDS),
-    );
+  if (!viewerSession) {
+    const response = NextResponse.json({ counted: false });
+    response.cookies.set(VIEWER_SESSION_COOKIE, randomUUID(), cookieOptions(request.nextUrl.protocol === "https:", ONE_YEAR_SECONDS));
+    return response;
   }
-  return response;
+  return { counted: await recordAnonymousView(params.id, viewerSession, address ? clientKey(address) : null) };
 });

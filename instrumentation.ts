@@ -1,0 +1,8 @@
+/** Runs once when a Next.js server process starts (before it serves requests). */
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Route handlers need the TCP peer's address for the view limits (lib/api/client-address.ts).
+    const { installSocketAddressHeader } = await import("./lib/api/socket-address");
+    await installSocketAddressHeader();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Demo sign-in's data and its guard. Demo sign-in (and the public development secret it signs with)
+ * is allowed only while the database answers with the per-start token the launcher wrote into it
+ * and gave the app (lib/db/embedded-instance.ts): an APP_MODE=embedded copied next to another
+ * database's URL finds no token there, so it switches nothing on.
+ */
+import "server-only";
+import { getConfig } from "../config";
+import { rpc, SERVICE_ROLE } from "../db";
+
+const proofs = new Map<string, boolean>();
+
+/** True when the app runs in the embedded mode against the embedded database it was started with. */
+export async function embeddedDatabaseProven(): Promise<boolean> {
+  const config = getConfig();
+  if (config.mode !== "embedded" || !config.demoSignIn || !config.embeddedInstanceToken) return false;
+  const key = `${config.databaseUrl}\n${config.embeddedInstanceToken}`;
+  const known = proofs.get(key);
+  if (known !== undefined) return known;
+  // A database outage throws (503) rather than caching a wrong "no".
+  const answer = await rpc("embedded_instance_token", {}, SERVICE_ROLE);
+  const proven = typeof answer === "string" && answer === config.embeddedInstanceToken;
+  if (!proven) console.warn("APP_MODE=embedded, but this database is not the embedded one the launcher started: demo sign-in is off.");
+  proofs.set(key, proven);
+  return proven;
+}
+
+export interface DemoUser {
+  id: string;
+  displayName: string;
+  avatarUrl: string | null;
+}
+
+/** The one user demo sign-in asks for, or null when there is none. */
+export async function findDemoUser(userId: string): Promise<DemoUser | null> {
+  const [row] = await rpc("get_demo_user", { p_user_id: userId }, SERVICE_ROLE);
+  return row ? { id: row.id, displayName: row.display_name, avatarUrl: (row.avatar_url as string | null) ?? null } : null;
+}
