@@ -7,6 +7,8 @@ declare module "autocannon" {
       duration?: number;
     }
     interface Result {
+      /** Seconds the run lasted. */
+      duration: number;
       requests: { average: number; total: number };
       latency: { p50: number; p99: number; average: number };
       non2xx: number;
