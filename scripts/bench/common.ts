@@ -67,6 +67,19 @@ export const percentile = (values: number[], p: number): number => {
 
 export const ratio = (a: number, b: number): number => (b > 0 ? a / b : NaN);
 
+/** What must be stopped if the bench is interrupted (Ctrl-C): the servers it started. */
+const cleanups = new Set<() => Promise<void>>();
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping what the bench started`);
+    void Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
+  });
+}
+
 /** A server the bench may create databases on; `stop` cleans up whatever the bench started. */
 export interface BenchServer {
   label: string;
@@ -98,15 +111,13 @@ export async function startMainServer(): Promise<BenchServer> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  return {
-    label: "embedded",
-    adminUrl: server.adminUrl,
-    version: await serverVersion(server.adminUrl),
-    stop: async () => {
-      await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    forget();
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   };
+  const forget = onInterrupt(stop);
+  return { label: "embedded", adminUrl: server.adminUrl, version: await serverVersion(server.adminUrl), stop };
 }
 
 /** A fresh, migrated database on a server; `drop` removes it. */

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import autocannon from "autocannon";
 import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
-import { median, options, PROJECT_ROOT, progress } from "./common";
+import { median, onInterrupt, options, PROJECT_ROOT, progress } from "./common";
 
 const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
 
@@ -56,15 +56,15 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return {
-    baseUrl,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      forget();
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  const forget = onInterrupt(stop);
+  return { baseUrl, stop };
 }
 
 export async function measureHttp(app: AppServer): Promise<HttpRow[]> {

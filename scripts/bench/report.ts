@@ -1,7 +1,7 @@
 /** Writes bench/results/latest.json (everything measured) and latest.md (the tables a person reads). */
 import fs from "node:fs";
 import path from "node:path";
-import { options, ratio } from "./common";
+import { options, PROJECT_ROOT, ratio } from "./common";
 import type { HttpRow } from "./http";
 import type { LiveResult } from "./live";
 import type { ReadRow } from "./read";
@@ -44,6 +44,73 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
 
+/** One line per measurement with its headline figures and ratios: the top of latest.md and the README. */
+export function renderSummary(r: Results): string {
+  const rows: string[][] = [];
+  for (const s of r.read?.servers ?? []) {
+    if (!("rows" in s)) {
+      rows.push([`read (${s.server})`, s.reason, "", "", "", "p99 <= 1 ms", ""]);
+      continue;
+    }
+    const size = Math.max(...s.rows.map((row) => row.size));
+    for (const period of ["month", "all time"]) {
+      const worst = (design: ReadRow["design"]) =>
+        Math.max(...s.rows.filter((row) => row.size === size && row.design === design && row.query.endsWith(period)).map((row) => row.p99));
+      const p = worst("project");
+      const sd = worst("seed");
+      rows.push([
+        `read p99 ms, ${period}, ${size.toLocaleString("en")} sellers (${s.server.split(" (")[0]}, worst of sales/views)`,
+        ms(p), ms(sd), `recompute ${ms(worst("recompute"))}`, x(ratio(p, sd)), "p99 <= 1 ms, <= seed", loses(ratio(p, sd), false),
+      ]);
+    }
+  }
+  const ingest = (label: string, c: number) => r.ingest?.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
+  for (const c of [...new Set((r.ingest ?? []).map((row) => row.connections))].filter((c) => c >= 8)) {
+    const p = ingest("project, record_product_view", c);
+    const s = ingest("seed, record_product_view", c);
+    const plain = ingest("plain, insert", c);
+    rows.push([`ingest views/s, ${c} conn, record_product_view`, f0(p), f0(s), f0(plain), `${x(ratio(p, s))} seed, ${x(ratio(p, plain))} plain`, ">= seed, >= 0.5x plain", loses(ratio(p, s))]);
+  }
+  if (r.hot) {
+    const at = (design: string, shape: string) => r.hot!.find((row) => row.design === design && row.label === shape)?.rate ?? NaN;
+    for (const shape of ["one seller", "one product"]) {
+      const p = at("project", shape);
+      const s = at("seed", shape);
+      rows.push([
+        `hot views/s, ${shape}, 8 conn (vs own spread rate)`,
+        `${f0(p)} (${x(ratio(p, at("project", "spread over 1,000 sellers")))})`,
+        `${f0(s)} (${x(ratio(s, at("seed", "spread over 1,000 sellers")))})`,
+        f0(at("plain", shape)), x(ratio(p, s)), ">= 0.9x own spread", loses(ratio(p, s)),
+      ]);
+    }
+  }
+  for (const d of [true, false]) {
+    const at = (design: string) => r.mixed?.find((row) => row.design === design && row.withDeletes === d);
+    if (!at("project")) continue;
+    const p = at("project")!.rate;
+    const s = at("seed")?.rate ?? NaN;
+    rows.push([`mixed ops/s, ${d ? "with" : "without"} deletes (project errors: ${errs(at("project")!.errors)})`, f0(p), f0(s), f0(at("plain")?.rate), x(ratio(p, s)), ">= seed, only 23505", loses(ratio(p, s))]);
+  }
+  if (r.http) {
+    if (!Array.isArray(r.http)) rows.push(["http", r.http.reason, "", "", "", "", ""]);
+    else {
+      const lb = r.http.find((h) => h.route.startsWith("/api/leaderboard"));
+      const health = r.http.find((h) => h.route === "/api/health");
+      rows.push([`http req/s, GET /api/leaderboard (p99 ${ms(lb?.p99Ms)} ms)`, f0(lb?.requestsPerSecond), "", `/api/health ${f0(health?.requestsPerSecond)}`, `${x(ratio(lb?.requestsPerSecond ?? NaN, health?.requestsPerSecond ?? NaN))} of /api/health`, ">= 0.5x /api/health", ""]);
+    }
+  }
+  if (r.live) {
+    const l = r.live;
+    rows.push(
+      l.available
+        ? [`live: sale commit-to-client p50 / p99 ms, ${l.connected} clients`, `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)}`, "", "", `watcher costs ingestion ${x(ratio(l.ingestWithWatcher, l.ingestWithoutWatcher))}`, "p99 <= 200 ms, >= 0.95x", ""]
+        : ["live", l.reason, "", "", "", "", ""],
+    );
+  }
+  if (r.startup) rows.push(["startup s, cold (with migrations + seed) / warm", `${(r.startup.coldMs / 1000).toFixed(1)} / ${(r.startup.warmMs / 1000).toFixed(1)}`, "", "", "", "", ""]);
+  return table(["measurement", "project", "seed design", "plain / reference", "ratio", "target", "where we lose"], rows);
+}
+
 export function renderMarkdown(r: Results): string {
   const out: string[] = [];
   out.push("# Benchmark: the leaderboard against the seed plan's design and the physical limit", "");
@@ -51,6 +118,10 @@ export function renderMarkdown(r: Results): string {
     `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.postgres}. ` +
       `Run ${r.machine.date}${r.machine.quick ? " in QUICK mode (tiny sizes: not figures to quote)" : ""}; ` +
       `each figure is the median of ${r.machine.rounds} round(s), designs alternating within each round; write runs last ${r.machine.secondsPerRun} s.`,
+    "",
+    "## Summary",
+    "",
+    renderSummary(r),
     "",
     "Designs: **project** = supabase/migrations; **seed** = the seed plan's cache (one row per seller and month, a row trigger upserting per sale and per view, `view_count` incremented in the same transaction); **plain** = the same tables with no cache triggers (the physical limit). Reproduce with `npm run bench` (options in scripts/bench/common.ts).",
     "",
@@ -218,4 +289,19 @@ export function writeResults(results: Results): { md: string; json: string } {
   fs.writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(md, `${renderMarkdown(results)}\n`);
   return { md, json };
+}
+
+/** Puts the summary table into the README's Performance section (between its markers). */
+export function updateReadme(results: Results): boolean {
+  const readme = path.join(PROJECT_ROOT, "README.md");
+  const text = fs.readFileSync(readme, "utf8");
+  const start = "<!-- performance-table:start -->";
+  const end = "<!-- performance-table:end -->";
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return false;
+  const m = results.machine;
+  const body = `${start}\nMeasured ${m.date.slice(0, 10)} on ${m.cores} cores, ${m.postgres}${m.quick ? " (QUICK mode)" : ""}; ratios are project / seed design unless said.\n\n${renderSummary(results)}\n`;
+  fs.writeFileSync(readme, text.slice(0, from) + body + text.slice(to));
+  return true;
 }

@@ -11,7 +11,7 @@ import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
 import { measureRead } from "./read";
-import { writeResults, type ReadServerResult, type Results } from "./report";
+import { updateReadme, writeResults, type ReadServerResult, type Results } from "./report";
 import { STANDARD_MISSING, standardBuildInstalled, startStandardServer } from "./standard-server";
 import { measureStartup } from "./startup";
 import { measureHot, measureIngest, measureMixed, prepareWriteData } from "./writes";
@@ -112,6 +112,8 @@ async function main() {
   }
   const files = writeResults(results);
   progress(`wrote ${files.md} and ${files.json}`);
+  // Only a full run (every measurement, default output) speaks for the project in the README.
+  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results)) progress("updated the Performance table in README.md");
 }
 
 main().catch((error) => {

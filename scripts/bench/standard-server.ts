@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/db/embedded";
-import { options, serverVersion, type BenchServer } from "./common";
+import { onInterrupt, options, serverVersion, type BenchServer } from "./common";
 
 export const STANDARD_MISSING = "not installed (apt-get install postgresql)";
 
@@ -33,16 +33,14 @@ export async function startStandardServer(): Promise<BenchServer> {
     "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`,
   ]);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  return {
-    label: "standard",
-    adminUrl,
-    version: await serverVersion(adminUrl),
-    stop: async () => {
-      try {
-        run("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
+  const stop = async () => {
+    forget();
+    try {
+      run("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   };
+  const forget = onInterrupt(stop);
+  return { label: "standard", adminUrl, version: await serverVersion(adminUrl), stop };
 }
