@@ -61,7 +61,8 @@ async function addSourceRows(db: pg.Client, sellers: string[], views: number, mo
     `insert into bench_plain.products (seller_id, title, price, status, created_at, sold_at)
      select s, 'Item', 10, case when sold then 'sold' else 'active' end, now() - make_interval(months => $2),
             case when sold then now() - random() * make_interval(months => $2 - 1) end
-       from unnest($1::uuid[]) s, generate_series(1, 2) g, lateral (select random() ^ 2 < 0.3 as sold) x`,
+       -- random() in the select list of this subquery: drawn per product (an uncorrelated lateral would be drawn once)
+       from (select s, random() < 0.4 as sold from unnest($1::uuid[]) s, generate_series(1, 2) g offset 0) x`,
     [sellers, months],
   );
   await db.query(`create temp table if not exists product_ids (n integer primary key, id uuid)`);
