@@ -26,6 +26,8 @@ export interface Results {
   http?: HttpRow[] | { available: false; reason: string };
   live?: LiveResult;
   startup?: StartupResult;
+  /** Remarks about a run that the figures alone do not say (added by hand, rendered under the machine line). */
+  notes?: string[];
 }
 
 const f0 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : Math.round(n).toLocaleString("en"));
@@ -119,6 +121,7 @@ export function renderMarkdown(r: Results): string {
       `Run ${r.machine.date}${r.machine.quick ? " in QUICK mode (tiny sizes: not figures to quote)" : ""}; ` +
       `each figure is the median of ${r.machine.rounds} round(s), designs alternating within each round; write runs last ${r.machine.secondsPerRun} s.`,
     "",
+    ...(r.notes ?? []).flatMap((n) => [`Note: ${n}`, ""]),
     "## Summary",
     "",
     renderSummary(r),
@@ -301,7 +304,7 @@ export function updateReadme(results: Results): boolean {
   const to = text.indexOf(end);
   if (from < 0 || to < from) return false;
   const m = results.machine;
-  const body = `${start}\nMeasured ${m.date.slice(0, 10)} on ${m.cores} cores, ${m.postgres}${m.quick ? " (QUICK mode)" : ""}; ratios are project / seed design unless said.\n\n${renderSummary(results)}\n`;
+  const body = `${start}\nMeasured ${m.date.slice(0, 10)} on ${m.cores} cores, ${m.postgres}${m.quick ? " (QUICK mode)" : ""}; ratios are project / seed design unless said.\n\n${(results.notes ?? []).map((n) => `Note: ${n}\n\n`).join("")}${renderSummary(results)}\n`;
   fs.writeFileSync(readme, text.slice(0, from) + body + text.slice(to));
   return true;
 }
