@@ -9,7 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { freePort, startEmbeddedPostgres } from "../../lib/db/embedded";
 import { migrateDatabase, seedDatabase } from "../../lib/db/migrate";
-import { median, options, progress } from "./common";
+import { median, onInterrupt, options, progress } from "./common";
 
 export interface StartupResult {
   coldMs: number;
@@ -28,6 +28,7 @@ export async function measureStartup(): Promise<StartupResult> {
       progress(`startup round ${round}/${options.rounds}: cold`);
       let t = performance.now();
       let server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+      let forget = onInterrupt(() => server.stop());
       const admin = new pg.Client({ connectionString: server.adminUrl });
       await admin.connect();
       await admin.query("create database marketplace");
@@ -35,13 +36,16 @@ export async function measureStartup(): Promise<StartupResult> {
       await migrateDatabase(server.urlFor("marketplace"));
       await seedDatabase(server.urlFor("marketplace"));
       cold.push(performance.now() - t);
+      forget();
       await server.stop();
 
       progress(`startup round ${round}/${options.rounds}: warm`);
       t = performance.now();
       server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+      forget = onInterrupt(() => server.stop());
       await migrateDatabase(server.urlFor("marketplace"));
       warm.push(performance.now() - t);
+      forget();
       await server.stop();
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
