@@ -73,11 +73,14 @@ export function onInterrupt(cleanup: () => Promise<void>): () => void {
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
 }
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    progress(`${signal}: stopping what the bench started`);
-    void Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
-  });
+/** Called by the runner only: a module that merely imports the bench (a test) must keep its own signals. */
+export function stopOnInterrupt(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: stopping what the bench started`);
+      void Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
+    });
+  }
 }
 
 /** A server the bench may create databases on; `stop` cleans up whatever the bench started. */

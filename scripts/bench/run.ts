@@ -6,7 +6,7 @@
  */
 import os from "node:os";
 import { seedDatabase } from "../../lib/db/migrate";
-import { createDatabase, options, progress, startMainServer, type BenchServer } from "./common";
+import { createDatabase, options, progress, startMainServer, stopOnInterrupt, type BenchServer } from "./common";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
@@ -37,6 +37,7 @@ async function readOn(server: BenchServer): Promise<ReadServerResult> {
 }
 
 async function main() {
+  stopOnInterrupt();
   const main = await startMainServer();
   const results: Results = {
     machine: {
