@@ -7,23 +7,15 @@ import { asRole, createTestDatabase, type TestDatabase } from "../helpers/db";
 import { seedDatabase } from "../../scripts/lib/migrate";
 
 let db: TestDatabase;
-let seedMs: number;
 
 const one = async <T = Record<string, unknown>>(sql: string): Promise<T> => (await db.pool.query(sql)).rows[0] as T;
 
+// How long a migrated, seeded start takes is measured by `npm run bench` (startup), never asserted here.
 beforeAll(async () => {
-  const started = performance.now();
   db = await createTestDatabase({ seed: true });
-  seedMs = performance.now() - started;
 });
 
 describe("seed.sql", () => {
-  it("loads quickly", () => {
-    // Reported, not a timing assertion on the hot path: generous bound for slow CI machines.
-    console.info(`created and seeded a database in ${Math.round(seedMs)} ms`);
-    expect(seedMs).toBeLessThan(20_000);
-  });
-
   it("has about 12 sellers and 20 shoppers with profiles", async () => {
     const users = await one<{ users: number; profiles: number; sellers: number; shoppers: number }>(`
       select (select count(*)::int from auth.users) as users,

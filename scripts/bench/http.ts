@@ -1,0 +1,93 @@
+/**
+ * http: the production build (`next build`, then `next start`) against the embedded database with the demo
+ * data, loaded by autocannon at 50 connections: GET /api/leaderboard against GET /api/health (no database:
+ * the framework's own limit on this machine). The server is left running for the live measurement.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import autocannon from "autocannon";
+import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
+import { median, onInterrupt, options, PROJECT_ROOT, progress } from "./common";
+
+const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
+
+export interface HttpRow {
+  route: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface AppServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export function buildApp(): void {
+  if (!options.httpBuild) return;
+  progress("http: next build (BENCH_HTTP_BUILD=0 reuses the last build)");
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: PROJECT_ROOT, stdio: "pipe", encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export async function startApp(databaseUrl: string): Promise<AppServer> {
+  const port = options.appPort;
+  // The launcher's embedded mode (demo sign-in, the local development secret), on the bench's own database.
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_ENV: "production", APP_MODE: "embedded", DATABASE_URL: databaseUrl, SUPABASE_JWT_SECRET: LOCAL_DEV_JWT_SECRET, PORT: String(port) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${stderr}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`next start did not answer within 60 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      forget();
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  const forget = onInterrupt(stop);
+  return { baseUrl, stop };
+}
+
+export async function measureHttp(app: AppServer): Promise<HttpRow[]> {
+  const routes = ["/api/leaderboard?metric=sales&period=month", "/api/health"];
+  const samples = new Map<string, autocannon.Result[]>();
+  // A first pass compiles the routes and opens the database pool; it is not counted.
+  progress("http: warm-up");
+  for (const route of routes) await autocannon({ url: `${app.baseUrl}${route}`, connections: 50, duration: 1 });
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const route of routes) {
+      progress(`http round ${round}/${options.rounds}: GET ${route}, 50 connections, ${options.httpSeconds}s`);
+      const result = await autocannon({ url: `${app.baseUrl}${route}`, connections: 50, duration: options.httpSeconds });
+      samples.set(route, [...(samples.get(route) ?? []), result]);
+    }
+  }
+  return routes.map((route) => {
+    const results = samples.get(route)!;
+    return {
+      route,
+      requestsPerSecond: median(results.map((r) => r.requests.total / r.duration)),
+      p99Ms: median(results.map((r) => r.latency.p99)),
+      non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+    };
+  });
+}

@@ -1,0 +1,224 @@
+/**
+ * read: top-10 by sales and by views, month and all time, with 24 months of heavy-tailed history, at each
+ * seller count of BENCH_SELLERS. p50/p99 from Node (round trip included) of
+ *   project   the read function as a bare `select`, and through the rpc() seam's postgres transport;
+ *   seed      the seed design's read (its cache has no all-time rows: all time is a sum over the months);
+ *   recompute counting from products/product_views (BENCH_VIEWS views), at the largest size only.
+ * Run once per server (the embedded build and a standard build with JIT).
+ */
+import type pg from "pg";
+import { callPostgres, closePools } from "../../lib/db/postgres";
+import { ANON } from "../../lib/db/types";
+import { connect, median, options, percentile, progress } from "./common";
+import { addSellers, createDesigns } from "./designs";
+
+export interface ReadRow {
+  size: number;
+  query: string;
+  design: "project" | "project rpc()" | "seed" | "recompute";
+  p50: number;
+  p99: number;
+}
+
+const QUERIES = ["sales, month", "sales, all time", "views, month", "views, all time"] as const;
+type Query = (typeof QUERIES)[number];
+
+/** Fills every design's figures for `sellers` (new sellers only): a seller is active in about a third of the
+ * months, with heavy-tailed figures (most sell a few items, a few sell hundreds). */
+async function addHistory(db: pg.Client, sellers: string[], months: { year: number; month: number }[]): Promise<void> {
+  await db.query(`create temp table if not exists figures (seller_id uuid, year int, month int, sold int, views int)`);
+  await db.query(`truncate figures`);
+  await db.query(
+    `insert into figures
+     select s, m.year, m.month, floor(random() ^ 6 * 400)::int, floor(random() ^ 6 * 40000)::int
+       from unnest($1::uuid[]) s, jsonb_to_recordset($2::jsonb) m(year int, month int)
+      where random() < 0.3`,
+    [sellers, JSON.stringify(months)],
+  );
+  // Project: months and the all-time row (year 0, month 0), as the triggers keep them.
+  await db.query(
+    `insert into public.seller_sales_counts (seller_id, year, month, items_sold)
+     select seller_id, year, month, sold from figures where sold > 0
+     union all select seller_id, 0, 0, sum(sold) from figures group by seller_id having sum(sold) > 0`,
+  );
+  await db.query(
+    `insert into public.seller_view_counts (seller_id, year, month, slot, total_views)
+     select seller_id, year, month, 0, views from figures where views > 0
+     union all select seller_id, 0, 0, 0, sum(views) from figures group by seller_id having sum(views) > 0`,
+  );
+  await db.query(
+    `insert into seed_design.seller_leaderboard_cache (seller_id, year, month, items_sold, total_views)
+     select seller_id, year, month, sold, views from figures where sold > 0 or views > 0`,
+  );
+}
+
+/** The recompute reference: two products per seller, some sold in the 24 months, and `views` views. */
+async function addSourceRows(db: pg.Client, sellers: string[], views: number, months: number): Promise<void> {
+  await db.query(`truncate bench_plain.products cascade`);
+  // Generated rows are valid by construction: skip the per-row foreign key triggers (the slow part of a bulk load).
+  await db.query(`set session_replication_role = replica`);
+  await db.query(
+    `insert into bench_plain.products (seller_id, title, price, status, created_at, sold_at)
+     select s, 'Item', 10, case when sold then 'sold' else 'active' end, now() - make_interval(months => $2),
+            case when sold then now() - random() * make_interval(months => $2 - 1) end
+       -- random() in the select list of this subquery: drawn per product (an uncorrelated lateral would be drawn once)
+       from (select s, random() < 0.4 as sold from unnest($1::uuid[]) s, generate_series(1, 2) g offset 0) x`,
+    [sellers, months],
+  );
+  await db.query(`create temp table if not exists product_ids (n integer primary key, id uuid)`);
+  await db.query(`truncate product_ids`);
+  await db.query(`insert into product_ids select row_number() over (order by random()), id from bench_plain.products`);
+  await db.query(`analyze product_ids`);
+  // Heavy-tailed: product n is drawn with probability falling like n^-2/3. The draw is materialized first
+  // (a volatile expression inside the join condition would make it a nested loop over both sides).
+  await db.query(
+    `with draws as materialized (
+       select 1 + floor(random() ^ 3 * (select count(*) from product_ids))::int as n,
+              now() - random() * make_interval(months => $2 - 1) as viewed_at
+         from generate_series(1, $1))
+     insert into bench_plain.product_views (product_id, session_id, viewed_at)
+     select p.id, gen_random_uuid(), d.viewed_at from draws d join product_ids p using (n)`,
+    [views, months],
+  );
+  await db.query(`reset session_replication_role`);
+}
+
+function sqlFor(design: "project" | "seed" | "recompute", query: Query, year: number, month: number): string {
+  const metric = query.startsWith("sales") ? "sales" : "views";
+  const all = query.endsWith("all time");
+  if (design === "project") {
+    return all
+      ? `select * from public.get_top_sellers_by_${metric}('all', null, null, 10)`
+      : `select * from public.get_top_sellers_by_${metric}('month', ${year}, ${month}, 10)`;
+  }
+  const order = metric === "sales" ? "items_sold desc, total_views desc" : "total_views desc, items_sold desc";
+  if (design === "seed") {
+    return all
+      ? `select c.seller_id, u.display_name, sum(c.items_sold) as items_sold, sum(c.total_views) as total_views
+           from seed_design.seller_leaderboard_cache c join public.users u on u.id = c.seller_id
+          group by c.seller_id, u.display_name order by ${order} limit 10`
+      : `select c.seller_id, u.display_name, c.items_sold, c.total_views
+           from seed_design.seller_leaderboard_cache c join public.users u on u.id = c.seller_id
+          where c.month = ${month} and c.year = ${year} and c.${metric === "sales" ? "items_sold" : "total_views"} > 0
+          order by ${order} limit 10`;
+  }
+  const range = `'${year}-${String(month).padStart(2, "0")}-01 00:00 UTC'::timestamptz`;
+  if (metric === "sales") {
+    return `select p.seller_id, count(*) as items_sold from bench_plain.products p
+             where p.sold_at is not null ${all ? "" : `and p.sold_at >= ${range} and p.sold_at < ${range} + interval '1 month'`}
+             group by p.seller_id order by 2 desc limit 10`;
+  }
+  return `select p.seller_id, count(*) as total_views from bench_plain.product_views v join bench_plain.products p on p.id = v.product_id
+           ${all ? "" : `where v.viewed_at >= ${range} and v.viewed_at < ${range} + interval '1 month'`}
+           group by p.seller_id order by 2 desc limit 10`;
+}
+
+/** Latencies (ms) of one query: up to `runs` runs within `budgetMs`, at least 3, after 3 warm-ups. */
+async function sample(call: () => Promise<unknown>, runs: number, budgetMs: number): Promise<number[]> {
+  // Warm-ups: three, or fewer for a slow query (a recompute takes about a second).
+  const warm = performance.now();
+  for (let i = 0; i < 3 && performance.now() - warm < 300; i++) await call();
+  const times: number[] = [];
+  const deadline = performance.now() + budgetMs;
+  while (times.length < runs && (times.length < 3 || performance.now() < deadline)) {
+    const t = performance.now();
+    await call();
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+export async function measureRead(url: string, serverLabel: string): Promise<{ rows: ReadRow[]; jitOn?: ReadRow[] }> {
+  const db = await connect(url);
+  const now = new Date();
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  const months = Array.from({ length: options.months }, (_, i) => {
+    const d = new Date(Date.UTC(year, month - 1 - i, 1));
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+  });
+  const runs = options.quick ? 30 : 200;
+  const out: ReadRow[] = [];
+  let jitOn: ReadRow[] | undefined;
+  try {
+    await createDesigns(db);
+    const sellers: string[] = [];
+    const sizes = [...options.sellers].sort((a, b) => a - b);
+    for (const size of sizes) {
+      progress(`read (${serverLabel}): ${size.toLocaleString("en")} sellers x ${options.months} months of history`);
+      const added = await addSellers(db, size - sellers.length, "reader");
+      sellers.push(...added);
+      await addHistory(db, added, months);
+      const largest = size === sizes[sizes.length - 1];
+      if (largest) {
+        progress(`read (${serverLabel}): ${options.views.toLocaleString("en")} source views for the recompute reference`);
+        await addSourceRows(db, sellers, options.views, options.months);
+      }
+      await db.query("vacuum analyze");
+      const samples = new Map<string, number[][]>();
+      const keep = (design: ReadRow["design"], query: Query, times: number[]) => {
+        const key = `${design}|${query}`;
+        samples.set(key, [...(samples.get(key) ?? []), times]);
+      };
+      for (let round = 1; round <= options.rounds; round++) {
+        progress(`read (${serverLabel}) ${size.toLocaleString("en")} sellers, round ${round}/${options.rounds}`);
+        for (const query of QUERIES) {
+          const metric = query.startsWith("sales") ? "sales" : "views";
+          const all = query.endsWith("all time");
+          keep("project", query, await sample(() => db.query(sqlFor("project", query, year, month)), runs, 1500));
+          keep(
+            "project rpc()",
+            query,
+            await sample(
+              () =>
+                callPostgres(
+                  url,
+                  metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views",
+                  all ? { p_period: "all", p_limit: 10 } : { p_period: "month", p_year: year, p_month: month, p_limit: 10 },
+                  ANON,
+                ),
+              runs,
+              1500,
+            ),
+          );
+          keep("seed", query, await sample(() => db.query(sqlFor("seed", query, year, month)), runs, 1500));
+          if (largest) keep("recompute", query, await sample(() => db.query(sqlFor("recompute", query, year, month)), runs, 1500));
+        }
+      }
+      for (const [key, rounds] of samples) {
+        const [design, query] = key.split("|") as [ReadRow["design"], Query];
+        out.push({
+          size,
+          query,
+          design,
+          p50: median(rounds.map((t) => percentile(t, 50))),
+          p99: median(rounds.map((t) => percentile(t, 99))),
+        });
+      }
+      if (largest && (await db.query("select current_setting('jit') = 'on' and pg_jit_available() as on")).rows[0].on) {
+        jitOn = await withoutJitSetting(db, year, month, size, runs);
+      }
+    }
+  } finally {
+    await db.end();
+    await closePools();
+  }
+  return { rows: out, jitOn };
+}
+
+/** Where the server has JIT: the month reads as they were before 20260106000000 (jit left on), for the record. */
+async function withoutJitSetting(db: pg.Client, year: number, month: number, size: number, runs: number): Promise<ReadRow[]> {
+  const functions = ["get_top_sellers_by_sales(text,integer,integer,integer)", "get_top_sellers_by_views(text,integer,integer,integer)"];
+  const rows: ReadRow[] = [];
+  try {
+    for (const f of functions) await db.query(`alter function public.${f} reset jit`);
+    for (const query of ["sales, month", "views, month"] as const) {
+      const rounds: number[][] = [];
+      for (let round = 0; round < options.rounds; round++) rounds.push(await sample(() => db.query(sqlFor("project", query, year, month)), runs, 1500));
+      rows.push({ size, query, design: "project", p50: median(rounds.map((t) => percentile(t, 50))), p99: median(rounds.map((t) => percentile(t, 99))) });
+    }
+  } finally {
+    for (const f of functions) await db.query(`alter function public.${f} set jit = off`);
+  }
+  return rows;
+}

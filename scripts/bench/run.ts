@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: the one place where speed is measured (tests never assert a time). Starts its own
+ * PostgreSQL (embedded, or BENCH_DATABASE_URL), runs each measurement against the project's design, the
+ * seed plan's design and plain inserts, and writes bench/results/latest.md and latest.json.
+ * Options: see scripts/bench/common.ts (BENCH_QUICK=1 for a smoke run, BENCH_ONLY=read,mixed, ...).
+ */
+import os from "node:os";
+import { seedDatabase } from "../lib/migrate";
+import { createDatabase, options, progress, startMainServer, stopOnInterrupt, type BenchServer } from "./common";
+import { createDesigns } from "./designs";
+import { buildApp, measureHttp, startApp } from "./http";
+import { measureLive } from "./live";
+import { measureRead } from "./read";
+import { updateReadme, writeResults, type ReadServerResult, type Results } from "./report";
+import { STANDARD_MISSING, standardBuildInstalled, startStandardServer } from "./standard-server";
+import { measureStartup } from "./startup";
+import { measureHot, measureIngest, measureMixed, prepareWriteData } from "./writes";
+import pg from "pg";
+
+// The rpc() transport's pool (10 connections by default) must not cap the 32-connection ingest runs.
+process.env.DATABASE_POOL_SIZE ??= "32";
+
+const wanted = (key: string) => !options.only || options.only.includes(key);
+
+async function readOn(server: BenchServer): Promise<ReadServerResult> {
+  const db = await createDatabase(server);
+  try {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const jit = (await c.query("select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'")).rows[0].on as boolean;
+    await c.end();
+    const { rows, jitOn } = await measureRead(db.url, server.label);
+    return { server: server.label === "standard" ? `standard build (${options.pgBin})` : server.label, version: server.version, jit, rows, jitOn };
+  } finally {
+    await db.drop();
+  }
+}
+
+async function main() {
+  stopOnInterrupt();
+  const main = await startMainServer();
+  const results: Results = {
+    machine: {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      postgres: main.version.split(",")[0],
+      date: new Date().toISOString(),
+      quick: options.quick,
+      rounds: options.rounds,
+      secondsPerRun: options.seconds,
+    },
+  };
+  progress(`${results.machine.postgres}, ${results.machine.cores} cores${options.quick ? ", QUICK mode" : ""}`);
+  try {
+    if (wanted("read")) {
+      const servers: NonNullable<Results["read"]>["servers"] = [await readOn(main)];
+      if (!standardBuildInstalled()) servers.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
+      else {
+        progress(`read: starting a throwaway cluster of ${options.pgBin}`);
+        const standard = await startStandardServer();
+        try {
+          servers.push(await readOn(standard));
+        } finally {
+          await standard.stop();
+        }
+      }
+      results.read = { servers };
+      writeResults(results);
+    }
+
+    if (wanted("ingest") || wanted("hot") || wanted("mixed")) {
+      const db = await createDatabase(main);
+      try {
+        const setup = new pg.Client({ connectionString: db.url });
+        await setup.connect();
+        await createDesigns(setup);
+        await setup.end();
+        const data = await prepareWriteData(db.url);
+        if (wanted("ingest")) results.ingest = await measureIngest(db.url, data);
+        if (wanted("hot")) results.hot = await measureHot(db.url, data);
+        if (wanted("mixed")) results.mixed = await measureMixed(db.url);
+      } finally {
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
+    if (wanted("http") || wanted("live")) {
+      const db = await createDatabase(main);
+      try {
+        await seedDatabase(db.url);
+        buildApp();
+        progress("http: next start");
+        const app = await startApp(db.url);
+        try {
+          if (wanted("http")) results.http = await measureHttp(app);
+          if (wanted("live")) results.live = await measureLive(app, db.url);
+        } finally {
+          await app.stop();
+        }
+      } finally {
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
+    if (wanted("startup")) {
+      results.startup = await measureStartup();
+    }
+  } finally {
+    await main.stop();
+  }
+  const files = writeResults(results);
+  progress(`wrote ${files.md} and ${files.json}`);
+  // Only a full run (every measurement, default output) speaks for the project in the README.
+  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results)) progress("updated the Performance table in README.md");
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

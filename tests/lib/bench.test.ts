@@ -1,0 +1,59 @@
+/**
+ * The bench runs and writes both result files (it never asserts a time: speed is what it reports).
+ * A tiny run of the mixed workload against the test server, plus the report's "where we lose" column.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, inject, it } from "vitest";
+import { renderMarkdown, type Results } from "../../scripts/bench/report";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+describe("npm run bench", () => {
+  it("runs a quick mixed workload on all three designs and writes latest.md and latest.json", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
+    try {
+      await run(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/bench/run.ts"], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          BENCH_QUICK: "1",
+          BENCH_ONLY: "mixed",
+          BENCH_SECONDS: "0.3",
+          BENCH_DATABASE_URL: inject("adminDatabaseUrl"),
+          BENCH_OUT: out,
+        },
+      });
+      const json = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8")) as Results;
+      expect(Object.keys(json).sort()).toEqual(["machine", "mixed"]);
+      expect(json.machine.cores).toBe(os.cpus().length);
+      expect(json.mixed!.map((r) => `${r.design} ${r.withDeletes}`).sort()).toEqual([
+        "plain false", "plain true", "project false", "project true", "seed false", "seed true",
+      ]);
+      expect(json.mixed!.every((r) => r.rate > 0)).toBe(true);
+      // After sells, unsells, drafts, imports, deletes and views from 8 connections, the cache is exact.
+      expect(json.mixed!.filter((r) => r.design === "project").map((r) => r.drift)).toEqual([0, 0]);
+      const md = fs.readFileSync(path.join(out, "latest.md"), "utf8");
+      expect(md).toContain(`${os.cpus().length} cores`);
+      expect(md).toContain("## mixed");
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("says where the project loses to the seed design", () => {
+    const machine = { cores: 2, cpu: "cpu", node: "v20", postgres: "PostgreSQL 17", date: "2026-01-01", quick: false, rounds: 3, secondsPerRun: 1 };
+    const row = (design: "project" | "seed" | "plain", withDeletes: boolean, rate: number) => ({ design, withDeletes, rate, rounds: [rate], errors: {} });
+    const md = renderMarkdown({
+      machine,
+      mixed: [row("project", true, 500), row("seed", true, 1000), row("plain", true, 2000), row("project", false, 1000), row("seed", false, 500), row("plain", false, 2000)],
+    });
+    const lines = md.split("\n");
+    expect(lines.find((l) => l.startsWith("| with deletes"))).toContain("loses to seed (0.50x)");
+    expect(lines.find((l) => l.startsWith("| without deletes"))).not.toContain("loses");
+  });
+});
