@@ -113,7 +113,6 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
         }
         Insert: {
           created_at?: string
@@ -125,7 +124,6 @@ export type Database = {
           status?: string
           title: string
           updated_at?: string
-          view_count?: number
         }
         Update: {
           created_at?: string
@@ -137,7 +135,6 @@ export type Database = {
           status?: string
           title?: string
           updated_at?: string
-          view_count?: number
         }
         Relationships: [
           {
@@ -260,7 +257,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
@@ -284,6 +281,17 @@ export type Database = {
           year: number
         }[]
       }
+      get_my_top_products: {
+        Args: { p_limit?: number }
+        Returns: {
+          id: string
+          price: number
+          status: string
+          title: string
+          views_all_time: number
+          views_month: number
+        }[]
+      }
       get_product: {
         Args: { p_product_id: string }
         Returns: {
@@ -298,7 +306,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
       get_seller_dashboard: {
@@ -313,6 +321,15 @@ export type Database = {
           unread_messages: number
           views_all_time: number
           views_month: number
+        }[]
+      }
+      get_seller_monthly_stats: {
+        Args: { p_months?: number }
+        Returns: {
+          items_sold: number
+          month: number
+          total_views: number
+          year: number
         }[]
       }
       get_top_sellers_by_sales: {
@@ -349,6 +366,18 @@ export type Database = {
           total_views: number
         }[]
       }
+      get_trending_products: {
+        Args: { p_days?: number; p_limit?: number }
+        Returns: {
+          id: string
+          last_viewed_at: string
+          price: number
+          recent_views: number
+          seller_id: string
+          seller_name: string
+          title: string
+        }[]
+      }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>
@@ -368,6 +397,19 @@ export type Database = {
           product_count: number
         }[]
       }
+      list_my_messages: {
+        Args: { p_limit?: number }
+        Returns: {
+          body: string
+          created_at: string
+          id: string
+          product_id: string
+          product_title: string
+          read_at: string
+          sender_id: string
+          sender_name: string
+        }[]
+      }
       list_my_products: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -382,7 +424,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
       list_products: {
@@ -400,9 +442,10 @@ export type Database = {
           title: string
           total_count: number
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
+      mark_message_read: { Args: { p_message_id: string }; Returns: number }
       product_view_total: { Args: { p_product_id: string }; Returns: number }
       rebuild_seller_leaderboard_cache: {
         Args: { p_month?: number; p_year?: number }
@@ -411,6 +454,10 @@ export type Database = {
       record_product_view: {
         Args: { p_product_id: string; p_session_id?: string }
         Returns: boolean
+      }
+      reply_to_message: {
+        Args: { p_body: string; p_message_id: string }
+        Returns: string
       }
       seller_leaderboard_drift: {
         Args: Record<PropertyKey, never>
@@ -444,7 +491,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
     }

@@ -23,7 +23,7 @@ export function toProduct(row: ProductRow): Product {
     description: row.description ?? "",
     price: Number(row.price),
     status: row.status as ProductStatus,
-    viewCount: row.view_count ?? 0,
+    viewCount: row.views ?? 0,
     soldAt: (row.sold_at as string | null) ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
