@@ -28,7 +28,8 @@ async function call(route: RouteHandler, options: { method?: string; path: strin
   }
   if (json !== undefined) headers["content-type"] = "application/json";
   const request = new NextRequest(`http://localhost${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  const response = await route(request, { params: Promise.resolve(id ? { id } : {}) });
+  const params: Record<string, string> = id ? { id } : {};
+  const response = await route(request, { params: Promise.resolve(params) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
