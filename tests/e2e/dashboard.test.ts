@@ -31,7 +31,7 @@ afterEach(() => {
 /** From /dashboard signed out: sign in as the first seeded seller and come back to the dashboard. */
 async function signInThroughDashboard(page: Page): Promise<string> {
   await page.goto(`${app.baseUrl}/dashboard`);
-  await page.waitForURL(`${app.baseUrl}/sign-in?next=%2Fdashboard`);
+  await page.waitForURL((url) => url.pathname === "/sign-in" && url.searchParams.get("next") === "/dashboard");
   const button = page.getByRole("region", { name: "Sellers" }).getByRole("button").first();
   const name = ((await button.locator(".demo-user-name").textContent()) ?? "").replace(/^Sign in as /, "");
   await (await hydrated(button)).click();
