@@ -100,8 +100,12 @@ describe("the seller dashboard in a browser", () => {
     expect(await newest.getAttribute("aria-label")).toMatch(/, unread$/);
     expect(await newest.textContent()).toContain("Is this still available? (e2e)");
     await screenshot(page, "messages-375");
+    const marked = page.waitForResponse((response) => /\/api\/messages\/[^/]+\/read$/.test(new URL(response.url()).pathname));
     await (await hydrated(newest.getByRole("button").first())).click();
     await page.getByText(before - 1 === 0 ? "No unread messages." : `${before - 1} unread`).first().waitFor();
+    const answer = await marked;
+    expect(answer.status()).toBe(200);
+    expect(await answer.json()).toEqual({ unreadCount: before - 1 });
     await page.getByRole("form", { name: /^Reply to / }).waitFor();
 
     await page.goto(`${app.baseUrl}/dashboard`);
