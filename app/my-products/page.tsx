@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "My products" };
 /** The seller's listings, rendered on the server first; the client list takes over for changes. */
 export default async function MyProductsPage() {
   const session = await currentSession();
-  if (session.role !== "authenticated") redirect("/sign-in");
+  if (session.role !== "authenticated") redirect("/sign-in?next=/my-products");
   const products = await listMyProducts(session);
   return (
     <>

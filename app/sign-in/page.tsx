@@ -4,12 +4,14 @@ import { SupabaseSignInForm } from "@/components/auth/supabase-sign-in-form";
 import { embeddedDatabaseProven } from "@/lib/auth/demo";
 import { getConfig } from "@/lib/config";
 import { rpc, SERVICE_ROLE } from "@/lib/db";
+import { safeNextPath } from "@/lib/validation/next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). */
-export default async function SignInPage() {
+/** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). `?next=` is where to go after. */
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const config = getConfig();
+  const next = safeNextPath((await searchParams).next);
 
   if (await embeddedDatabaseProven()) {
     const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
@@ -26,7 +28,7 @@ export default async function SignInPage() {
           This app runs on its embedded demo database, so there are no passwords: pick a seeded user to act
           as them. Sellers are listed first.
         </p>
-        <DemoSignInList users={users} />
+        <DemoSignInList users={users} next={next} />
       </>
     );
   }
@@ -35,7 +37,7 @@ export default async function SignInPage() {
     return (
       <>
         <h1>Sign in</h1>
-        <SupabaseSignInForm supabaseUrl={config.supabase.url} anonKey={config.supabase.anonKey} />
+        <SupabaseSignInForm supabaseUrl={config.supabase.url} anonKey={config.supabase.anonKey} next={next} />
       </>
     );
   }

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
+import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "@/lib/validation/next-path";
 
 export interface DemoUser {
   id: string;
@@ -10,8 +11,8 @@ export interface DemoUser {
   isSeller: boolean;
 }
 
-/** One button per seeded user; choosing one signs in as them and opens My products. */
-export function DemoSignInList({ users }: { users: DemoUser[] }) {
+/** One button per seeded user; choosing one signs in as them and opens `next` (a same-site path; My products by default). */
+export function DemoSignInList({ users, next = DEFAULT_AFTER_SIGN_IN }: { users: DemoUser[]; next?: string }) {
   const router = useRouter();
   const [pendingId, setPendingId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +24,7 @@ export function DemoSignInList({ users }: { users: DemoUser[] }) {
     setError(null);
     try {
       await apiFetch("/api/auth/demo-sign-in", { method: "POST", body: { userId: user.id } });
-      router.push("/my-products");
+      router.push(safeNextPath(next));
       router.refresh();
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : "Sign-in failed.");

@@ -2,9 +2,10 @@
 import { createBrowserClient } from "@supabase/ssr";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "@/lib/validation/next-path";
 
 /** Email and password sign-in with Supabase Auth; @supabase/ssr keeps the session in cookies the server reads. */
-export function SupabaseSignInForm({ supabaseUrl, anonKey }: { supabaseUrl: string; anonKey: string }) {
+export function SupabaseSignInForm({ supabaseUrl, anonKey, next = DEFAULT_AFTER_SIGN_IN }: { supabaseUrl: string; anonKey: string; next?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,7 +25,7 @@ export function SupabaseSignInForm({ supabaseUrl, anonKey }: { supabaseUrl: stri
       setError(failure.message);
       return;
     }
-    router.push("/my-products");
+    router.push(safeNextPath(next));
     router.refresh();
   }
 

@@ -15,6 +15,7 @@ export async function SiteHeader() {
         <div className="site-nav-links">
           {signedIn ? (
             <>
+              <Link href="/dashboard">Dashboard</Link>
               <Link href="/my-products">My products</Link>
               <SignOutButton />
             </>

@@ -86,9 +86,14 @@ export function MyProductRow({ product, onUpdate, onDelete }: MyProductRowProps)
           <button type="button" className="secondary" disabled={pending} onClick={() => setEditing(true)}>
             Edit
           </button>
-          <button type="button" className="danger" disabled={pending} onClick={() => setConfirmingDelete(true)}>
-            Delete
-          </button>
+          {/* The server refuses to delete a sale (409): offer only what works, and say why. */}
+          {product.status === "sold" ? (
+            <span className="muted row-note">Sold items stay for your records.</span>
+          ) : (
+            <button type="button" className="danger" disabled={pending} onClick={() => setConfirmingDelete(true)}>
+              Delete
+            </button>
+          )}
         </div>
       )}
     </li>

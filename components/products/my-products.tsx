@@ -1,8 +1,8 @@
 "use client";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { ApiError } from "@/lib/api/client";
 import { useMyProducts } from "@/lib/swr/use-my-products";
-import type { Product } from "@/lib/validation/products";
+import type { Product, ProductStatus } from "@/lib/validation/products";
 import { MyProductRow } from "./my-product-row";
 import { ProductForm } from "./product-form";
 
@@ -12,10 +12,29 @@ function failureMessage(action: string, error: unknown): string {
   return `Could not ${action}. ${reason.charAt(0).toUpperCase()}${reason.slice(1)}${/[.!?]$/.test(reason) ? "" : "."}`;
 }
 
-/** My products: the seller's listings with optimistic changes, rolled back with an alert when refused. */
+type StatusFilter = "all" | ProductStatus;
+
+const FILTERS: { value: StatusFilter; label: string; empty: string }[] = [
+  { value: "all", label: "All", empty: "You have no listings yet." },
+  { value: "active", label: "Active", empty: "Nothing is listed for sale right now." },
+  { value: "sold", label: "Sold", empty: "Nothing sold yet." },
+  { value: "draft", label: "Drafts", empty: "No drafts." },
+];
+
+/**
+ * My products: the seller's listings with optimistic changes, rolled back with an alert when refused.
+ * Listings come first; on narrow screens the new-listing form waits behind a "New listing" button
+ * (on wide screens it sits beside the list).
+ */
 export function MyProducts({ initialProducts }: { initialProducts: Product[] }) {
   const { products, error, createProduct, updateProduct, deleteProduct } = useMyProducts(initialProducts);
   const [alert, setAlert] = useState<string | null>(null);
+  const [filter, setFilter] = useState<StatusFilter>("all");
+  const [formOpen, setFormOpen] = useState(false);
+  const formPanelId = useId();
+  const counts = { all: products.length, active: 0, sold: 0, draft: 0 } as Record<StatusFilter, number>;
+  for (const product of products) counts[product.status] += 1;
+  const shown = filter === "all" ? products : products.filter((product) => product.status === filter);
 
   async function attempt(action: string, change: () => Promise<void>) {
     setAlert(null);
@@ -29,13 +48,31 @@ export function MyProducts({ initialProducts }: { initialProducts: Product[] }) 
 
   return (
     <div className="my-products">
-      <section className="card" aria-labelledby="new-listing">
+      <div className="new-listing-toggle">
+        <button type="button" aria-expanded={formOpen} aria-controls={formPanelId} onClick={() => setFormOpen((open) => !open)}>
+          {formOpen ? "Close the form" : "New listing"}
+        </button>
+      </div>
+      <section id={formPanelId} className={`card new-listing${formOpen ? "" : " is-collapsed"}`} aria-labelledby="new-listing">
         <h2 id="new-listing">New listing</h2>
         <ProductForm mode="create" onSubmit={createProduct} />
       </section>
 
-      <section aria-labelledby="your-listings">
+      <section className="your-listings" aria-labelledby="your-listings">
         <h2 id="your-listings">Your listings ({products.length})</h2>
+        <div className="status-filter" role="group" aria-label="Show listings">
+          {FILTERS.map(({ value, label }) => (
+            <button
+              key={value}
+              type="button"
+              className={filter === value ? undefined : "secondary"}
+              aria-pressed={filter === value}
+              onClick={() => setFilter(value)}
+            >
+              {label} ({counts[value]})
+            </button>
+          ))}
+        </div>
         {alert && (
           <p role="alert" className="alert">
             {alert}{" "}
@@ -49,11 +86,11 @@ export function MyProducts({ initialProducts }: { initialProducts: Product[] }) 
             Could not refresh your listings. {error.message}
           </p>
         )}
-        {products.length === 0 ? (
-          <p className="empty">You have no listings yet. Create one above.</p>
+        {shown.length === 0 ? (
+          <p className="empty">{FILTERS.find(({ value }) => value === filter)?.empty}</p>
         ) : (
           <ul className="my-product-list" aria-label="Your listings">
-            {products.map((product) => (
+            {shown.map((product) => (
               <MyProductRow
                 key={product.id}
                 product={product}

@@ -64,7 +64,6 @@ export type Database = {
       }
       product_views: {
         Row: {
-          client_key: string | null
           id: number
           product_id: string
           session_id: string | null
@@ -73,7 +72,6 @@ export type Database = {
           viewed_at: string
         }
         Insert: {
-          client_key?: string | null
           id?: never
           product_id: string
           session_id?: string | null
@@ -82,7 +80,6 @@ export type Database = {
           viewed_at?: string
         }
         Update: {
-          client_key?: string | null
           id?: never
           product_id?: string
           session_id?: string | null
@@ -115,10 +112,7 @@ export type Database = {
           sold_at: string | null
           status: string
           title: string
-          unsold_at: string | null
-          unsold_sold_at: string | null
           updated_at: string
-          view_count: number
         }
         Insert: {
           created_at?: string
@@ -129,10 +123,7 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title: string
-          unsold_at?: string | null
-          unsold_sold_at?: string | null
           updated_at?: string
-          view_count?: number
         }
         Update: {
           created_at?: string
@@ -143,48 +134,11 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title?: string
-          unsold_at?: string | null
-          unsold_sold_at?: string | null
           updated_at?: string
-          view_count?: number
         }
         Relationships: [
           {
             foreignKeyName: "products_seller_id_fkey"
-            columns: ["seller_id"]
-            referencedRelation: "users"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
-      seller_exclusions: {
-        Row: {
-          excluded_at: string
-          excluded_by: string | null
-          reason: string
-          seller_id: string
-        }
-        Insert: {
-          excluded_at?: string
-          excluded_by?: string | null
-          reason: string
-          seller_id: string
-        }
-        Update: {
-          excluded_at?: string
-          excluded_by?: string | null
-          reason?: string
-          seller_id?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "seller_exclusions_excluded_by_fkey"
-            columns: ["excluded_by"]
-            referencedRelation: "users"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "seller_exclusions_seller_id_fkey"
             columns: ["seller_id"]
             referencedRelation: "users"
             referencedColumns: ["id"]
@@ -303,26 +257,10 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
-      embedded_instance_token: {
-        Args: Record<PropertyKey, never>
-        Returns: string
-      }
-      exclude_seller: {
-        Args: { p_reason: string; p_seller_id: string }
-        Returns: undefined
-      }
-      get_demo_user: {
-        Args: { p_user_id: string }
-        Returns: {
-          avatar_url: string
-          display_name: string
-          id: string
-        }[]
-      }
       get_leaderboard_last_updated: {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string
@@ -343,6 +281,17 @@ export type Database = {
           year: number
         }[]
       }
+      get_my_top_products: {
+        Args: { p_limit?: number }
+        Returns: {
+          id: string
+          price: number
+          status: string
+          title: string
+          views_all_time: number
+          views_month: number
+        }[]
+      }
       get_product: {
         Args: { p_product_id: string }
         Returns: {
@@ -357,7 +306,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
       get_seller_dashboard: {
@@ -372,6 +321,15 @@ export type Database = {
           unread_messages: number
           views_all_time: number
           views_month: number
+        }[]
+      }
+      get_seller_monthly_stats: {
+        Args: { p_months?: number }
+        Returns: {
+          items_sold: number
+          month: number
+          total_views: number
+          year: number
         }[]
       }
       get_top_sellers_by_sales: {
@@ -408,10 +366,17 @@ export type Database = {
           total_views: number
         }[]
       }
-      include_seller: { Args: { p_seller_id: string }; Returns: boolean }
-      leaderboard_overflow_slots: {
-        Args: Record<PropertyKey, never>
-        Returns: number
+      get_trending_products: {
+        Args: { p_days?: number; p_limit?: number }
+        Returns: {
+          id: string
+          last_viewed_at: string
+          price: number
+          recent_views: number
+          seller_id: string
+          seller_name: string
+          title: string
+        }[]
       }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
@@ -432,6 +397,19 @@ export type Database = {
           product_count: number
         }[]
       }
+      list_my_messages: {
+        Args: { p_limit?: number }
+        Returns: {
+          body: string
+          created_at: string
+          id: string
+          product_id: string
+          product_title: string
+          read_at: string
+          sender_id: string
+          sender_name: string
+        }[]
+      }
       list_my_products: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -446,7 +424,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
       list_products: {
@@ -464,21 +442,22 @@ export type Database = {
           title: string
           total_count: number
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
+      mark_message_read: { Args: { p_message_id: string }; Returns: number }
       product_view_total: { Args: { p_product_id: string }; Returns: number }
       rebuild_seller_leaderboard_cache: {
         Args: { p_month?: number; p_year?: number }
         Returns: undefined
       }
       record_product_view: {
-        Args: {
-          p_client_key?: string
-          p_product_id: string
-          p_session_id?: string
-        }
+        Args: { p_product_id: string; p_session_id?: string }
         Returns: boolean
+      }
+      reply_to_message: {
+        Args: { p_body: string; p_message_id: string }
+        Returns: string
       }
       seller_leaderboard_drift: {
         Args: Record<PropertyKey, never>
@@ -512,7 +491,7 @@ export type Database = {
           status: string
           title: string
           updated_at: string
-          view_count: number
+          views: number
         }[]
       }
     }

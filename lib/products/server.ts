@@ -23,7 +23,7 @@ export function toProduct(row: ProductRow): Product {
     description: row.description ?? "",
     price: Number(row.price),
     status: row.status as ProductStatus,
-    viewCount: row.view_count ?? 0,
+    viewCount: row.views ?? 0,
     soldAt: (row.sold_at as string | null) ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -94,4 +94,28 @@ export async function updateProduct(productId: string, patch: UpdateProductInput
 
 export async function deleteProduct(productId: string, session: DbSession): Promise<string> {
   return rpc("delete_product", { p_product_id: productId }, session);
+}
+
+export interface TrendingProduct {
+  id: string;
+  title: string;
+  price: number;
+  sellerName: string;
+  /** Counted views in the window (the last TRENDING_DAYS days). */
+  recentViews: number;
+}
+
+export const TRENDING_DAYS = 7;
+export const TRENDING_LIMIT = 6;
+
+/** Active products with the most counted views lately (ranked in SQL: get_trending_products). */
+export async function listTrendingProducts(session: DbSession): Promise<TrendingProduct[]> {
+  const rows = await rpc("get_trending_products", { p_days: TRENDING_DAYS, p_limit: TRENDING_LIMIT }, session);
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    price: Number(row.price),
+    sellerName: row.seller_name,
+    recentViews: row.recent_views,
+  }));
 }

@@ -42,6 +42,18 @@ describe("Demo sign-in", () => {
     expect(router.refresh).toHaveBeenCalled();
   });
 
+  it("goes back to a same-site `next` after sign-in, and never to another site", async () => {
+    stubApi({ "POST /api/auth/demo-sign-in": { json: { user: { id: users[0].id } } } });
+    const { user, unmount } = renderWithProviders(<DemoSignInList users={users} next="/dashboard" />);
+    await user.click(screen.getByRole("button", { name: /Sign in as Ada Seller/ }));
+    expect(router.push).toHaveBeenCalledWith("/dashboard");
+    unmount();
+    router.push.mockClear();
+    const again = renderWithProviders(<DemoSignInList users={users} next="//evil.example/dashboard" />);
+    await again.user.click(screen.getByRole("button", { name: /Sign in as Ada Seller/ }));
+    expect(router.push).toHaveBeenCalledWith("/my-products");
+  });
+
   it("says why when sign-in fails, and lets the user try again", async () => {
     stubApi({ "POST /api/auth/demo-sign-in": apiError(404, "not_found", "There is no demo user with that id.") });
     const { user } = renderWithProviders(<DemoSignInList users={users} />);

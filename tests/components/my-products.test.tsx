@@ -84,18 +84,56 @@ describe("My products", () => {
     expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" })).toBeInTheDocument();
   });
 
-  it("puts a sold product back when deleting it is refused (409), with a message that says so", async () => {
+  it("offers no Delete for a sold product, and says why", () => {
+    stubApi({ "GET /api/my-products": { json: { products: [lamp, chair] } } });
+    renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
+    expect(within(row("Oak chair")).queryByRole("button", { name: "Delete" })).not.toBeInTheDocument();
+    expect(within(row("Oak chair")).getByText("Sold items stay for your records.")).toBeInTheDocument();
+    expect(within(row("Brass lamp")).getByRole("button", { name: "Delete" })).toBeInTheDocument();
+  });
+
+  it("still puts a product back when a delete is refused (409: sold meanwhile elsewhere)", async () => {
     stubApi({
-      "GET /api/my-products": { json: { products: [lamp, chair] } },
-      [`DELETE /api/products/${chair.id}`]: apiError(409, "conflict", "a sold product cannot be deleted"),
+      "GET /api/my-products": { json: { products: [lamp] } },
+      [`DELETE /api/products/${lamp.id}`]: apiError(409, "conflict", "a sold product cannot be deleted"),
     });
-    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Delete" }));
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Yes, delete" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not delete “Brass lamp”: it is sold.");
+    expect(row("Brass lamp")).toBeInTheDocument();
+  });
 
-    await user.click(within(row("Oak chair")).getByRole("button", { name: "Delete" }));
-    await user.click(within(row("Oak chair")).getByRole("button", { name: "Yes, delete" }));
+  it("filters by status, with a count on each filter", async () => {
+    const draft = product({ title: "Desk draft", status: "draft" });
+    stubApi({ "GET /api/my-products": { json: { products: [lamp, chair, draft] } } });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair, draft]} />);
+    const filters = screen.getByRole("group", { name: "Show listings" });
+    expect(within(filters).getAllByRole("button").map((b) => b.textContent)).toEqual(["All (3)", "Active (1)", "Sold (1)", "Drafts (1)"]);
+    expect(within(filters).getByRole("button", { name: "All (3)" })).toHaveAttribute("aria-pressed", "true");
 
-    expect(await screen.findByRole("alert")).toHaveTextContent("Could not delete “Oak chair”: it is sold.");
+    await user.click(within(filters).getByRole("button", { name: "Sold (1)" }));
+    expect(within(screen.getByRole("list", { name: "Your listings" })).getAllByRole("listitem")).toHaveLength(1);
     expect(row("Oak chair")).toBeInTheDocument();
+    expect(screen.queryByRole("listitem", { name: "Brass lamp" })).not.toBeInTheDocument();
+
+    await user.click(within(filters).getByRole("button", { name: "Drafts (1)" }));
+    expect(row("Desk draft")).toBeInTheDocument();
+    await user.click(within(filters).getByRole("button", { name: "Active (1)" }));
+    expect(row("Brass lamp")).toBeInTheDocument();
+  });
+
+  it("puts the listings first, with the new-listing form behind a New listing button", async () => {
+    stubApi({ "GET /api/my-products": { json: { products: [lamp] } } });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+    const toggle = screen.getByRole("button", { name: "New listing" });
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+    const form = screen.getByRole("form", { name: "New listing" });
+    expect(form.closest("section")).toHaveClass("is-collapsed");
+    await user.click(toggle);
+    expect(screen.getByRole("button", { name: "Close the form" })).toHaveAttribute("aria-expanded", "true");
+    expect(form.closest("section")).not.toHaveClass("is-collapsed");
+    expect(toggle.getAttribute("aria-controls")).toBe(form.closest("section")?.id);
   });
 
   it("deletes after confirmation, and not before", async () => {
@@ -111,7 +149,7 @@ describe("My products", () => {
     await user.click(within(row("Brass lamp")).getByRole("button", { name: "Delete" }));
     await user.click(within(row("Brass lamp")).getByRole("button", { name: "Yes, delete" }));
     await waitFor(() => expect(screen.queryByRole("listitem", { name: "Brass lamp" })).not.toBeInTheDocument());
-    expect(screen.getByText("You have no listings yet. Create one above.")).toBeInTheDocument();
+    expect(screen.getByText("You have no listings yet.")).toBeInTheDocument();
   });
 
   it("edits title and price in place", async () => {

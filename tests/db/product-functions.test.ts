@@ -125,11 +125,11 @@ describe("list_products", () => {
     const page1 = await asRole(local.pool, "anon", null, (c) => c.query("select * from public.list_products(10, 0)"));
     expect(page1.rows.map((r) => r.id)).toEqual(ids.slice(0, 10));
     expect(page1.rows.every((r) => r.total_count === 30 && r.status === "active")).toBe(true);
-    expect(page1.rows[0]).toMatchObject({ seller_id: seller, seller_name: "Pager", title: "Item 0", view_count: 0 });
+    expect(page1.rows[0]).toMatchObject({ seller_id: seller, seller_name: "Pager", title: "Item 0", views: 0 });
     expect(Object.keys(page1.rows[0]).sort()).toEqual(
       [
         "id", "seller_id", "seller_name", "seller_avatar_url", "title", "description", "price", "status",
-        "view_count", "sold_at", "created_at", "updated_at", "total_count",
+        "views", "sold_at", "created_at", "updated_at", "total_count",
       ].sort(),
     );
 
@@ -166,7 +166,7 @@ describe("list_products", () => {
   });
 });
 
-describe("get_product and the derived view_count", () => {
+describe("get_product and the derived view figure", () => {
   it("returns a listed product to anyone, with views counted from product_views", async () => {
     const id = await insertProduct(alice, { title: "Camera" });
     await db.pool.query(
@@ -177,14 +177,16 @@ describe("get_product and the derived view_count", () => {
     for (const run of [asAnon, <T>(fn: (c: pg.PoolClient) => Promise<T>) => asUser(bob, fn), asService]) {
       const { rows } = await run((c) => c.query("select * from public.get_product($1)", [id]));
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ id, seller_id: alice, seller_name: "Alice Seller", title: "Camera", status: "active", view_count: 3 });
+      expect(rows[0]).toMatchObject({ id, seller_id: alice, seller_name: "Alice Seller", title: "Camera", status: "active", views: 3 });
       expect(rows[0]).not.toHaveProperty("total_count");
     }
-    // The stored column is not a live counter.
-    const stored = await db.pool.query("select view_count from public.products where id = $1", [id]);
-    expect(stored.rows[0].view_count).toBe(0);
-    const listed = await asAnon((c) => c.query("select view_count from public.list_products(100) where id = $1", [id]));
-    expect(listed.rows[0].view_count).toBe(3);
+    // There is no stored counter that could disagree: the figure is derived everywhere.
+    const column = await db.pool.query(
+      "select 1 from information_schema.columns where table_schema = 'public' and table_name = 'products' and column_name = 'view_count'",
+    );
+    expect(column.rows).toEqual([]);
+    const listed = await asAnon((c) => c.query("select views from public.list_products(100) where id = $1", [id]));
+    expect(listed.rows[0].views).toBe(3);
   });
 
   it("returns a sold product with its sold_at", async () => {
@@ -243,7 +245,7 @@ describe("create_product", () => {
     const draft = await asUser(alice, (c) => c.query("select * from public.create_product('Lamp')"));
     expect(draft.rows[0]).toMatchObject({
       seller_id: alice, seller_name: "Alice Seller", title: "Lamp", description: "", price: "0.00", status: "draft",
-      view_count: 0, sold_at: null,
+      views: 0, sold_at: null,
     });
     const active = await asUser(
       alice,

@@ -83,7 +83,7 @@ describe("seed.sql", () => {
     const { rows } = await asRole(db.pool, "anon", null, (c) => c.query("select * from public.list_products(24, 0)"));
     expect(rows).toHaveLength(24);
     expect(rows[0].total_count).toBeGreaterThan(40);
-    expect(rows.some((r) => r.view_count > 0)).toBe(true);
+    expect(rows.some((r) => r.views > 0)).toBe(true);
     const demo = await asRole(db.pool, "service_role", null, (c) => c.query("select * from public.list_demo_users()"));
     expect(demo.rows.filter((r) => r.is_seller)).toHaveLength(12);
     expect(demo.rows).toHaveLength(32);

@@ -1,0 +1,49 @@
+/**
+ * The seller dashboard's answer (GET /api/dashboard), shared by the route (parsed on the way out, so
+ * the JSON always has this shape) and the client (types of what SWR receives).
+ */
+import { z } from "zod";
+
+export const DASHBOARD_MONTHS = 12;
+export const DASHBOARD_TOP_PRODUCTS = 5;
+
+const count = z.number().int().min(0);
+const rank = z.number().int().min(1).nullable();
+
+export const dashboardMonthSchema = z.strictObject({
+  year: z.number().int(),
+  month: z.number().int().min(1).max(12),
+  itemsSold: count,
+  totalViews: count,
+});
+export type DashboardMonth = z.infer<typeof dashboardMonthSchema>;
+
+export const dashboardTopProductSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(["active", "sold", "draft"]),
+  price: z.number(),
+  viewsMonth: count,
+  viewsAllTime: count,
+});
+export type DashboardTopProduct = z.infer<typeof dashboardTopProductSchema>;
+
+/** The figures of get_seller_dashboard() in camelCase, plus the chart's months and the best products. */
+export const dashboardResponseSchema = z.strictObject({
+  activeListings: count,
+  viewsMonth: count,
+  viewsAllTime: count,
+  soldMonth: count,
+  soldAllTime: count,
+  /** Sum of the sold products' prices, in the currency's units. */
+  earningsTotal: z.number().min(0),
+  unreadMessages: count,
+  /** Ranks this month; null when not ranked (nothing sold / viewed this month). */
+  rankSalesMonth: rank,
+  rankViewsMonth: rank,
+  timeZone: z.literal("UTC"),
+  /** The last DASHBOARD_MONTHS months, oldest first, the current month last; zero months included. */
+  months: z.array(dashboardMonthSchema),
+  topProducts: z.array(dashboardTopProductSchema),
+});
+export type DashboardResponse = z.infer<typeof dashboardResponseSchema>;

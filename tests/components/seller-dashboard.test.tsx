@@ -1,0 +1,120 @@
+/** The seller dashboard through the seller's eyes: figure cards, the chart and its table, the empty state. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SellerDashboard } from "../../components/dashboard/seller-dashboard";
+import type { DashboardResponse } from "../../lib/validation/dashboard";
+import { stubApi } from "../helpers/api-stub";
+import { renderWithProviders, screen, waitFor, within } from "../helpers/render";
+
+function months(values: [number, number][]) {
+  // Twelve months ending November 2026.
+  return values.map(([itemsSold, totalViews], index) => {
+    const date = new Date(Date.UTC(2026, 10 - (values.length - 1 - index), 1));
+    return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, itemsSold, totalViews };
+  });
+}
+
+const seller: DashboardResponse = {
+  activeListings: 7,
+  viewsMonth: 1234,
+  viewsAllTime: 20500,
+  soldMonth: 3,
+  soldAllTime: 41,
+  earningsTotal: 12345.5,
+  unreadMessages: 2,
+  rankSalesMonth: 2,
+  rankViewsMonth: null,
+  timeZone: "UTC",
+  months: months([[0, 0], [0, 0], [0, 0], [0, 0], [2, 100], [5, 300], [4, 250], [6, 500], [8, 900], [7, 1100], [6, 2000], [3, 1234]]),
+  topProducts: [
+    { id: "p1", title: "Leica M3", status: "active", price: 1450, viewsMonth: 120, viewsAllTime: 800 },
+    { id: "p2", title: "Film scanner", status: "sold", price: 200, viewsMonth: 1, viewsAllTime: 30 },
+  ],
+};
+
+const shopper: DashboardResponse = {
+  ...seller,
+  activeListings: 0,
+  viewsMonth: 0,
+  viewsAllTime: 0,
+  soldMonth: 0,
+  soldAllTime: 0,
+  earningsTotal: 0,
+  unreadMessages: 1,
+  rankSalesMonth: null,
+  rankViewsMonth: null,
+  months: months(Array.from({ length: 12 }, () => [0, 0])),
+  topProducts: [],
+};
+
+afterEach(() => vi.unstubAllGlobals());
+
+/** The value shown for a card's label (a <dt>/<dd> pair). */
+function figure(label: string): string {
+  const term = screen.getByText(label, { selector: "dt" });
+  return term.nextElementSibling?.textContent ?? "";
+}
+
+describe("Seller dashboard", () => {
+  it("shows every figure as a labelled card, money formatted and a missing rank said in words", () => {
+    stubApi({ "GET /api/dashboard": { json: seller } });
+    renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    expect(figure("Active listings")).toBe("7");
+    expect(figure("Views this month")).toBe("1,234");
+    expect(figure("Views all time")).toBe("20,500");
+    expect(figure("Sold this month")).toBe("3");
+    expect(figure("Sold all time")).toBe("41");
+    expect(figure("Total earnings")).toBe("$12,345.50");
+    expect(figure("Unread messages")).toBe("2");
+    expect(screen.getByRole("link", { name: "2" })).toHaveAttribute("href", "/messages");
+    expect(figure("Rank by sales this month")).toBe("#2");
+    expect(figure("Rank by views this month")).toBe("Not ranked yet");
+    expect(screen.getByRole("heading", { name: /this month is November 2026, UTC/ })).toBeInTheDocument();
+  });
+
+  it("draws both series as images with a text alternative, and the numbers as a table", async () => {
+    stubApi({ "GET /api/dashboard": { json: seller } });
+    const { user } = renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    const sales = screen.getByRole("img", { name: /^Items sold, December 2025 to November 2026: 41 items sold in total, at most 8 in a month/ });
+    const views = screen.getByRole("img", { name: /^Views, December 2025 to November 2026: 6,384 views in total, at most 2,000 in a month/ });
+    expect(sales.querySelectorAll("rect")).toHaveLength(12);
+    expect(views.querySelectorAll("rect")).toHaveLength(12);
+
+    await user.click(screen.getByText("Show the numbers as a table"));
+    const table = screen.getByRole("table", { name: "Items sold and views per month (UTC)" });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(13);
+    expect(within(rows[12]).getByRole("rowheader")).toHaveTextContent("November 2026");
+    expect(within(rows[12]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(["3", "1,234"]);
+    expect(within(rows[1]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(["0", "0"]);
+  });
+
+  it("lists the most viewed products of the month and has a place for the leaderboard", () => {
+    stubApi({ "GET /api/dashboard": { json: seller } });
+    renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    const list = screen.getByRole("list", { name: "Your most viewed products this month" });
+    const items = within(list).getAllByRole("listitem");
+    expect(items.map((item) => item.textContent)).toEqual([
+      expect.stringMatching(/^Leica M3 Active120 views this month · 800 all time$/),
+      expect.stringMatching(/^Film scanner Sold1 view this month · 30 all time$/),
+    ]);
+    expect(within(items[0]).getByRole("link", { name: "Leica M3" })).toHaveAttribute("href", "/products/p1");
+    expect(screen.getByRole("region", { name: "How you compare" })).toBeInTheDocument();
+  });
+
+  it("shows newer figures when /api/dashboard revalidates", async () => {
+    stubApi({ "GET /api/dashboard": { json: { ...seller, soldMonth: 4, rankViewsMonth: 9 } } });
+    renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    await waitFor(() => expect(figure("Sold this month")).toBe("4"));
+    expect(figure("Rank by views this month")).toBe("#9");
+  });
+
+  it("invites a shopper with no products to list something, instead of a page of zeros", () => {
+    stubApi({ "GET /api/dashboard": { json: shopper } });
+    renderWithProviders(<SellerDashboard initialDashboard={shopper} />);
+    expect(screen.getByRole("heading", { name: "Nothing for sale yet" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "List your first item" })).toHaveAttribute("href", "/my-products");
+    expect(screen.getByRole("link", { name: "1 unread message" })).toHaveAttribute("href", "/messages");
+    expect(screen.queryByRole("img")).not.toBeInTheDocument();
+    expect(screen.queryByText("Total earnings")).not.toBeInTheDocument();
+  });
+});
