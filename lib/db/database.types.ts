@@ -264,6 +264,22 @@ export type Database = {
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
+      get_leaderboard_changes: {
+        Args: { p_since?: string }
+        Returns: {
+          latest: string
+          next_fingerprint: string
+          next_since: string
+          since_fingerprint: string
+        }[]
+      }
+      get_leaderboard_first_month: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          month: number
+          year: number
+        }[]
+      }
       get_leaderboard_last_updated: {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string
