@@ -52,7 +52,7 @@ describe("the change watcher", () => {
     expect(events).toEqual([]);
     await sell(seller);
     await vi.waitFor(() => expect(events).toHaveLength(1), { timeout: 10_000 });
-    const { rows } = await db.pool.query("select max(last_updated) as at from public.seller_sales_counts where year = 0");
+    const { rows } = await db.pool.query("select max(last_updated) as at from public.seller_leaderboard_cache");
     expect(events[0].updatedAt).toBe(new Date(rows[0].at).toISOString());
     unsubscribe();
   });
