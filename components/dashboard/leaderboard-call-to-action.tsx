@@ -1,9 +1,8 @@
 import type { ReactNode } from "react";
 
 /**
- * Where the dashboard invites the seller to the leaderboard. The leaderboard itself (a modal with its
- * own "Leaderboard" button) is built in components/leaderboard/: at merge, pass its LeaderboardButton
- * as `action` from SellerDashboard (look for LEADERBOARD_BUTTON_SLOT). Nothing is ranked here.
+ * Where the dashboard invites the seller to the leaderboard: `action` is the button that opens the
+ * leaderboard modal (components/leaderboard). Nothing is ranked here.
  */
 export function LeaderboardCallToAction({ action }: { action?: ReactNode }) {
   return (

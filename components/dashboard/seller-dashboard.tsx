@@ -1,5 +1,7 @@
 "use client";
 import Link from "next/link";
+import { LeaderboardButton } from "@/components/leaderboard/leaderboard-button";
+import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useSellerDashboard } from "@/lib/swr/use-seller-dashboard";
 import type { DashboardResponse } from "@/lib/validation/dashboard";
 import { FigureCards } from "./figure-cards";
@@ -22,8 +24,9 @@ export function SellerDashboard({ initialDashboard }: { initialDashboard: Dashbo
   const current = dashboard.months[dashboard.months.length - 1];
   const monthLabel = current ? `${formatMonth(current.year, current.month)}, ${dashboard.timeZone}` : dashboard.timeZone;
 
-  // LEADERBOARD_BUTTON_SLOT: the coordinator passes LIVE's <LeaderboardButton /> as `action` here.
-  const leaderboard = <LeaderboardCallToAction />;
+  // The tab's one EventSource: a sale or view anywhere revalidates /api/dashboard at once.
+  useLiveUpdates();
+  const leaderboard = <LeaderboardCallToAction action={<LeaderboardButton label="Open the leaderboard" />} />;
 
   if (hasNoSellerActivity(dashboard)) {
     return (

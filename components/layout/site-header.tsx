@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { currentSession } from "@/lib/auth/session";
+import { LeaderboardButton } from "@/components/leaderboard/leaderboard-button";
 import { SignOutButton } from "./sign-out-button";
 
 /** The header on every page: home, and the sign-in or the signed-in seller's links. */
@@ -13,6 +14,7 @@ export async function SiteHeader() {
           Marketplace
         </Link>
         <div className="site-nav-links">
+          <LeaderboardButton />
           {signedIn ? (
             <>
               <Link href="/dashboard">Dashboard</Link>

@@ -64,6 +64,7 @@ export type Database = {
       }
       product_views: {
         Row: {
+          client_key: string | null
           id: number
           product_id: string
           session_id: string | null
@@ -72,6 +73,7 @@ export type Database = {
           viewed_at: string
         }
         Insert: {
+          client_key?: string | null
           id?: never
           product_id: string
           session_id?: string | null
@@ -80,6 +82,7 @@ export type Database = {
           viewed_at?: string
         }
         Update: {
+          client_key?: string | null
           id?: never
           product_id?: string
           session_id?: string | null
@@ -112,6 +115,8 @@ export type Database = {
           sold_at: string | null
           status: string
           title: string
+          unsold_at: string | null
+          unsold_sold_at: string | null
           updated_at: string
         }
         Insert: {
@@ -123,6 +128,8 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title: string
+          unsold_at?: string | null
+          unsold_sold_at?: string | null
           updated_at?: string
         }
         Update: {
@@ -134,11 +141,47 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title?: string
+          unsold_at?: string | null
+          unsold_sold_at?: string | null
           updated_at?: string
         }
         Relationships: [
           {
             foreignKeyName: "products_seller_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      seller_exclusions: {
+        Row: {
+          excluded_at: string
+          excluded_by: string | null
+          reason: string
+          seller_id: string
+        }
+        Insert: {
+          excluded_at?: string
+          excluded_by?: string | null
+          reason: string
+          seller_id: string
+        }
+        Update: {
+          excluded_at?: string
+          excluded_by?: string | null
+          reason?: string
+          seller_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "seller_exclusions_excluded_by_fkey"
+            columns: ["excluded_by"]
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "seller_exclusions_seller_id_fkey"
             columns: ["seller_id"]
             referencedRelation: "users"
             referencedColumns: ["id"]
@@ -261,6 +304,38 @@ export type Database = {
         }[]
       }
       delete_product: { Args: { p_product_id: string }; Returns: string }
+      embedded_instance_token: {
+        Args: Record<PropertyKey, never>
+        Returns: string
+      }
+      exclude_seller: {
+        Args: { p_reason: string; p_seller_id: string }
+        Returns: undefined
+      }
+      get_demo_user: {
+        Args: { p_user_id: string }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          id: string
+        }[]
+      }
+      get_leaderboard_changes: {
+        Args: { p_since?: string }
+        Returns: {
+          latest: string
+          next_fingerprint: string
+          next_since: string
+          since_fingerprint: string
+        }[]
+      }
+      get_leaderboard_first_month: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          month: number
+          year: number
+        }[]
+      }
       get_leaderboard_last_updated: {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string
@@ -378,6 +453,11 @@ export type Database = {
           title: string
         }[]
       }
+      include_seller: { Args: { p_seller_id: string }; Returns: boolean }
+      leaderboard_overflow_slots: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>
@@ -452,7 +532,11 @@ export type Database = {
         Returns: undefined
       }
       record_product_view: {
-        Args: { p_product_id: string; p_session_id?: string }
+        Args: {
+          p_client_key?: string
+          p_product_id: string
+          p_session_id?: string
+        }
         Returns: boolean
       }
       reply_to_message: {

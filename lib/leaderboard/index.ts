@@ -16,11 +16,10 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
     session,
   );
   const topSellers = query.metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views";
-  const rows = await rpc(
-    topSellers,
-    { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit },
-    session,
-  );
+  const [rows, [first]] = await Promise.all([
+    rpc(topSellers, { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit }, session),
+    rpc("get_leaderboard_first_month", {}, session),
+  ]);
   return {
     metric: query.metric,
     period: query.period,
@@ -28,6 +27,7 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
     month: monthly ? summary.month : null,
     timeZone: LEADERBOARD_TIME_ZONE,
     updatedAt: summary.updated_at,
+    firstMonth: first ? { year: first.year, month: first.month } : null,
     entries: rows.map((row) => ({
       rank: row.rank,
       sellerId: row.seller_id,

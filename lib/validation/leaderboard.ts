@@ -47,6 +47,8 @@ export interface LeaderboardResponse {
   timeZone: typeof LEADERBOARD_TIME_ZONE;
   /** The latest change anywhere in the period (null when the period has no activity). */
   updatedAt: string | null;
+  /** The first month with any activity: the month picker starts there (null when there is none). */
+  firstMonth: { year: number; month: number } | null;
   entries: LeaderboardEntry[];
   /** The signed-in seller's own standing (null when signed out). */
   me: { rank: number | null; itemsSold: number; totalViews: number } | null;

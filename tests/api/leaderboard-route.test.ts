@@ -84,7 +84,7 @@ describe("GET /api/leaderboard", () => {
   it("answers a past month and all time", async () => {
     const past = await get("?year=2025&month=3");
     expect(past.body.entries.map((entry: { displayName: string }) => entry.displayName)).toEqual(["Dee"]);
-    expect(past.body).toMatchObject({ year: 2025, month: 3 });
+    expect(past.body).toMatchObject({ year: 2025, month: 3, firstMonth: { year: 2025, month: 3 } });
     const allTime = await get("?period=all&limit=2");
     expect(allTime.body).toMatchObject({ period: "all", year: null, month: null });
     expect(allTime.body.entries.map((entry: { displayName: string; itemsSold: number }) => [entry.displayName, entry.itemsSold])).toEqual([

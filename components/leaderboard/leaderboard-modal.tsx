@@ -1,0 +1,285 @@
+"use client";
+/**
+ * The leaderboard's content: Sales / Views tabs, This month / All time, past months, the top 10 and the
+ * signed-in seller's own row. Live: the tab's one stream revalidates it on every change, and polling is
+ * the fallback. Previous figures stay on screen while new ones load or when a refresh fails.
+ */
+import * as Tabs from "@radix-ui/react-tabs";
+import { useEffect, useRef, useState } from "react";
+import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
+import { useLeaderboard } from "@/lib/swr/use-leaderboard";
+import type { LeaderboardEntry, LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "@/lib/validation/leaderboard";
+import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
+
+const TOP = 10;
+const CLOCK_TICK_MS = 5000;
+
+type Movement = "up" | "down";
+
+function useNow(tickMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), tickMs);
+    return () => clearInterval(timer);
+  }, [tickMs]);
+  return now;
+}
+
+/**
+ * Rank changes since the modal opened, per board (metric, period, month): the first answer for a board is
+ * its baseline. Also the sentence to announce for the latest movement.
+ */
+function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | undefined, current: boolean) {
+  const baselines = useRef(new Map<string, Map<string, number>>());
+  const [announcement, setAnnouncement] = useState("");
+  const movements = new Map<string, Movement>();
+  const baseline = baselines.current.get(boardKey);
+  if (current && leaderboard && baseline) {
+    for (const entry of leaderboard.entries) {
+      const before = baseline.get(entry.sellerId);
+      if (before === undefined || before > entry.rank) movements.set(entry.sellerId, "up");
+      else if (before < entry.rank) movements.set(entry.sellerId, "down");
+    }
+  }
+  const moved = [...movements].map(([id, way]) => `${id}:${way}`).join(",");
+  useEffect(() => {
+    if (!current || !leaderboard) return;
+    if (!baselines.current.has(boardKey)) {
+      baselines.current.set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank])));
+      return;
+    }
+    const sentences = leaderboard.entries
+      .filter((entry) => movements.has(entry.sellerId))
+      .map((entry) => `${entry.displayName} moved ${movements.get(entry.sellerId)} to ${ordinal(entry.rank)}.`);
+    if (sentences.length > 0) setAnnouncement(sentences.join(" "));
+    // `moved` stands for `movements` (a new Map each render).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [boardKey, leaderboard, current, moved]);
+  return { movements, announcement };
+}
+
+export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number }) {
+  const [metric, setMetric] = useState<LeaderboardMetric>("sales");
+  const [period, setPeriod] = useState<LeaderboardPeriod>("month");
+  const [pastMonth, setPastMonth] = useState<{ year: number; month: number } | null>(null);
+  const selection = { metric, period, year: pastMonth?.year ?? null, month: pastMonth?.month ?? null };
+  const { leaderboard, error, isLoading, isRefreshing, retry } = useLeaderboard(selection, { refreshInterval });
+  useLiveUpdates();
+  const now = useNow(CLOCK_TICK_MS);
+
+  // The current month as the server resolved it (its clock decides), remembered for the month picker.
+  const [currentMonth, setCurrentMonth] = useState<{ year: number; month: number } | null>(null);
+  const [firstMonth, setFirstMonth] = useState<{ year: number; month: number } | null>(null);
+  useEffect(() => {
+    if (!leaderboard) return;
+    if (leaderboard.period === "month" && !pastMonth && leaderboard.year && leaderboard.month) {
+      setCurrentMonth((previous) =>
+        previous?.year === leaderboard.year && previous?.month === leaderboard.month ? previous : { year: leaderboard.year!, month: leaderboard.month! },
+      );
+    }
+    setFirstMonth((previous) =>
+      previous?.year === leaderboard.firstMonth?.year && previous?.month === leaderboard.firstMonth?.month ? previous : leaderboard.firstMonth,
+    );
+  }, [leaderboard, pastMonth]);
+
+  // While another board loads, the previous one stays (dimmed), so nothing jumps.
+  const matches =
+    leaderboard !== undefined &&
+    leaderboard.metric === metric &&
+    leaderboard.period === period &&
+    (period === "all" || !pastMonth || (leaderboard.year === pastMonth.year && leaderboard.month === pastMonth.month));
+  const boardKey = `${metric}/${period}/${pastMonth ? `${pastMonth.year}-${pastMonth.month}` : "current"}`;
+  const { movements, announcement } = useRankMovement(boardKey, leaderboard, matches);
+  const months = currentMonth ? pastMonths(firstMonth, currentMonth) : [];
+
+  return (
+    <div className="leaderboard-body">
+      <Tabs.Root value={metric} onValueChange={(value) => setMetric(value as LeaderboardMetric)}>
+        <Tabs.List className="leaderboard-tabs" aria-label="Rank by">
+          <Tabs.Trigger value="sales" className="leaderboard-tab">
+            Sales
+          </Tabs.Trigger>
+          <Tabs.Trigger value="views" className="leaderboard-tab">
+            Views
+          </Tabs.Trigger>
+        </Tabs.List>
+
+        <div className="leaderboard-controls">
+          <div className="leaderboard-period" role="group" aria-label="Period">
+            <button type="button" className="secondary" aria-pressed={period === "month"} onClick={() => setPeriod("month")}>
+              This month
+            </button>
+            <button type="button" className="secondary" aria-pressed={period === "all"} onClick={() => setPeriod("all")}>
+              All time
+            </button>
+          </div>
+          {period === "month" && months.length > 0 && (
+            <label className="leaderboard-month">
+              <span className="visually-hidden">Month</span>
+              <select
+                value={pastMonth ? `${pastMonth.year}-${pastMonth.month}` : "current"}
+                onChange={(event) => {
+                  const [year, month] = event.target.value.split("-").map(Number);
+                  setPastMonth(event.target.value === "current" ? null : { year, month });
+                }}
+              >
+                <option value="current">{currentMonth ? `${monthLabel(currentMonth.year, currentMonth.month, "UTC")} (now)` : "This month"}</option>
+                {months.map(({ year, month }) => (
+                  <option key={`${year}-${month}`} value={`${year}-${month}`}>
+                    {monthLabel(year, month, "UTC")}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+
+        {(["sales", "views"] as const).map((tab) => (
+          <Tabs.Content key={tab} value={tab} className="leaderboard-panel">
+            <BoardStatus leaderboard={matches ? leaderboard : undefined} current={!pastMonth} now={now} refreshing={isRefreshing || (!matches && leaderboard !== undefined)} />
+            {error && (
+              <div className="leaderboard-error" role="alert">
+                <span>{leaderboard ? "Could not refresh the leaderboard; showing the last figures." : "Could not load the leaderboard."}</span>
+                <button type="button" className="secondary" onClick={() => void retry()}>
+                  Retry
+                </button>
+              </div>
+            )}
+            {isLoading && !leaderboard ? (
+              <Skeleton />
+            ) : leaderboard ? (
+              <Board leaderboard={leaderboard} stale={!matches} metric={metric} movements={movements} />
+            ) : null}
+          </Tabs.Content>
+        ))}
+      </Tabs.Root>
+      <p className="visually-hidden" aria-live="polite" role="status">
+        {announcement}
+      </p>
+    </div>
+  );
+}
+
+function BoardStatus({ leaderboard, current, now, refreshing }: { leaderboard?: LeaderboardResponse; current: boolean; now: number; refreshing: boolean }) {
+  return (
+    <div className="leaderboard-status">
+      <span>
+        {leaderboard &&
+          (leaderboard.period === "all" || leaderboard.year === null || leaderboard.month === null ? (
+            <strong>All time</strong>
+          ) : (
+            <>
+              <strong>{monthLabel(leaderboard.year, leaderboard.month, leaderboard.timeZone)}</strong>
+              {current && <> · {resetsIn(leaderboard.year, leaderboard.month, now)}</>}
+            </>
+          ))}
+      </span>
+      <span className="leaderboard-updated">
+        <span className={refreshing ? "leaderboard-spinner active" : "leaderboard-spinner"} aria-hidden="true" />
+        {refreshing && <span className="visually-hidden">Refreshing</span>}
+        {leaderboard && (leaderboard.updatedAt ? <>Last updated {timeAgo(leaderboard.updatedAt, now)}</> : <>No activity yet</>)}
+      </span>
+    </div>
+  );
+}
+
+function Skeleton() {
+  return (
+    <div className="leaderboard-skeleton" aria-busy="true">
+      <span className="visually-hidden">Loading the leaderboard…</span>
+      {Array.from({ length: 5 }, (_, index) => (
+        <div key={index} className="leaderboard-skeleton-row" aria-hidden="true" />
+      ))}
+    </div>
+  );
+}
+
+function Board({
+  leaderboard,
+  stale,
+  metric,
+  movements,
+}: {
+  leaderboard: LeaderboardResponse;
+  stale: boolean;
+  metric: LeaderboardMetric;
+  movements: Map<string, Movement>;
+}) {
+  const { entries, me } = leaderboard;
+  const lastRank = entries.at(-1)?.rank ?? 0;
+  const showMe = me !== null && (me.rank === null || me.rank > lastRank || entries.length < TOP && me.rank > entries.length);
+  if (entries.length === 0 && !showMe) {
+    return (
+      <p className="leaderboard-empty">
+        {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}. Check back soon.
+      </p>
+    );
+  }
+  return (
+    <div className={stale ? "leaderboard-board stale" : "leaderboard-board"} aria-busy={stale}>
+      {entries.length === 0 ? (
+        <p className="leaderboard-empty">{metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}.</p>
+      ) : (
+        <ol className="leaderboard-list" aria-label={`Top sellers by ${metric}`}>
+          {entries.map((entry) => (
+            <Row key={entry.sellerId} entry={entry} metric={metric} movement={movements.get(entry.sellerId)} />
+          ))}
+        </ol>
+      )}
+      {showMe && (
+        <div className="leaderboard-me" aria-label="Your standing">
+          <span className="leaderboard-rank">{me.rank === null ? "–" : `#${me.rank}`}</span>
+          <span className="leaderboard-name">You{me.rank === null ? " (not ranked yet)" : ""}</span>
+          <Figures itemsSold={me.itemsSold} totalViews={me.totalViews} metric={metric} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: LeaderboardMetric; movement?: Movement }) {
+  return (
+    <li className="leaderboard-row">
+      <span className="leaderboard-rank" aria-label={`Rank ${entry.rank}`}>
+        {entry.rank}
+      </span>
+      {entry.avatarUrl ? (
+        // Avatars come from any host the seller chose; a plain img avoids configuring next/image domains.
+        // eslint-disable-next-line @next/next/no-img-element
+        <img className="leaderboard-avatar" src={entry.avatarUrl} alt="" width={32} height={32} />
+      ) : (
+        <span className="leaderboard-avatar initials" aria-hidden="true">
+          {initials(entry.displayName)}
+        </span>
+      )}
+      <span className="leaderboard-name">
+        {entry.displayName}
+        {movement && (
+          <span className={`leaderboard-move ${movement}`} title={movement === "up" ? "Moved up" : "Moved down"}>
+            <span aria-hidden="true">{movement === "up" ? "▲" : "▼"}</span>
+            <span className="visually-hidden">{movement === "up" ? "moved up" : "moved down"}</span>
+          </span>
+        )}
+      </span>
+      <Figures itemsSold={entry.itemsSold} totalViews={entry.totalViews} metric={metric} />
+    </li>
+  );
+}
+
+function Figures({ itemsSold, totalViews, metric }: { itemsSold: number; totalViews: number; metric: LeaderboardMetric }) {
+  const sold = `${itemsSold.toLocaleString("en-US")} sold`;
+  const views = `${totalViews.toLocaleString("en-US")} ${totalViews === 1 ? "view" : "views"}`;
+  return (
+    <span className="leaderboard-figures">
+      {metric === "sales" ? (
+        <>
+          <strong>{sold}</strong> <span>{views}</span>
+        </>
+      ) : (
+        <>
+          <strong>{views}</strong> <span>{sold}</span>
+        </>
+      )}
+    </span>
+  );
+}

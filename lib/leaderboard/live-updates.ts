@@ -1,0 +1,84 @@
+"use client";
+/**
+ * One EventSource per browser tab on GET /api/leaderboard/stream, shared by everything that shows
+ * leaderboard or dashboard figures (the modal, the dashboard). Each `change` event revalidates every SWR
+ * key starting with /api/leaderboard or /api/dashboard. The connection opens with the first user and
+ * closes with the last; when it fails it comes back with growing delays (1 s up to 30 s), and meanwhile
+ * SWR's polling keeps the figures fresh.
+ */
+import { useEffect } from "react";
+import { useSWRConfig, type ScopedMutator } from "swr";
+
+export const LEADERBOARD_STREAM_URL = "/api/leaderboard/stream";
+const LIVE_KEY_PREFIXES = ["/api/leaderboard", "/api/dashboard"];
+const MIN_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
+
+export function isLiveKey(key: unknown): boolean {
+  return typeof key === "string" && LIVE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
+
+interface LiveState {
+  users: Map<symbol, ScopedMutator>;
+  source: EventSource | null;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  retryMs: number;
+  /** True after the first successful open: a later open may have missed changes. */
+  opened: boolean;
+}
+
+const state: LiveState = { users: new Map(), source: null, retryTimer: null, retryMs: MIN_RETRY_MS, opened: false };
+
+function revalidateAll() {
+  // Each SWR cache (normally just the default one) revalidates its live keys once.
+  for (const mutate of new Set(state.users.values())) void mutate(isLiveKey);
+}
+
+function connect() {
+  if (typeof EventSource === "undefined" || state.source || state.users.size === 0) return;
+  const source = new EventSource(LEADERBOARD_STREAM_URL);
+  state.source = source;
+  source.addEventListener("open", () => {
+    state.retryMs = MIN_RETRY_MS;
+    if (state.opened) revalidateAll();
+    state.opened = true;
+  });
+  source.addEventListener("change", () => revalidateAll());
+  source.addEventListener("error", () => {
+    // Our own backoff instead of the browser's fixed retry (which also gives up on an HTTP error).
+    source.close();
+    if (state.source === source) state.source = null;
+    if (state.users.size === 0 || state.retryTimer) return;
+    state.retryTimer = setTimeout(() => {
+      state.retryTimer = null;
+      connect();
+    }, state.retryMs);
+    state.retryMs = Math.min(state.retryMs * 2, MAX_RETRY_MS);
+  });
+}
+
+function disconnect() {
+  state.source?.close();
+  state.source = null;
+  if (state.retryTimer) clearTimeout(state.retryTimer);
+  state.retryTimer = null;
+  state.retryMs = MIN_RETRY_MS;
+  state.opened = false;
+}
+
+/** Registers one user of the live stream; returns the function that unregisters it. */
+export function subscribeLiveUpdates(mutate: ScopedMutator): () => void {
+  const id = Symbol("live-updates-user");
+  state.users.set(id, mutate);
+  connect();
+  return () => {
+    state.users.delete(id);
+    if (state.users.size === 0) disconnect();
+  };
+}
+
+/** Keeps the tab's stream open while the calling component is mounted and `enabled`. */
+export function useLiveUpdates(enabled = true): void {
+  const { mutate } = useSWRConfig();
+  useEffect(() => (enabled ? subscribeLiveUpdates(mutate) : undefined), [enabled, mutate]);
+}

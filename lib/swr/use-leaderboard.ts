@@ -1,0 +1,52 @@
+"use client";
+/**
+ * The leaderboard (GET /api/leaderboard?...). While `enabled` (the modal is open) it polls every
+ * `refreshInterval` (default 30 s, or NEXT_PUBLIC_LEADERBOARD_REFRESH_MS) as the fallback to the live
+ * stream; SWR skips polls while the tab is hidden, and a null key (closed) stops them. The previous
+ * answer stays on screen while the next one loads, so the list never flickers.
+ */
+import useSWR from "swr";
+import { swrFetcher } from "../api/client";
+import type { LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "../validation/leaderboard";
+
+export const DEFAULT_LEADERBOARD_REFRESH_MS = 30_000;
+
+export interface LeaderboardSelection {
+  metric: LeaderboardMetric;
+  period: LeaderboardPeriod;
+  /** A past month; both null for the current month (the server's clock decides which it is). */
+  year?: number | null;
+  month?: number | null;
+  limit?: number;
+}
+
+export function leaderboardKey({ metric, period, year, month, limit = 10 }: LeaderboardSelection): string {
+  const params = new URLSearchParams({ metric, period, limit: String(limit) });
+  if (period === "month" && year != null && month != null) {
+    params.set("year", String(year));
+    params.set("month", String(month));
+  }
+  return `/api/leaderboard?${params}`;
+}
+
+export function configuredRefreshMs(): number {
+  const value = Number(process.env.NEXT_PUBLIC_LEADERBOARD_REFRESH_MS);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_LEADERBOARD_REFRESH_MS;
+}
+
+export function useLeaderboard(selection: LeaderboardSelection, { enabled = true, refreshInterval = configuredRefreshMs() } = {}) {
+  const { data, error, isLoading, isValidating, mutate } = useSWR<LeaderboardResponse>(
+    enabled ? leaderboardKey(selection) : null,
+    swrFetcher,
+    { refreshInterval, refreshWhenHidden: false, keepPreviousData: true },
+  );
+  return {
+    leaderboard: data,
+    error: error as Error | undefined,
+    /** Nothing to show yet (first load). */
+    isLoading,
+    /** A refresh is in flight while data is on screen. */
+    isRefreshing: isValidating && data !== undefined,
+    retry: () => mutate(),
+  };
+}

@@ -1,0 +1,291 @@
+/**
+ * The leaderboard modal through a shopper's eyes and keyboard: opening and closing (focus in, trapped,
+ * back on the opener), tabs, period and month, every state (loading, empty, error with retry keeping
+ * the last figures, quiet refresh), `me`, rank movement announced politely, and the live stream turning
+ * change events into refetches.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { LeaderboardButton } from "../../components/leaderboard/leaderboard-button";
+import type { LeaderboardEntry, LeaderboardResponse } from "../../lib/validation/leaderboard";
+import { apiError, hold, stubApi } from "../helpers/api-stub";
+import { renderWithProviders, screen, waitFor, within } from "../helpers/render";
+
+function entry(rank: number, displayName: string, itemsSold: number, totalViews = 0, avatarUrl: string | null = null): LeaderboardEntry {
+  return { rank, sellerId: `id-${displayName}`, displayName, avatarUrl, itemsSold, totalViews };
+}
+
+const now = new Date();
+const thisYear = now.getUTCFullYear();
+const thisMonth = now.getUTCMonth() + 1;
+
+function board(overrides: Partial<LeaderboardResponse> = {}): LeaderboardResponse {
+  return {
+    metric: "sales",
+    period: "month",
+    year: thisYear,
+    month: thisMonth,
+    timeZone: "UTC",
+    updatedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    firstMonth: { year: thisYear - 1, month: 11 },
+    entries: [entry(1, "Ada Lovelace", 5, 40), entry(1, "Bea", 5, 10, "https://example.test/bea.png"), entry(3, "Cy", 2, 90)],
+    me: null,
+    ...overrides,
+  };
+}
+
+type Reply = { status?: number; json: unknown };
+
+/** Answers GET /api/leaderboard from `answer(query)`, so a test can change what the server says. */
+function stubLeaderboard(answer: (query: URLSearchParams) => Reply | Promise<Reply>) {
+  const queries: URLSearchParams[] = [];
+  const api = stubApi({
+    "GET /api/leaderboard": async () => {
+      const call = api.fetch.mock.calls.at(-1)!;
+      const query = new URL(String(call[0]), "http://localhost").searchParams;
+      queries.push(query);
+      return answer(query);
+    },
+  });
+  return { ...api, queries };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+const dialog = () => screen.getByRole("dialog", { name: "Leaderboard" });
+const rows = () => within(screen.getByRole("list", { name: /Top sellers/ })).getAllByRole("listitem");
+
+describe("Leaderboard modal", () => {
+  it("opens from its button with focus inside, traps Tab, and Esc returns focus to the opener", async () => {
+    stubLeaderboard(() => ({ json: board() }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    const opener = screen.getByRole("button", { name: "Leaderboard" });
+    await user.click(opener);
+    expect(dialog()).toBeInTheDocument();
+    expect(dialog()).toContainElement(document.activeElement as HTMLElement);
+    await screen.findByText("Ada Lovelace");
+    for (let i = 0; i < 12; i++) {
+      await user.tab();
+      expect(dialog()).toContainElement(document.activeElement as HTMLElement);
+    }
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(opener).toHaveFocus();
+  });
+
+  it("closes with its close button and returns focus", async () => {
+    stubLeaderboard(() => ({ json: board() }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await user.click(screen.getByRole("button", { name: "Close leaderboard" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(screen.getByRole("button", { name: "Leaderboard" })).toHaveFocus();
+  });
+
+  it("shows a skeleton first, then the top sellers with shared ranks, avatars or initials and both figures", async () => {
+    const answer = hold({ json: board() });
+    stubLeaderboard(answer.reply);
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    expect(screen.getByText("Loading the leaderboard…")).toBeInTheDocument();
+    answer.release();
+    await screen.findByText("Ada Lovelace");
+    expect(screen.queryByText("Loading the leaderboard…")).not.toBeInTheDocument();
+    const [ada, bea, cy] = rows();
+    expect(within(ada).getByLabelText("Rank 1")).toBeInTheDocument();
+    expect(within(bea).getByLabelText("Rank 1")).toBeInTheDocument();
+    expect(within(cy).getByLabelText("Rank 3")).toBeInTheDocument();
+    expect(within(ada).getByText("AL")).toBeInTheDocument();
+    expect(bea.querySelector("img")).toHaveAttribute("src", "https://example.test/bea.png");
+    expect(within(cy).getByText("2 sold")).toBeInTheDocument();
+    expect(within(cy).getByText("90 views")).toBeInTheDocument();
+    const label = new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(now);
+    expect(screen.getByText(`${label}, UTC`)).toBeInTheDocument();
+    expect(screen.getByText(/resets in \d+ (day|days|hour|hours|minute|minutes)/)).toBeInTheDocument();
+    expect(screen.getByText("Last updated 5 minutes ago")).toBeInTheDocument();
+  });
+
+  it("moves between Sales and Views with the arrow keys, with aria-selected", async () => {
+    const api = stubLeaderboard((query) =>
+      ({ json: board({ metric: query.get("metric") as "sales" | "views", entries: query.get("metric") === "views" ? [entry(1, "Cy", 2, 90)] : board().entries }) }),
+    );
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    const sales = screen.getByRole("tab", { name: "Sales" });
+    const views = screen.getByRole("tab", { name: "Views" });
+    expect(sales).toHaveAttribute("aria-selected", "true");
+    sales.focus();
+    await user.keyboard("{ArrowRight}");
+    expect(views).toHaveFocus();
+    expect(views).toHaveAttribute("aria-selected", "true");
+    expect(sales).toHaveAttribute("aria-selected", "false");
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(api.queries.at(-1)?.get("metric")).toBe("views");
+    await user.keyboard("{ArrowLeft}");
+    expect(sales).toHaveAttribute("aria-selected", "true");
+  });
+
+  it("switches to all time and to a past month (from the first month with activity, none in the future)", async () => {
+    const api = stubLeaderboard((query) =>
+      query.get("period") === "all"
+        ? { json: board({ period: "all", year: null, month: null }) }
+        : query.get("year")
+          ? { json: board({ year: Number(query.get("year")), month: Number(query.get("month")), entries: [] , updatedAt: null }) }
+          : { json: board() },
+    );
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("Ada Lovelace");
+    const picker = screen.getByRole("combobox", { name: "Month" });
+    const options = within(picker).getAllByRole("option").map((option) => option.textContent);
+    // From the current month back to November of last year.
+    expect(options[0]).toMatch(/\(now\)$/);
+    expect(options.at(-1)).toBe(`November ${thisYear - 1}, UTC`);
+    expect(options).toHaveLength(thisMonth + 2);
+    await user.selectOptions(picker, `${thisYear - 1}-11`);
+    await screen.findByText("No sales in this month. Check back soon.");
+    expect(api.queries.at(-1)?.toString()).toContain(`year=${thisYear - 1}&month=11`);
+    expect(screen.getByText(`November ${thisYear - 1}, UTC`, { selector: "strong" })).toBeInTheDocument();
+    expect(screen.queryByText(/resets in/)).not.toBeInTheDocument();
+    expect(screen.getByText("No activity yet")).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "All time" }));
+    expect(screen.getByRole("button", { name: "All time" })).toHaveAttribute("aria-pressed", "true");
+    await screen.findByText("All time", { selector: "strong" });
+    expect(screen.queryByRole("combobox", { name: "Month" })).not.toBeInTheDocument();
+    expect(api.queries.at(-1)?.get("period")).toBe("all");
+  });
+
+  it("shows the signed-in seller's own row when they are outside the top 10", async () => {
+    stubLeaderboard(() => ({ json: board({ me: { rank: 14, itemsSold: 1, totalViews: 3 } }) }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    const me = await screen.findByLabelText("Your standing");
+    expect(within(me).getByText("#14")).toBeInTheDocument();
+    expect(within(me).getByText("1 sold")).toBeInTheDocument();
+  });
+
+  it("does not repeat the seller's row when they are in the list", async () => {
+    stubLeaderboard(() => ({ json: board({ me: { rank: 3, itemsSold: 2, totalViews: 90 } }) }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("Cy");
+    expect(screen.queryByLabelText("Your standing")).not.toBeInTheDocument();
+  });
+
+  it("shows an empty state for a month without activity", async () => {
+    stubLeaderboard(() => ({ json: board({ entries: [], updatedAt: null, firstMonth: null }) }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("No sales in this month. Check back soon.");
+    expect(screen.queryByRole("combobox", { name: "Month" })).not.toBeInTheDocument();
+  });
+
+  it("shows an error with retry when the first load fails, and loads on retry", async () => {
+    let fail = true;
+    stubLeaderboard(() => (fail ? apiError(503, "service_unavailable", "Down") : { json: board() }));
+    const { user } = renderWithProviders(<LeaderboardButton refreshInterval={0} />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Could not load the leaderboard.");
+    fail = false;
+    await user.click(screen.getByRole("button", { name: "Retry" }));
+    await screen.findByText("Ada Lovelace");
+    await waitFor(() => expect(screen.queryByRole("alert")).not.toBeInTheDocument());
+  });
+
+  it("keeps the last figures on screen when a refresh fails, and refreshes quietly", async () => {
+    let reply: () => Reply | Promise<Reply> = () => ({ json: board() });
+    stubLeaderboard(() => reply());
+    const live = fakeEventSource();
+    const { user } = renderWithProviders(<LeaderboardButton refreshInterval={0} />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("Ada Lovelace");
+
+    const slow = hold({ json: board() });
+    reply = slow.reply;
+    // A refresh in flight: the list stays, a quiet indicator says so.
+    live.change();
+    await screen.findByText("Refreshing");
+    expect(rows()).toHaveLength(3);
+    slow.release();
+    await waitFor(() => expect(screen.queryByText("Refreshing")).not.toBeInTheDocument());
+
+    reply = () => apiError(500, "internal", "Boom");
+    live.change();
+    expect(await screen.findByRole("alert")).toHaveTextContent("showing the last figures");
+    expect(rows()).toHaveLength(3);
+    expect(screen.getByText("Ada Lovelace")).toBeInTheDocument();
+  });
+
+  it("marks sellers who moved since the modal opened and announces it politely", async () => {
+    let entries = board().entries;
+    const live = fakeEventSource();
+    stubLeaderboard(() => ({ json: board({ entries }) }));
+    const { user } = renderWithProviders(<LeaderboardButton refreshInterval={0} />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("Ada Lovelace");
+    expect(screen.queryByText("moved up")).not.toBeInTheDocument();
+    entries = [entry(1, "Cy", 6, 90), entry(2, "Ada Lovelace", 5, 40), entry(2, "Bea", 5, 10)];
+    live.change();
+    await waitFor(() => expect(within(rows()[0]).getByText("moved up")).toBeInTheDocument());
+    expect(within(rows()[1]).getByText("moved down")).toBeInTheDocument();
+    const announcer = screen.getByRole("status");
+    expect(announcer).toHaveAttribute("aria-live", "polite");
+    expect(announcer).toHaveTextContent("Cy moved up to 1st.");
+  });
+
+  it("refetches when the live stream says something changed, and closes the stream with the modal", async () => {
+    const { sources, change } = fakeEventSource();
+    let sold = 5;
+    const api = stubLeaderboard(() => ({ json: board({ entries: [entry(1, "Ada Lovelace", sold, 40)] }) }));
+    const { user } = renderWithProviders(<LeaderboardButton refreshInterval={0} />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("5 sold");
+    expect(sources).toHaveLength(1);
+    expect(sources[0].url).toBe("/api/leaderboard/stream");
+    sold = 6;
+    const before = api.queries.length;
+    change();
+    await screen.findByText("6 sold");
+    expect(api.queries.length).toBe(before + 1);
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(sources[0].closed).toBe(true));
+  });
+
+  it("reconnects the stream with backoff after an error", async () => {
+    const { sources } = fakeEventSource();
+    stubLeaderboard(() => ({ json: board() }));
+    const { user } = renderWithProviders(<LeaderboardButton refreshInterval={0} />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("Ada Lovelace");
+    sources[0].dispatchEvent(new Event("error"));
+    expect(sources[0].closed).toBe(true);
+    await waitFor(() => expect(sources).toHaveLength(2), { timeout: 3000 });
+    // Polling still works meanwhile: the list is still there.
+    expect(screen.getByText("Ada Lovelace")).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+  });
+});
+
+/** A stand-in for the browser's EventSource: the test sends the stream's events itself. */
+function fakeEventSource() {
+  const sources: (EventTarget & { url: string; closed: boolean })[] = [];
+  class FakeEventSource extends EventTarget {
+    closed = false;
+    constructor(readonly url: string) {
+      super();
+      sources.push(this);
+    }
+    close() {
+      this.closed = true;
+    }
+  }
+  vi.stubGlobal("EventSource", FakeEventSource);
+  return {
+    sources,
+    /** What the server sends when the leaderboard changed: SWR refetches the open board. */
+    change: () => sources.at(-1)!.dispatchEvent(new MessageEvent("change", { data: JSON.stringify({ updatedAt: new Date().toISOString() }) })),
+  };
+}
