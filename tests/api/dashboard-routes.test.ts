@@ -26,7 +26,8 @@ async function call(route: RouteHandler, options: { method?: string; path: strin
     if (cookie) headers.cookie = `${ACCESS_TOKEN_COOKIE}=${token}`;
     else headers.authorization = `Bearer ${token}`;
   }
-  if (json !== undefined) headers["content-type"] = "application/json";
+  // What the app's own client sends (lib/api/client.ts): JSON on every write, body or not.
+  if (method !== "GET") headers["content-type"] = "application/json";
   const request = new NextRequest(`http://localhost${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
   const params: Record<string, string> = id ? { id } : {};
   const response = await route(request, { params: Promise.resolve(params) });
