@@ -31,6 +31,8 @@ const copyTables = (schema: string) => `
 export const CREATE_DESIGNS_SQL = `
 ${copyTables("bench_plain")}
 ${copyTables("seed_design")}
+-- The plan keeps a view_count column on products (the project derives the figure instead).
+alter table seed_design.products add column view_count integer not null default 0;
 
 -- The plan's Step 3, keyed by (seller, year, month) so months do not overwrite each other.
 create table seed_design.seller_leaderboard_cache (

@@ -17,7 +17,7 @@ describe("npm run bench", () => {
   it("runs a quick mixed workload on all three designs and writes latest.md and latest.json", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
     try {
-      await run(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/bench/run.ts"], {
+      await run(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "scripts/bench/run.ts"], {
         cwd: ROOT,
         env: {
           ...process.env,
@@ -35,6 +35,10 @@ describe("npm run bench", () => {
         "plain false", "plain true", "project false", "project true", "seed false", "seed true",
       ]);
       expect(json.mixed!.every((r) => r.rate > 0)).toBe(true);
+      // Every design runs the same workload for real: the only failures are the workload's own
+      // (a view of a product deleted a moment before, a repeated view, the seed design's deadlocks).
+      const unexpected = json.mixed!.flatMap((r) => Object.keys(r.errors).filter((code) => !["23503", "23505", "40P01"].includes(code)).map((code) => `${r.design}: ${code}`));
+      expect(unexpected).toEqual([]);
       // After sells, unsells, drafts, imports, deletes and views from 8 connections, the cache is exact.
       expect(json.mixed!.filter((r) => r.design === "project").map((r) => r.drift)).toEqual([0, 0]);
       const md = fs.readFileSync(path.join(out, "latest.md"), "utf8");
