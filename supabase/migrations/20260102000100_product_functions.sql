@@ -20,8 +20,8 @@
 -- ---------------------------------------------------------------------------------------------
 -- product_view_total: the exact count of counted views of one product.
 --
--- products.view_count is deliberately not maintained per view (a viral product must not lock its own
--- row on every view), so the read functions derive it from product_views. Clients have no grant on
+-- products has deliberately no view counter (a viral product must not lock its own row on every view),
+-- so the read functions derive the figure from product_views, here. Clients have no grant on
 -- product_views (it holds who viewed what), so this small `security definer` helper counts for them.
 -- It reveals only the number, and only for a product the caller could see anyway: a listed product
 -- (active or sold), the caller's own product, or any product for the server (service_role claim).
@@ -43,7 +43,7 @@ as $$
   end
 $$;
 comment on function public.product_view_total(uuid) is
-  'Counted views of a product the caller may see (0 otherwise). Derived: products.view_count is not a live counter.';
+  'Counted views of a product the caller may see (0 otherwise). The one source of a product''s view figure (products has no view counter).';
 revoke execute on function public.product_view_total(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.product_view_total(uuid) to anon, authenticated, service_role;
 
@@ -53,7 +53,7 @@ grant execute on function public.product_view_total(uuid) to anon, authenticated
 create function public.list_products(p_limit integer default 24, p_offset integer default 0)
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz, total_count integer
   )
   language plpgsql stable security invoker set search_path = ''
@@ -94,7 +94,7 @@ grant execute on function public.list_products(integer, integer) to anon, authen
 create function public.get_product(p_product_id uuid)
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql stable security invoker set search_path = ''
@@ -121,7 +121,7 @@ grant execute on function public.get_product(uuid) to anon, authenticated, servi
 create function public.list_my_products()
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql stable security invoker set search_path = ''
@@ -157,7 +157,7 @@ create function public.create_product(
 )
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql volatile security invoker set search_path = ''
@@ -206,7 +206,7 @@ create function public.update_product(
 )
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql volatile security invoker set search_path = ''
@@ -305,20 +305,3 @@ end;
 $$;
 revoke execute on function public.delete_product(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.delete_product(uuid) to authenticated;
-
--- ---------------------------------------------------------------------------------------------
--- list_demo_users: the demo sign-in page's list of users (embedded mode only), read by the server.
--- ---------------------------------------------------------------------------------------------
-create function public.list_demo_users()
-  returns table (id uuid, display_name text, avatar_url text, product_count integer, is_seller boolean)
-  language sql stable security invoker set search_path = ''
-as $$
-  select u.id, u.display_name, u.avatar_url, coalesce(pc.n, 0)::integer, coalesce(pc.n, 0) > 0
-  from public.users u
-  left join (
-    select p.seller_id, count(*) as n from public.products p group by p.seller_id
-  ) pc on pc.seller_id = u.id
-  order by coalesce(pc.n, 0) > 0 desc, u.display_name, u.id
-$$;
-revoke execute on function public.list_demo_users() from public, anon, authenticated, service_role;
-grant execute on function public.list_demo_users() to service_role;

@@ -1,0 +1,93 @@
+-- Messages: the caller's inbox, marking one read, replying. Security invoker: the messages policies of
+-- 20260101000100_marketplace_schema.sql (sender and recipient read; only the recipient may set read_at;
+-- users send as themselves, about products they can see) decide. None takes a user id: the caller is
+-- auth.uid(). Errors: PT401 signed out, PT403 not the recipient, PT404 not visible, 22023 bad parameter.
+
+-- The caller's received messages, newest first, with the sender and product named (a product the
+-- caller may no longer see, or a deleted one, has a null title).
+create function public.list_my_messages(p_limit integer default 50)
+  returns table (id uuid, sender_id uuid, sender_name text, product_id uuid, product_title text,
+                 body text, created_at timestamptz, read_at timestamptz)
+  language plpgsql stable security invoker set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user constant uuid := auth.uid();
+begin
+  if v_user is null then
+    raise exception 'sign in to read your messages' using errcode = 'PT401';
+  end if;
+  if p_limit is null or p_limit not between 1 and 200 then
+    raise exception 'p_limit must be between 1 and 200 (got %)', coalesce(p_limit::text, 'null') using errcode = '22023';
+  end if;
+  return query
+  select m.id, m.sender_id, u.display_name, m.product_id, p.title, m.body, m.created_at, m.read_at
+    from public.messages m
+    join public.users u on u.id = m.sender_id
+    left join public.products p on p.id = m.product_id
+   where m.recipient_id = v_user
+   order by m.created_at desc, m.id desc
+   limit p_limit;
+end;
+$$;
+grant execute on function public.list_my_messages(integer) to authenticated;
+
+-- Marks a message the caller received as read (once: a second call keeps the first read_at) and
+-- returns the caller's unread count. Someone else's message is "not found" (RLS hides it from
+-- everyone but its sender and recipient; the sender gets 403).
+create function public.mark_message_read(p_message_id uuid)
+  returns integer
+  language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_user constant uuid := auth.uid();
+  v_recipient uuid;
+begin
+  if v_user is null then
+    raise exception 'sign in to read your messages' using errcode = 'PT401';
+  end if;
+  select m.recipient_id into v_recipient from public.messages m where m.id = p_message_id;
+  if not found then
+    raise exception 'message not found' using errcode = 'PT404';
+  end if;
+  if v_recipient <> v_user then
+    raise exception 'only the recipient can mark a message read' using errcode = 'PT403';
+  end if;
+  update public.messages m set read_at = now()
+   where m.id = p_message_id and m.recipient_id = v_user and m.read_at is null;
+  return (select count(*) from public.messages m where m.recipient_id = v_user and m.read_at is null)::integer;
+end;
+$$;
+grant execute on function public.mark_message_read(uuid) to authenticated;
+
+-- Replies to a message the caller received: to its sender, about the same product. Returns the new
+-- message's id. The insert policy checks again that the sender is the caller and the product visible.
+create function public.reply_to_message(p_message_id uuid, p_body text)
+  returns uuid
+  language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_user constant uuid := auth.uid();
+  v_original record;
+  v_id uuid;
+begin
+  if v_user is null then
+    raise exception 'sign in to reply' using errcode = 'PT401';
+  end if;
+  select m.sender_id, m.recipient_id, m.product_id into v_original from public.messages m where m.id = p_message_id;
+  if not found then
+    raise exception 'message not found' using errcode = 'PT404';
+  end if;
+  if v_original.recipient_id <> v_user then
+    raise exception 'only the recipient can reply to a message' using errcode = 'PT403';
+  end if;
+  insert into public.messages (recipient_id, product_id, body)
+  values (v_original.sender_id,
+          -- A product the caller can no longer see (deleted, or moved to another's draft) is left out.
+          (select p.id from public.products p where p.id = v_original.product_id),
+          p_body)
+  returning public.messages.id into v_id;
+  return v_id;
+end;
+$$;
+grant execute on function public.reply_to_message(uuid, text) to authenticated;
