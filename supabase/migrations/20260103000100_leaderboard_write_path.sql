@@ -141,16 +141,8 @@ begin
       if found then
         return;
       end if;
-      -- A new row. Another transaction can only have created it and committed (it held the lock we hold).
-      insert into public.seller_view_counts as c (seller_id, year, month, slot, total_views, last_updated, changed_at)
-      values (p_seller, p_year, p_month, v_slot, p_delta, v_now, v_now)
-      on conflict (seller_id, year, month, slot)
-      do update set total_views = c.total_views + excluded.total_views, last_updated = excluded.last_updated,
-                    changed_at = private.leaderboard_changed_at(c.changed_at, excluded.last_updated);
-      return;
-    end if;
-
-    if p_mode = 'rows' then
+      -- A new row (below). Another transaction can only have created it and committed (it held the lock we hold).
+    elsif p_mode = 'rows' then
       -- Slot 0 unless another transaction holds its row, else an overflow slot whose row is free.
       select c.slot into v_slot from public.seller_view_counts c
        where c.seller_id = p_seller and c.year = p_year and c.month = p_month
@@ -267,6 +259,38 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- Which sales count: a product sold (sold_at set) at a price above 0; free items never count, so a price
 -- change of a sold product from or to 0 moves the count (the cache stays a pure function of the rows).
+-- The one copy of the rule (the recomputation of 20260103000300 uses it too). Immutable SQL: inlined.
+create function private.leaderboard_sale_counts(p_sold_at timestamptz, p_price numeric) returns boolean
+  language sql immutable parallel safe
+  return p_sold_at is not null and p_price > 0;
+
+-- Queues a product's sale, when it counts, for p_seller in the month of p_sold_at (p_sign +1 or -1).
+create function private.leaderboard_queue_sale(p_seller uuid, p_sold_at timestamptz, p_price numeric, p_sign integer)
+  returns void language sql set search_path = ''
+as $$
+  insert into private.leaderboard_pending (seller_id, year, month, d_sold)
+  select p_seller, private.leaderboard_year(p_sold_at), private.leaderboard_month(p_sold_at), p_sign
+   where private.leaderboard_sale_counts(p_sold_at, p_price)
+$$;
+
+-- Queues a product's views, month by month, taken from seller p_from and given to seller p_to (either may
+-- be null: a delete only takes).
+create function private.leaderboard_queue_views(p_product uuid, p_from uuid, p_to uuid)
+  returns void language sql set search_path = ''
+as $$
+  insert into private.leaderboard_pending (seller_id, year, month, d_views)
+  select s.seller_id, m.year, m.month, s.sign * m.n
+    from (
+      select private.leaderboard_year(v.viewed_at) as year,
+             private.leaderboard_month(v.viewed_at) as month,
+             count(*)::integer as n
+        -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
+        from (select pv.viewed_at from public.product_views pv where pv.product_id = p_product for share) v
+       group by 1, 2
+    ) m
+    cross join (values (p_from, -1), (p_to, 1)) s(seller_id, sign)
+   where s.seller_id is not null
+$$;
 
 -- Insert: already-sold products count at once (a new product has no views yet).
 create function private.leaderboard_products_inserted() returns trigger
@@ -280,7 +304,7 @@ begin
       select seller_id,
              private.leaderboard_year(sold_at) as year,
              private.leaderboard_month(sold_at) as month
-        from new_products where sold_at is not null and price > 0
+        from new_products where private.leaderboard_sale_counts(sold_at, price)
     ),
     keyed as (select seller_id, year, month from sales union all select seller_id, 0, 0 from sales)
     select seller_id, year, month, count(*)::integer as n from keyed
@@ -299,30 +323,10 @@ create function private.leaderboard_products_changed() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  if old.sold_at is not null and old.price > 0 then
-    insert into private.leaderboard_pending (seller_id, year, month, d_sold)
-    values (old.seller_id,
-            private.leaderboard_year(old.sold_at),
-            private.leaderboard_month(old.sold_at), -1);
-  end if;
-  if new.sold_at is not null and new.price > 0 then
-    insert into private.leaderboard_pending (seller_id, year, month, d_sold)
-    values (new.seller_id,
-            private.leaderboard_year(new.sold_at),
-            private.leaderboard_month(new.sold_at), 1);
-  end if;
+  perform private.leaderboard_queue_sale(old.seller_id, old.sold_at, old.price, -1);
+  perform private.leaderboard_queue_sale(new.seller_id, new.sold_at, new.price, 1);
   if new.seller_id <> old.seller_id then
-    insert into private.leaderboard_pending (seller_id, year, month, d_views)
-    select s.seller_id, m.year, m.month, s.sign * m.n
-      from (
-        select private.leaderboard_year(v.viewed_at) as year,
-               private.leaderboard_month(v.viewed_at) as month,
-               count(*)::integer as n
-          -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
-          from (select pv.viewed_at from public.product_views pv where pv.product_id = new.id for share) v
-         group by 1, 2
-      ) m
-      cross join (values (old.seller_id, -1), (new.seller_id, 1)) s(seller_id, sign);
+    perform private.leaderboard_queue_views(new.id, old.seller_id, new.seller_id);
   end if;
   return null;
 end;
@@ -348,20 +352,8 @@ begin
     perform set_config('leaderboard.products_deleting', (v_count + 1)::text, true);
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.uuid_hash(old.id), -1);
   end if;
-  if old.sold_at is not null and old.price > 0 then
-    insert into private.leaderboard_pending (seller_id, year, month, d_sold)
-    values (old.seller_id,
-            private.leaderboard_year(old.sold_at),
-            private.leaderboard_month(old.sold_at), -1);
-  end if;
-  insert into private.leaderboard_pending (seller_id, year, month, d_views)
-  select old.seller_id,
-         private.leaderboard_year(v.viewed_at),
-         private.leaderboard_month(v.viewed_at),
-         -count(*)::integer
-    -- FOR SHARE: waits for a concurrent delete/edit of one of these views, then sees the outcome.
-    from (select pv.viewed_at from public.product_views pv where pv.product_id = old.id for share) v
-   group by 2, 3;
+  perform private.leaderboard_queue_sale(old.seller_id, old.sold_at, old.price, -1);
+  perform private.leaderboard_queue_views(old.id, old.seller_id, null);
   return old;
 end;
 $$;
@@ -455,6 +447,29 @@ begin
 end;
 $$;
 
+-- One change of product_views to count: +1 or -1 for a view of a product at a time.
+create type private.leaderboard_view_change as (product_id uuid, viewed_at timestamptz, d integer);
+
+-- Applies view changes to the counters of each product's current seller, all-time and the month, in key
+-- order. Views whose product is gone count for nobody (the product's delete trigger took them off).
+create function private.leaderboard_apply_views(p_views private.leaderboard_view_change[])
+  returns void language plpgsql set search_path = ''
+as $$
+begin
+  perform private.leaderboard_apply(array(
+    with m as (
+      select p.seller_id,
+             private.leaderboard_year(v.viewed_at) as year,
+             private.leaderboard_month(v.viewed_at) as month,
+             v.d
+        from unnest(p_views) v join public.products p on p.id = v.product_id
+    ),
+    keyed as (select seller_id, year, month, d from m union all select seller_id, 0, 0, d from m)
+    select row(seller_id, year, month, 0, sum(d)::integer)::private.leaderboard_delta from keyed
+     group by seller_id, year, month having sum(d) <> 0 order by seller_id, year, month));
+end;
+$$;
+
 -- Delete: -1 for views whose product still exists (a deleted product's views were taken off by its own
 -- delete trigger). No lock on products is needed (and taking one here could deadlock with a product delete
 -- cascading to these very rows): a transaction that moves or deletes a product counts its views FOR SHARE,
@@ -463,16 +478,8 @@ create function private.leaderboard_views_deleted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.leaderboard_apply(array(
-    with m as (
-      select p.seller_id,
-             private.leaderboard_year(v.viewed_at) as year,
-             private.leaderboard_month(v.viewed_at) as month
-        from old_views v join public.products p on p.id = v.product_id
-    ),
-    keyed as (select seller_id, year, month from m union all select seller_id, 0, 0 from m)
-    select row(seller_id, year, month, 0, -count(*)::integer)::private.leaderboard_delta from keyed
-     group by seller_id, year, month order by seller_id, year, month));
+  perform private.leaderboard_apply_views(array(
+    select row(v.product_id, v.viewed_at, -1)::private.leaderboard_view_change from old_views v));
   return null;
 end;
 $$;
@@ -482,23 +489,10 @@ create function private.leaderboard_views_updated() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.leaderboard_apply(array(
-    with m as (
-      select p.seller_id,
-             private.leaderboard_year(v.viewed_at) as year,
-             private.leaderboard_month(v.viewed_at) as month,
-             -1 as d
-        from old_views v join public.products p on p.id = v.product_id
-      union all
-      select p.seller_id,
-             private.leaderboard_year(v.viewed_at),
-             private.leaderboard_month(v.viewed_at),
-             1
-        from new_views v join public.products p on p.id = v.product_id
-    ),
-    keyed as (select seller_id, year, month, d from m union all select seller_id, 0, 0, d from m)
-    select row(seller_id, year, month, 0, sum(d)::integer)::private.leaderboard_delta from keyed
-     group by seller_id, year, month having sum(d) <> 0 order by seller_id, year, month));
+  perform private.leaderboard_apply_views(array(
+    select row(v.product_id, v.viewed_at, -1)::private.leaderboard_view_change from old_views v
+    union all
+    select row(v.product_id, v.viewed_at, 1)::private.leaderboard_view_change from new_views v));
   return null;
 end;
 $$;

@@ -3,7 +3,7 @@
 -- one month or everything, and the backfill that counts every sale and view that existed before the cache.
 
 -- The figures the cache must hold, months and all-time (year 0, month 0), rows with something only. The
--- same rules as the write path's triggers: a sale counts when sold at a price above 0.
+-- same rules as the write path's triggers (private.leaderboard_sale_counts).
 create function private.leaderboard_recomputed()
   returns table (seller_id uuid, year integer, month integer, items_sold integer, total_views integer)
   language sql stable security definer set search_path = ''
@@ -13,7 +13,7 @@ as $$
            private.leaderboard_year(p.sold_at) as year,
            private.leaderboard_month(p.sold_at) as month,
            1 as sold, 0 as viewed
-      from public.products p where p.sold_at is not null and p.price > 0
+      from public.products p where private.leaderboard_sale_counts(p.sold_at, p.price)
     union all
     select p.seller_id,
            private.leaderboard_year(v.viewed_at),
