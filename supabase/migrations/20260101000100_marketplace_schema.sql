@@ -2,6 +2,14 @@
 -- Every table gets RLS right after it is created. Supabase's default privileges hand every API role
 -- everything, so each table first revokes all from anon/authenticated and then grants the least it needs.
 
+-- Schema private: internals (trigger functions, leaderboard plumbing, helpers). The API exposes only
+-- public; the API roles get USAGE here for the few helpers that security-invoker functions in public call
+-- as the caller, each granted by name.
+create schema if not exists private;
+revoke all on schema private from public;
+grant usage on schema private to anon, authenticated, service_role;
+comment on schema private is 'Internal helpers (trigger functions, leaderboard plumbing). API roles get USAGE only to call private.leaderboard_period and private.product_owned_by_caller from the security-invoker functions in public; no other function or table here is granted to them.';
+
 -- ---------------------------------------------------------------------------------------------
 -- users: the public profile of an auth user, created by a trigger when someone signs up.
 -- ---------------------------------------------------------------------------------------------

@@ -191,6 +191,43 @@ revoke execute on function public.create_product(text, text, numeric, text) from
 grant execute on function public.create_product(text, text, numeric, text) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
+-- product_owned_by_caller: the ownership check of update_product and delete_product. The caller must be
+-- signed in (PT401), see the product (PT404; RLS decides) and be its seller (PT403); then the row is
+-- locked and returned as it is now (it may have gone meanwhile: PT404). p_action names what the caller
+-- tries ('edit', 'delete') in the messages.
+-- ---------------------------------------------------------------------------------------------
+create function private.product_owned_by_caller(p_product_id uuid, p_action text)
+  returns public.products
+  language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_uid constant uuid := auth.uid();
+  v_seller uuid;
+  v_cur public.products;
+begin
+  if v_uid is null then
+    raise exception 'sign in to % a product', p_action using errcode = 'PT401';
+  end if;
+  -- Visible at all? (RLS decides.) Then: the caller's own?
+  select p.seller_id into v_seller from public.products p where p.id = p_product_id;
+  if not found then
+    raise exception 'product not found' using errcode = 'PT404';
+  end if;
+  if v_seller <> v_uid then
+    raise exception 'only the seller can % this product', p_action using errcode = 'PT403';
+  end if;
+  -- Lock the row and read its current values (it may have gone meanwhile).
+  select p.* into v_cur from public.products p where p.id = p_product_id for update;
+  if not found then
+    raise exception 'product not found' using errcode = 'PT404';
+  end if;
+  return v_cur;
+end;
+$$;
+revoke execute on function private.product_owned_by_caller(uuid, text) from public;
+grant execute on function private.product_owned_by_caller(uuid, text) to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
 -- update_product: the owner edits title, description, price and/or status; null means unchanged.
 --
 -- Only fields that actually change are written, and status in a statement of its own only when it
@@ -213,29 +250,8 @@ create function public.update_product(
 as $$
 #variable_conflict use_column
 declare
-  v_uid constant uuid := auth.uid();
-  v_seller uuid;
-  v_cur public.products%rowtype;
+  v_cur constant public.products := private.product_owned_by_caller(p_product_id, 'edit');
 begin
-  if v_uid is null then
-    raise exception 'sign in to edit a product' using errcode = 'PT401';
-  end if;
-
-  -- Visible at all? (RLS decides.) Then: the caller's own?
-  select p.seller_id into v_seller from public.products p where p.id = p_product_id;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
-  if v_seller <> v_uid then
-    raise exception 'only the seller can edit this product' using errcode = 'PT403';
-  end if;
-
-  -- Lock the row and read its current values (it may have gone meanwhile).
-  select p.* into v_cur from public.products p where p.id = p_product_id for update;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
-
   if (coalesce(p_title, v_cur.title), coalesce(p_description, v_cur.description),
       coalesce(p_price, v_cur.price))
      is distinct from (v_cur.title, v_cur.description, v_cur.price) then
@@ -270,27 +286,10 @@ create function public.delete_product(p_product_id uuid)
   language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
-  v_uid constant uuid := auth.uid();
-  v_seller uuid;
   v_status text;
   v_id uuid;
 begin
-  if v_uid is null then
-    raise exception 'sign in to delete a product' using errcode = 'PT401';
-  end if;
-
-  select p.seller_id into v_seller from public.products p where p.id = p_product_id;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
-  if v_seller <> v_uid then
-    raise exception 'only the seller can delete this product' using errcode = 'PT403';
-  end if;
-
-  select p.status into v_status from public.products p where p.id = p_product_id for update;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
+  v_status := (private.product_owned_by_caller(p_product_id, 'delete')).status;
   if v_status = 'sold' then
     raise exception 'a sold product cannot be deleted' using errcode = 'PT409',
       hint = 'Mark it as active or draft first.';

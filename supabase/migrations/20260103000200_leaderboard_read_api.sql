@@ -44,9 +44,8 @@ begin
   end if;
 end;
 $$;
--- The read functions run as the caller and call this one: the API roles need USAGE on private (the only
--- thing in it they may execute; see the comment on schema private).
-grant usage on schema private to anon, authenticated, service_role;
+-- The read functions run as the caller and call this one (the API roles have USAGE on private: see the
+-- comment on schema private).
 grant execute on function private.leaderboard_period(text, integer, integer, integer) to anon, authenticated, service_role;
 
 -- Both read functions find a small exact candidate set through indexes, then look each candidate up by
