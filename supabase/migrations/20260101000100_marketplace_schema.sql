@@ -8,7 +8,7 @@
 create schema if not exists private;
 revoke all on schema private from public;
 grant usage on schema private to anon, authenticated, service_role;
-comment on schema private is 'Internal helpers (trigger functions, leaderboard plumbing). API roles get USAGE only to call private.leaderboard_period and private.product_owned_by_caller from the security-invoker functions in public; no other function or table here is granted to them.';
+comment on schema private is 'Internal helpers (trigger functions, leaderboard plumbing, checks). API roles get USAGE only to call the helpers that security-invoker functions in public call as the caller, each granted by name; no other function or table here is granted to them.';
 
 -- ---------------------------------------------------------------------------------------------
 -- users: the public profile of an auth user, created by a trigger when someone signs up.

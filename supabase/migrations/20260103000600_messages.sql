@@ -3,6 +3,31 @@
 -- users send as themselves, about products they can see) decide. None takes a user id: the caller is
 -- auth.uid(). Errors: PT401 signed out, PT403 not the recipient, PT404 not visible, 22023 bad parameter.
 
+-- The message the caller received, for mark_message_read and reply_to_message: the caller must be signed
+-- in (PT401, 'sign in to <p_doing>'), see the message (PT404: RLS shows it to its sender and recipient
+-- only) and be its recipient (PT403, 'only the recipient can <p_action>').
+create function private.message_received_by_caller(p_message_id uuid, p_doing text, p_action text)
+  returns public.messages
+  language plpgsql stable security invoker set search_path = ''
+as $$
+declare
+  v_message public.messages;
+begin
+  if auth.uid() is null then
+    raise exception 'sign in to %', p_doing using errcode = 'PT401';
+  end if;
+  select m.* into v_message from public.messages m where m.id = p_message_id;
+  if not found then
+    raise exception 'message not found' using errcode = 'PT404';
+  end if;
+  if v_message.recipient_id <> auth.uid() then
+    raise exception 'only the recipient can %', p_action using errcode = 'PT403';
+  end if;
+  return v_message;
+end;
+$$;
+grant execute on function private.message_received_by_caller(uuid, text, text) to authenticated;
+
 -- The caller's received messages, newest first, with the sender and product named (a product the
 -- caller may no longer see, or a deleted one, has a null title).
 create function public.list_my_messages(p_limit integer default 50)
@@ -40,19 +65,8 @@ create function public.mark_message_read(p_message_id uuid)
   language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
-  v_user constant uuid := auth.uid();
-  v_recipient uuid;
+  v_user constant uuid := (private.message_received_by_caller(p_message_id, 'read your messages', 'mark a message read')).recipient_id;
 begin
-  if v_user is null then
-    raise exception 'sign in to read your messages' using errcode = 'PT401';
-  end if;
-  select m.recipient_id into v_recipient from public.messages m where m.id = p_message_id;
-  if not found then
-    raise exception 'message not found' using errcode = 'PT404';
-  end if;
-  if v_recipient <> v_user then
-    raise exception 'only the recipient can mark a message read' using errcode = 'PT403';
-  end if;
   update public.messages m set read_at = now()
    where m.id = p_message_id and m.recipient_id = v_user and m.read_at is null;
   return (select count(*) from public.messages m where m.recipient_id = v_user and m.read_at is null)::integer;
@@ -67,20 +81,9 @@ create function public.reply_to_message(p_message_id uuid, p_body text)
   language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
-  v_user constant uuid := auth.uid();
-  v_original record;
+  v_original constant public.messages := private.message_received_by_caller(p_message_id, 'reply', 'reply to a message');
   v_id uuid;
 begin
-  if v_user is null then
-    raise exception 'sign in to reply' using errcode = 'PT401';
-  end if;
-  select m.sender_id, m.recipient_id, m.product_id into v_original from public.messages m where m.id = p_message_id;
-  if not found then
-    raise exception 'message not found' using errcode = 'PT404';
-  end if;
-  if v_original.recipient_id <> v_user then
-    raise exception 'only the recipient can reply to a message' using errcode = 'PT403';
-  end if;
   insert into public.messages (recipient_id, product_id, body)
   values (v_original.sender_id,
           -- A product the caller can no longer see (deleted, or moved to another's draft) is left out.

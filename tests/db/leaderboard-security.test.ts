@@ -120,6 +120,7 @@ describe("catalogue checks", () => {
     const calledAsCaller: Record<string, string[]> = {
       "private.leaderboard_period(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
       "private.product_owned_by_caller(uuid,text)": ["authenticated"],
+      "private.message_received_by_caller(uuid,text,text)": ["authenticated"],
     };
     const internal = rows.filter((r) => r.name.startsWith("private."));
     expect(internal.length).toBeGreaterThanOrEqual(10);
