@@ -30,21 +30,24 @@ grant select on table public.seller_exclusions to service_role;
 create policy "excluded sellers are public" on public.seller_exclusions
   for select to anon, authenticated, service_role using (true);
 
--- True for service_role and for a signed-in admin (app_metadata.role = 'admin').
-create function private.is_leaderboard_admin() returns boolean
-  language sql stable set search_path = ''
+-- Refuses (42501, 'only an admin can <p_action>') anyone but service_role and a signed-in admin
+-- (app_metadata.role = 'admin').
+create function private.require_leaderboard_admin(p_action text) returns void
+  language plpgsql stable set search_path = ''
 as $$
-  select coalesce(current_setting('role', true), '') = 'service_role'
-      or coalesce(auth.jwt() -> 'app_metadata' ->> 'role', '') = 'admin'
+begin
+  if not (coalesce(current_setting('role', true), '') = 'service_role'
+          or coalesce(auth.jwt() -> 'app_metadata' ->> 'role', '') = 'admin') then
+    raise exception 'only an admin can %', p_action using errcode = 'insufficient_privilege';
+  end if;
+end;
 $$;
 
 create function public.exclude_seller(p_seller_id uuid, p_reason text) returns void
   language plpgsql volatile security definer set search_path = ''
 as $$
 begin
-  if not private.is_leaderboard_admin() then
-    raise exception 'only an admin can exclude a seller' using errcode = 'insufficient_privilege';
-  end if;
+  perform private.require_leaderboard_admin('exclude a seller');
   if p_seller_id is null or p_reason is null or btrim(p_reason) = '' then
     raise exception 'a seller and a reason are required' using errcode = 'invalid_parameter_value';
   end if;
@@ -60,9 +63,7 @@ create function public.include_seller(p_seller_id uuid) returns boolean
   language plpgsql volatile security definer set search_path = ''
 as $$
 begin
-  if not private.is_leaderboard_admin() then
-    raise exception 'only an admin can re-include a seller' using errcode = 'insufficient_privilege';
-  end if;
+  perform private.require_leaderboard_admin('re-include a seller');
   delete from public.seller_exclusions x where x.seller_id = p_seller_id;
   return found;
 end;
