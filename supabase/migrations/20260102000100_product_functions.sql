@@ -18,6 +18,40 @@
 -- roles it is meant for.
 
 -- ---------------------------------------------------------------------------------------------
+-- Two checks the functions here and in later files share (in private: not part of the API; granted to
+-- the roles whose security-invoker functions call them).
+-- ---------------------------------------------------------------------------------------------
+-- The caller, auth.uid(); PT401 'sign in to <p_doing>' when nobody is signed in.
+create function private.signed_in_user(p_doing text) returns uuid
+  language plpgsql stable set search_path = ''
+as $$
+declare
+  v_user constant uuid := auth.uid();
+begin
+  if v_user is null then
+    raise exception 'sign in to %', p_doing using errcode = 'PT401';
+  end if;
+  return v_user;
+end;
+$$;
+revoke execute on function private.signed_in_user(text) from public;
+grant execute on function private.signed_in_user(text) to authenticated;
+
+-- 22023 '<p_name> must be between <p_min> and <p_max> (got <p_value>)' unless p_value is in the range.
+create function private.check_between(p_name text, p_value integer, p_min integer, p_max integer) returns void
+  language plpgsql stable set search_path = ''
+as $$
+begin
+  if p_value is null or p_value not between p_min and p_max then
+    raise exception '% must be between % and % (got %)', p_name, p_min, p_max, coalesce(p_value::text, 'null')
+      using errcode = '22023';
+  end if;
+end;
+$$;
+revoke execute on function private.check_between(text, integer, integer, integer) from public;
+grant execute on function private.check_between(text, integer, integer, integer) to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
 -- product_view_total: the exact count of counted views of one product.
 --
 -- products has deliberately no view counter (a viral product must not lock its own row on every view),
@@ -128,11 +162,8 @@ create function public.list_my_products()
 as $$
 #variable_conflict use_column
 declare
-  v_uid constant uuid := auth.uid();
+  v_uid constant uuid := private.signed_in_user('list your products');
 begin
-  if v_uid is null then
-    raise exception 'sign in to list your products' using errcode = 'PT401';
-  end if;
   return query
   select p.id, p.seller_id, u.display_name, u.avatar_url, p.title, p.description, p.price, p.status,
          public.product_view_total(p.id), p.sold_at, p.created_at, p.updated_at
@@ -164,12 +195,9 @@ create function public.create_product(
 as $$
 #variable_conflict use_column
 declare
-  v_uid constant uuid := auth.uid();
+  v_uid constant uuid := private.signed_in_user('create a product');
   v_id uuid;
 begin
-  if v_uid is null then
-    raise exception 'sign in to create a product' using errcode = 'PT401';
-  end if;
   if p_status is null or p_status not in ('draft', 'active') then
     raise exception 'a new product is created as draft or active (got %)', coalesce(p_status, 'null')
       using errcode = '22023';
@@ -201,13 +229,10 @@ create function private.product_owned_by_caller(p_product_id uuid, p_action text
   language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
-  v_uid constant uuid := auth.uid();
+  v_uid constant uuid := private.signed_in_user(p_action || ' a product');
   v_seller uuid;
   v_cur public.products;
 begin
-  if v_uid is null then
-    raise exception 'sign in to % a product', p_action using errcode = 'PT401';
-  end if;
   -- Visible at all? (RLS decides.) Then: the caller's own?
   select p.seller_id into v_seller from public.products p where p.id = p_product_id;
   if not found then

@@ -92,12 +92,8 @@ create function public.get_trending_products(p_days integer default 7, p_limit i
 as $$
 #variable_conflict use_column
 begin
-  if p_days is null or p_days not between 1 and 365 then
-    raise exception 'p_days must be between 1 and 365 (got %)', coalesce(p_days::text, 'null') using errcode = '22023';
-  end if;
-  if p_limit is null or p_limit not between 1 and 100 then
-    raise exception 'p_limit must be between 1 and 100 (got %)', coalesce(p_limit::text, 'null') using errcode = '22023';
-  end if;
+  perform private.check_between('p_days', p_days, 1, 365);
+  perform private.check_between('p_limit', p_limit, 1, 100);
   return query
   with recent as (
     select v.product_id, count(*)::integer as n, max(v.viewed_at) as last_at

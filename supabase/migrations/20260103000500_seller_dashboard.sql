@@ -63,15 +63,10 @@ create function public.get_seller_monthly_stats(p_months integer default 12)
 as $$
 #variable_conflict use_column
 declare
-  v_user constant uuid := auth.uid();
+  v_user constant uuid := private.signed_in_user('see your dashboard');
   v_first constant date := (date_trunc('month', now() at time zone public.leaderboard_time_zone()))::date;
 begin
-  if v_user is null then
-    raise exception 'sign in to see your dashboard' using errcode = 'PT401';
-  end if;
-  if p_months is null or p_months not between 1 and 120 then
-    raise exception 'p_months must be between 1 and 120 (got %)', coalesce(p_months::text, 'null') using errcode = '22023';
-  end if;
+  perform private.check_between('p_months', p_months, 1, 120);
   return query
   select extract(year from m.d)::integer, extract(month from m.d)::integer,
          coalesce((select s.items_sold from public.seller_sales_counts s
@@ -97,15 +92,10 @@ create function public.get_my_top_products(p_limit integer default 5)
 as $$
 #variable_conflict use_column
 declare
-  v_user constant uuid := auth.uid();
+  v_user constant uuid := private.signed_in_user('see your products');
   v_month constant date := (date_trunc('month', now() at time zone public.leaderboard_time_zone()))::date;
 begin
-  if v_user is null then
-    raise exception 'sign in to see your products' using errcode = 'PT401';
-  end if;
-  if p_limit is null or p_limit not between 1 and 50 then
-    raise exception 'p_limit must be between 1 and 50 (got %)', coalesce(p_limit::text, 'null') using errcode = '22023';
-  end if;
+  perform private.check_between('p_limit', p_limit, 1, 50);
   return query
   select p.id, p.title, p.status, p.price, c.views_month, c.views_all_time
     from public.products p

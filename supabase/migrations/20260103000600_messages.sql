@@ -11,16 +11,14 @@ create function private.message_received_by_caller(p_message_id uuid, p_doing te
   language plpgsql stable security invoker set search_path = ''
 as $$
 declare
+  v_user constant uuid := private.signed_in_user(p_doing);
   v_message public.messages;
 begin
-  if auth.uid() is null then
-    raise exception 'sign in to %', p_doing using errcode = 'PT401';
-  end if;
   select m.* into v_message from public.messages m where m.id = p_message_id;
   if not found then
     raise exception 'message not found' using errcode = 'PT404';
   end if;
-  if v_message.recipient_id <> auth.uid() then
+  if v_message.recipient_id <> v_user then
     raise exception 'only the recipient can %', p_action using errcode = 'PT403';
   end if;
   return v_message;
@@ -37,14 +35,9 @@ create function public.list_my_messages(p_limit integer default 50)
 as $$
 #variable_conflict use_column
 declare
-  v_user constant uuid := auth.uid();
+  v_user constant uuid := private.signed_in_user('read your messages');
 begin
-  if v_user is null then
-    raise exception 'sign in to read your messages' using errcode = 'PT401';
-  end if;
-  if p_limit is null or p_limit not between 1 and 200 then
-    raise exception 'p_limit must be between 1 and 200 (got %)', coalesce(p_limit::text, 'null') using errcode = '22023';
-  end if;
+  perform private.check_between('p_limit', p_limit, 1, 200);
   return query
   select m.id, m.sender_id, u.display_name, m.product_id, p.title, m.body, m.created_at, m.read_at
     from public.messages m

@@ -121,6 +121,8 @@ describe("catalogue checks", () => {
       "private.leaderboard_period(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
       "private.product_owned_by_caller(uuid,text)": ["authenticated"],
       "private.message_received_by_caller(uuid,text,text)": ["authenticated"],
+      "private.signed_in_user(text)": ["authenticated"],
+      "private.check_between(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
     };
     const internal = rows.filter((r) => r.name.startsWith("private."));
     expect(internal.length).toBeGreaterThanOrEqual(10);
