@@ -1,6 +1,7 @@
 -- Leaderboard write path: how a sale or a view reaches the counters of 20260103000000_leaderboard_storage.sql
 -- in the same transaction. The per-key writers (add_sales, add_views with its three locking modes), the
--- code that applies a statement's changes in key order, and the triggers on products and product_views.
+-- code that applies a statement's changes in key order, which sales count (sold at a price above 0), and
+-- the triggers on products and product_views.
 --
 -- Locking: every trigger applies its changes key by key in (seller_id, year, month) order (all-time
 -- first), per key the sales row before the view slots, view slots in slot order. Bulk statements (more
@@ -11,7 +12,8 @@
 -- which makes seller_id a key column, so moving a product takes the strongest row lock, which conflicts with
 -- the FOR KEY SHARE lock of the product_views foreign key check (a new view waits, then sees the new
 -- seller); and the mover/deleter counts the product's views FOR SHARE (it waits for a view being deleted or
--- edited, then counts without it).
+-- edited, then counts without it). A view of a product being deleted fails at once instead of waiting
+-- for the delete (private.product_views_check_product).
 -- Nothing here sends NOTIFY; "what changed since" is get_leaderboard_last_updated(), index lookups.
 
 -- ---------------------------------------------------------------------------------------------
