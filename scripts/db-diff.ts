@@ -4,10 +4,12 @@
  * to two fresh databases on one temporary embedded PostgreSQL, then tables, columns, constraints,
  * indexes, triggers, policies, views, types, grants (tables, functions, schemas, defaults), comments and
  * functions (signature, defaults, result, language, volatility, strictness, parallel safety, security
- * definer, proconfig, body) are compared. Prints every difference; exit code 1 when there is any.
+ * definer, proconfig, body with comments dropped and white space folded) are compared. Prints every
+ * difference (for a body, the lines only one side has); exit code 1 when there is any.
  * For a re-cut of migrations that must not change behaviour.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +21,7 @@ import { supabaseCli } from "./lib/migrate";
 
 const SCHEMAS = "('public', 'private', 'auth')";
 
-/** One line per catalogue fact, grouped by kind; a function's body is a hash, named by its signature. */
+/** One line per catalogue fact, grouped by kind; a function's body is named by its signature. */
 const CATALOGUE: Record<string, string> = {
   relation: `
     select c.oid::regclass::text || ' kind=' || c.relkind::text || ' persistence=' || c.relpersistence::text
@@ -32,7 +34,8 @@ const CATALOGUE: Record<string, string> = {
            || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
            || case when a.attgenerated <> '' then ' generated ' || a.attgenerated::text else '' end
            || case when a.attidentity <> '' then ' identity ' || a.attidentity::text else '' end
-           || ' #' || a.attnum
+           -- The position among live columns (what select * shows): a dropped column leaves a gap in attnum.
+           || ' #' || row_number() over (partition by a.attrelid order by a.attnum)
       from pg_attribute a join pg_class c on c.oid = a.attrelid
       left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
      where c.relnamespace::regnamespace::text in ${SCHEMAS} and c.relkind in ('r', 'v', 'm', 'p', 'f', 'c')
@@ -70,8 +73,10 @@ const CATALOGUE: Record<string, string> = {
            || ' security_definer=' || p.prosecdef || ' leakproof=' || p.proleakproof
            || ' config=' || coalesce(array_to_string(p.proconfig, ','), '')
       from pg_proc p join pg_language l on l.oid = p.prolang where p.pronamespace::regnamespace::text in ${SCHEMAS}`,
+  // Bodies are compared with comments dropped and white space folded (normaliseBody); a difference
+  // is printed line by line below the facts.
   "function body": `
-    select p.oid::regprocedure::text || ' body ' || md5(p.prosrc || coalesce(pg_get_function_sqlbody(p.oid), ''))
+    select p.oid::regprocedure::text || E'\\n' || coalesce(pg_get_function_sqlbody(p.oid), p.prosrc)
       from pg_proc p where p.pronamespace::regnamespace::text in ${SCHEMAS}`,
   "function grant": `
     select p.oid::regprocedure::text || ' ' || case when a.grantee = 0 then 'PUBLIC' else a.grantee::regrole::text end
@@ -93,12 +98,32 @@ const CATALOGUE: Record<string, string> = {
                              when 'pg_namespace'::regclass then 'schema ' || d.objoid::regnamespace::text
                              when 'pg_type'::regclass then d.objoid::regtype::text
                              else d.classoid::regclass::text || ' ' || d.objoid end,
-             '?') || case when d.objsubid > 0 then ' column ' || d.objsubid else '' end || ': ' || d.description
+             '?') || case when d.objsubid > 0 then ' column ' || coalesce(
+               (select a.attname from pg_attribute a where d.classoid = 'pg_class'::regclass and a.attrelid = d.objoid and a.attnum = d.objsubid),
+               d.objsubid::text) else '' end || ': ' || d.description
       from pg_description d
      where (d.classoid = 'pg_class'::regclass and (select relnamespace::regnamespace::text from pg_class where oid = d.objoid) in ${SCHEMAS})
         or (d.classoid = 'pg_proc'::regclass and (select pronamespace::regnamespace::text from pg_proc where oid = d.objoid) in ${SCHEMAS})
         or (d.classoid = 'pg_namespace'::regclass and (select nspname from pg_namespace where oid = d.objoid) in ${SCHEMAS})`,
 };
+
+/** A body's lines without `--` comments, blank lines and runs of white space: what the server runs. */
+function normaliseBody(body: string): string[] {
+  return body
+    .split("\n")
+    .map((line) => line.replace(/--.*$/, "").replace(/\s+/g, " ").trim())
+    .filter((line) => line !== "");
+}
+
+/** "signature body <hash>", the fact compared, and the normalised lines behind it, for printing a difference. */
+const bodies = new Map<string, string[]>();
+function bodyFact(row: string): string {
+  const [signature, ...rest] = row.split("\n");
+  const lines = normaliseBody(rest.join("\n"));
+  const fact = `${signature} body ${createHash("md5").update(lines.join(" ")).digest("hex")}`;
+  bodies.set(fact, lines);
+  return fact;
+}
 
 function workdir(files: Map<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "db-diff-"));
@@ -127,11 +152,25 @@ async function catalogue(url: string): Promise<Map<string, Set<string>>> {
     const facts = new Map<string, Set<string>>();
     for (const [kind, sql] of Object.entries(CATALOGUE)) {
       const { rows } = await client.query<Record<string, string>>(sql);
-      facts.set(kind, new Set(rows.map((row) => String(Object.values(row)[0]))));
+      const values = rows.map((row) => String(Object.values(row)[0]));
+      facts.set(kind, new Set(kind === "function body" ? values.map(bodyFact) : values));
     }
     return facts;
   } finally {
     await client.end();
+  }
+}
+
+/** For a function whose body differs on both sides: the normalised lines only one side has. */
+function printBodyDifferences(removed: string[], added: string[]) {
+  const signature = (fact: string) => fact.slice(0, fact.lastIndexOf(" body "));
+  for (const before of removed) {
+    const after = added.find((fact) => signature(fact) === signature(before));
+    if (!after) continue;
+    const [a, b] = [bodies.get(before)!, bodies.get(after)!];
+    console.log(`  ${signature(before)}:`);
+    for (const line of a.filter((l) => !b.includes(l))) console.log(`      - ${line}`);
+    for (const line of b.filter((l) => !a.includes(l))) console.log(`      + ${line}`);
   }
 }
 
@@ -169,6 +208,7 @@ async function main() {
       console.log(`${kind}: ${removed.length} only at ${ref}, ${added.length} only in the working tree`);
       for (const fact of removed) console.log(`  - ${fact}`);
       for (const fact of added) console.log(`  + ${fact}`);
+      if (kind === "function body") printBodyDifferences(removed, added);
     }
     console.log(differences === 0 ? "No differences." : `${differences} differing facts.`);
     process.exitCode = differences === 0 ? 0 : 1;

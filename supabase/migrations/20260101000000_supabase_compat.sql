@@ -49,6 +49,7 @@ alter default privileges in schema public grant all on functions to anon, authen
 do $$
 declare
   v_created_schema boolean := false;
+  v_claim record;
 begin
   if not exists (select 1 from pg_namespace where nspname = 'auth') then
     create schema auth;
@@ -76,26 +77,21 @@ begin
         )::jsonb
       $f$;
   end if;
-  if to_regprocedure('auth.uid()') is null then
-    create function auth.uid() returns uuid
-      language sql stable
-      as $f$
-        select coalesce(
-          nullif(current_setting('request.jwt.claim.sub', true), ''),
-          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-        )::uuid
-      $f$;
-  end if;
-  if to_regprocedure('auth.role()') is null then
-    create function auth.role() returns text
-      language sql stable
-      as $f$
-        select coalesce(
-          nullif(current_setting('request.jwt.claim.role', true), ''),
-          (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-        )::text
-      $f$;
-  end if;
+  -- auth.uid() and auth.role(): one claim of the current request (its own setting, else the claims).
+  for v_claim in select * from (values ('uid', 'sub', 'uuid'), ('role', 'role', 'text')) c (fn, claim, type) loop
+    if to_regprocedure(format('auth.%s()', v_claim.fn)) is null then
+      execute format($create$
+        create function auth.%I() returns %s
+          language sql stable
+          as $f$
+            select coalesce(
+              nullif(current_setting('request.jwt.claim.%s', true), ''),
+              (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> %L)
+            )::%s
+          $f$
+        $create$, v_claim.fn, v_claim.type, v_claim.claim, v_claim.claim, v_claim.type);
+    end if;
+  end loop;
 
   if v_created_schema then
     grant usage on schema auth to anon, authenticated, service_role;

@@ -2,6 +2,14 @@
 -- Every table gets RLS right after it is created. Supabase's default privileges hand every API role
 -- everything, so each table first revokes all from anon/authenticated and then grants the least it needs.
 
+-- Schema private: internals (trigger functions, leaderboard plumbing, helpers). The API exposes only
+-- public; the API roles get USAGE here for the few helpers that security-invoker functions in public call
+-- as the caller, each granted by name.
+create schema if not exists private;
+revoke all on schema private from public;
+grant usage on schema private to anon, authenticated, service_role;
+comment on schema private is 'Internal helpers (trigger functions, leaderboard plumbing, checks). API roles get USAGE only to call the helpers that security-invoker functions in public call as the caller, each granted by name; no other function or table here is granted to them.';
+
 -- ---------------------------------------------------------------------------------------------
 -- users: the public profile of an auth user, created by a trigger when someone signs up.
 -- ---------------------------------------------------------------------------------------------
@@ -9,7 +17,14 @@ create table public.users (
   id uuid primary key references auth.users (id) on delete cascade,
   display_name text not null check (char_length(btrim(display_name)) between 1 and 80),
   avatar_url text check (avatar_url is null or char_length(avatar_url) <= 2048),
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  -- An avatar a browser may load as an image: https anywhere, http only on this machine (development).
+  -- Written out here and in the sign-up trigger (no helper function: check constraints run with the
+  -- writer's privileges, and API roles get no execute on private functions).
+  constraint users_avatar_url_https check (
+    avatar_url is null
+    or (avatar_url ~* '^https://[^\s/?#@]+([/?#][^\s]*)?$'
+         or avatar_url ~* '^http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?([/?#][^\s]*)?$'))
 );
 comment on table public.users is 'Public profile of each auth user (sellers and shoppers).';
 
@@ -25,10 +40,13 @@ create policy "users edit their own profile" on public.users
   for update to authenticated
   using (id = (select auth.uid())) with check (id = (select auth.uid()));
 
--- The usual Supabase pattern: a sign-up creates the profile, named from the sign-up metadata.
+-- The usual Supabase pattern: a sign-up creates the profile, named from the sign-up metadata. The
+-- metadata is the user's own input: an unsafe avatar is dropped rather than failing the sign-up.
 create function public.handle_new_auth_user() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
+declare
+  v_avatar text := new.raw_user_meta_data ->> 'avatar_url';
 begin
   insert into public.users (id, display_name, avatar_url)
   values (
@@ -39,7 +57,10 @@ begin
       nullif(btrim(left(split_part(coalesce(new.email, ''), '@', 1), 80)), ''),
       'New user'
     ),
-    new.raw_user_meta_data ->> 'avatar_url'
+    case when char_length(v_avatar) <= 2048
+          and (v_avatar ~* '^https://[^\s/?#@]+([/?#][^\s]*)?$'
+         or v_avatar ~* '^http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?([/?#][^\s]*)?$')
+         then v_avatar end
   )
   on conflict (id) do nothing;
   return new;
@@ -62,14 +83,11 @@ create table public.products (
   description text not null default '' check (char_length(description) <= 5000),
   price numeric(12, 2) not null check (price >= 0),
   status text not null default 'draft' check (status in ('active', 'sold', 'draft')),
-  -- Counted views of this product. Not maintained on every view (that would lock this row for a
-  -- viral product): read functions derive the exact figure from product_views.
-  view_count integer not null default 0 check (view_count >= 0),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-comment on column public.products.view_count is
-  'Not a live counter. Exact per-product view counts are derived from product_views by the read functions.';
+-- No view counter here: keeping one exact would make a viral product's row a lock every view waits
+-- for, so a product's views are derived from product_views (public.product_view_total).
 
 create index products_active_newest_idx on public.products (created_at desc, id desc) where status = 'active';
 create index products_seller_idx on public.products (seller_id, created_at desc);
@@ -86,13 +104,15 @@ create policy "anyone reads listed products" on public.products
   for select to anon, authenticated using (status in ('active', 'sold'));
 create policy "sellers read their own products" on public.products
   for select to authenticated using (seller_id = (select auth.uid()));
+-- A client creates a product as draft or active only (create_product's rule), never already sold.
 create policy "sellers create their own products" on public.products
-  for insert to authenticated with check (seller_id = (select auth.uid()));
+  for insert to authenticated with check (seller_id = (select auth.uid()) and status in ('draft', 'active'));
 create policy "sellers edit their own products" on public.products
   for update to authenticated
   using (seller_id = (select auth.uid())) with check (seller_id = (select auth.uid()));
+-- A sold product is part of the sales record and cannot be deleted (delete_product answers 409).
 create policy "sellers delete their own products" on public.products
-  for delete to authenticated using (seller_id = (select auth.uid()));
+  for delete to authenticated using (seller_id = (select auth.uid()) and status <> 'sold');
 
 -- updated_at records a user's edit (title, description, price, status) and nothing else.
 create function public.products_touch_updated_at() returns trigger
@@ -124,12 +144,15 @@ create table public.product_views (
   viewed_at timestamptz not null default now(),
   -- The UTC month of the view, the de-duplication key's month.
   view_month date not null generated always as ((date_trunc('month', viewed_at at time zone 'UTC'))::date) stored,
+  -- A keyed hash of an anonymous viewer's address, passed by the server (record_product_view's cap).
+  client_key text constraint product_views_client_key_length check (char_length(client_key) between 1 and 128),
   constraint product_views_one_viewer check ((user_id is null) <> (session_id is null))
 );
 
 create unique index product_views_once_per_viewer_month
   on public.product_views (product_id, (coalesce(user_id, session_id)), view_month);
-create index product_views_viewed_at_idx on public.product_views (viewed_at);
+-- Trending products (get_trending_products) range-scan a window of viewed_at, index-only.
+create index product_views_viewed_at_product_idx on public.product_views (viewed_at) include (product_id);
 create index product_views_user_idx on public.product_views (user_id) where user_id is not null;
 
 alter table public.product_views enable row level security;
@@ -165,8 +188,15 @@ grant all on table public.messages to service_role;
 create policy "sender and recipient read a message" on public.messages
   for select to authenticated
   using ((select auth.uid()) in (sender_id, recipient_id));
+-- A message may only be about a product its sender can see: the foreign key alone (which ignores RLS)
+-- would tell a sender whether any product id exists, drafts of other sellers included.
 create policy "users send messages as themselves" on public.messages
-  for insert to authenticated with check (sender_id = (select auth.uid()));
+  for insert to authenticated
+  with check (
+    sender_id = (select auth.uid())
+    -- The subquery runs under the sender's RLS: only listed products and their own drafts are found.
+    and (product_id is null or exists (select 1 from public.products p where p.id = product_id))
+  );
 create policy "recipients mark messages read" on public.messages
   for update to authenticated
   using (recipient_id = (select auth.uid())) with check (recipient_id = (select auth.uid()));

@@ -18,10 +18,44 @@
 -- roles it is meant for.
 
 -- ---------------------------------------------------------------------------------------------
+-- Two checks the functions here and in later files share (in private: not part of the API; granted to
+-- the roles whose security-invoker functions call them).
+-- ---------------------------------------------------------------------------------------------
+-- The caller, auth.uid(); PT401 'sign in to <p_doing>' when nobody is signed in.
+create function private.signed_in_user(p_doing text) returns uuid
+  language plpgsql stable set search_path = ''
+as $$
+declare
+  v_user constant uuid := auth.uid();
+begin
+  if v_user is null then
+    raise exception 'sign in to %', p_doing using errcode = 'PT401';
+  end if;
+  return v_user;
+end;
+$$;
+revoke execute on function private.signed_in_user(text) from public;
+grant execute on function private.signed_in_user(text) to authenticated;
+
+-- 22023 '<p_name> must be between <p_min> and <p_max> (got <p_value>)' unless p_value is in the range.
+create function private.check_between(p_name text, p_value integer, p_min integer, p_max integer) returns void
+  language plpgsql stable set search_path = ''
+as $$
+begin
+  if p_value is null or p_value not between p_min and p_max then
+    raise exception '% must be between % and % (got %)', p_name, p_min, p_max, coalesce(p_value::text, 'null')
+      using errcode = '22023';
+  end if;
+end;
+$$;
+revoke execute on function private.check_between(text, integer, integer, integer) from public;
+grant execute on function private.check_between(text, integer, integer, integer) to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
 -- product_view_total: the exact count of counted views of one product.
 --
--- products.view_count is deliberately not maintained per view (a viral product must not lock its own
--- row on every view), so the read functions derive it from product_views. Clients have no grant on
+-- products has deliberately no view counter (a viral product must not lock its own row on every view),
+-- so the read functions derive the figure from product_views, here. Clients have no grant on
 -- product_views (it holds who viewed what), so this small `security definer` helper counts for them.
 -- It reveals only the number, and only for a product the caller could see anyway: a listed product
 -- (active or sold), the caller's own product, or any product for the server (service_role claim).
@@ -43,7 +77,7 @@ as $$
   end
 $$;
 comment on function public.product_view_total(uuid) is
-  'Counted views of a product the caller may see (0 otherwise). Derived: products.view_count is not a live counter.';
+  'Counted views of a product the caller may see (0 otherwise). The one source of a product''s view figure (products has no view counter).';
 revoke execute on function public.product_view_total(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.product_view_total(uuid) to anon, authenticated, service_role;
 
@@ -53,7 +87,7 @@ grant execute on function public.product_view_total(uuid) to anon, authenticated
 create function public.list_products(p_limit integer default 24, p_offset integer default 0)
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz, total_count integer
   )
   language plpgsql stable security invoker set search_path = ''
@@ -94,7 +128,7 @@ grant execute on function public.list_products(integer, integer) to anon, authen
 create function public.get_product(p_product_id uuid)
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql stable security invoker set search_path = ''
@@ -121,18 +155,15 @@ grant execute on function public.get_product(uuid) to anon, authenticated, servi
 create function public.list_my_products()
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql stable security invoker set search_path = ''
 as $$
 #variable_conflict use_column
 declare
-  v_uid constant uuid := auth.uid();
+  v_uid constant uuid := private.signed_in_user('list your products');
 begin
-  if v_uid is null then
-    raise exception 'sign in to list your products' using errcode = 'PT401';
-  end if;
   return query
   select p.id, p.seller_id, u.display_name, u.avatar_url, p.title, p.description, p.price, p.status,
          public.product_view_total(p.id), p.sold_at, p.created_at, p.updated_at
@@ -157,19 +188,16 @@ create function public.create_product(
 )
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql volatile security invoker set search_path = ''
 as $$
 #variable_conflict use_column
 declare
-  v_uid constant uuid := auth.uid();
+  v_uid constant uuid := private.signed_in_user('create a product');
   v_id uuid;
 begin
-  if v_uid is null then
-    raise exception 'sign in to create a product' using errcode = 'PT401';
-  end if;
   if p_status is null or p_status not in ('draft', 'active') then
     raise exception 'a new product is created as draft or active (got %)', coalesce(p_status, 'null')
       using errcode = '22023';
@@ -191,6 +219,40 @@ revoke execute on function public.create_product(text, text, numeric, text) from
 grant execute on function public.create_product(text, text, numeric, text) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
+-- product_owned_by_caller: the ownership check of update_product and delete_product. The caller must be
+-- signed in (PT401), see the product (PT404; RLS decides) and be its seller (PT403); then the row is
+-- locked and returned as it is now (it may have gone meanwhile: PT404). p_action names what the caller
+-- tries ('edit', 'delete') in the messages.
+-- ---------------------------------------------------------------------------------------------
+create function private.product_owned_by_caller(p_product_id uuid, p_action text)
+  returns public.products
+  language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_uid constant uuid := private.signed_in_user(p_action || ' a product');
+  v_seller uuid;
+  v_cur public.products;
+begin
+  -- Visible at all? (RLS decides.) Then: the caller's own?
+  select p.seller_id into v_seller from public.products p where p.id = p_product_id;
+  if not found then
+    raise exception 'product not found' using errcode = 'PT404';
+  end if;
+  if v_seller <> v_uid then
+    raise exception 'only the seller can % this product', p_action using errcode = 'PT403';
+  end if;
+  -- Lock the row and read its current values (it may have gone meanwhile).
+  select p.* into v_cur from public.products p where p.id = p_product_id for update;
+  if not found then
+    raise exception 'product not found' using errcode = 'PT404';
+  end if;
+  return v_cur;
+end;
+$$;
+revoke execute on function private.product_owned_by_caller(uuid, text) from public;
+grant execute on function private.product_owned_by_caller(uuid, text) to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
 -- update_product: the owner edits title, description, price and/or status; null means unchanged.
 --
 -- Only fields that actually change are written, and status in a statement of its own only when it
@@ -206,36 +268,15 @@ create function public.update_product(
 )
   returns table (
     id uuid, seller_id uuid, seller_name text, seller_avatar_url text, title text, description text,
-    price numeric, status text, view_count integer, sold_at timestamptz, created_at timestamptz,
+    price numeric, status text, views integer, sold_at timestamptz, created_at timestamptz,
     updated_at timestamptz
   )
   language plpgsql volatile security invoker set search_path = ''
 as $$
 #variable_conflict use_column
 declare
-  v_uid constant uuid := auth.uid();
-  v_seller uuid;
-  v_cur public.products%rowtype;
+  v_cur constant public.products := private.product_owned_by_caller(p_product_id, 'edit');
 begin
-  if v_uid is null then
-    raise exception 'sign in to edit a product' using errcode = 'PT401';
-  end if;
-
-  -- Visible at all? (RLS decides.) Then: the caller's own?
-  select p.seller_id into v_seller from public.products p where p.id = p_product_id;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
-  if v_seller <> v_uid then
-    raise exception 'only the seller can edit this product' using errcode = 'PT403';
-  end if;
-
-  -- Lock the row and read its current values (it may have gone meanwhile).
-  select p.* into v_cur from public.products p where p.id = p_product_id for update;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
-
   if (coalesce(p_title, v_cur.title), coalesce(p_description, v_cur.description),
       coalesce(p_price, v_cur.price))
      is distinct from (v_cur.title, v_cur.description, v_cur.price) then
@@ -270,27 +311,10 @@ create function public.delete_product(p_product_id uuid)
   language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
-  v_uid constant uuid := auth.uid();
-  v_seller uuid;
   v_status text;
   v_id uuid;
 begin
-  if v_uid is null then
-    raise exception 'sign in to delete a product' using errcode = 'PT401';
-  end if;
-
-  select p.seller_id into v_seller from public.products p where p.id = p_product_id;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
-  if v_seller <> v_uid then
-    raise exception 'only the seller can delete this product' using errcode = 'PT403';
-  end if;
-
-  select p.status into v_status from public.products p where p.id = p_product_id for update;
-  if not found then
-    raise exception 'product not found' using errcode = 'PT404';
-  end if;
+  v_status := (private.product_owned_by_caller(p_product_id, 'delete')).status;
   if v_status = 'sold' then
     raise exception 'a sold product cannot be deleted' using errcode = 'PT409',
       hint = 'Mark it as active or draft first.';
@@ -305,20 +329,3 @@ end;
 $$;
 revoke execute on function public.delete_product(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.delete_product(uuid) to authenticated;
-
--- ---------------------------------------------------------------------------------------------
--- list_demo_users: the demo sign-in page's list of users (embedded mode only), read by the server.
--- ---------------------------------------------------------------------------------------------
-create function public.list_demo_users()
-  returns table (id uuid, display_name text, avatar_url text, product_count integer, is_seller boolean)
-  language sql stable security invoker set search_path = ''
-as $$
-  select u.id, u.display_name, u.avatar_url, coalesce(pc.n, 0)::integer, coalesce(pc.n, 0) > 0
-  from public.users u
-  left join (
-    select p.seller_id, count(*) as n from public.products p group by p.seller_id
-  ) pc on pc.seller_id = u.id
-  order by coalesce(pc.n, 0) > 0 desc, u.display_name, u.id
-$$;
-revoke execute on function public.list_demo_users() from public, anon, authenticated, service_role;
-grant execute on function public.list_demo_users() to service_role;

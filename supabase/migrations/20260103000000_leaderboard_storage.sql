@@ -1,5 +1,5 @@
 -- Leaderboard storage: the time zone and the storage constants later files name, the counter tables
--- (sales; views in counter slots), their read-only view, the schema `private` for internals and the
+-- (sales; views in counter slots), their read-only view and the
 -- transaction-local table the write path collects product changes in.
 -- Why slots, rank buckets and changed_at exist (and the figures behind them): supabase/README.md.
 --
@@ -36,9 +36,6 @@
 alter default privileges revoke execute on functions from public;
 alter default privileges in schema public revoke execute on functions from anon, authenticated, service_role;
 
-create schema if not exists private;
-revoke all on schema private from public;
-comment on schema private is 'Internal helpers (trigger functions, leaderboard plumbing). API roles get USAGE only to call private.leaderboard_period from the security-invoker read functions; no other function or table here is granted to them.';
 
 -- ---------------------------------------------------------------------------------------------
 -- The leaderboard time zone, fixed here. Immutable: inlined as a constant wherever it is used.

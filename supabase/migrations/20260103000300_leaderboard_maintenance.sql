@@ -2,7 +2,8 @@
 -- product_views, the drift between them and the counters (empty when the cache is exact), a rebuild of
 -- one month or everything, and the backfill that counts every sale and view that existed before the cache.
 
--- The figures the cache must hold, months and all-time (year 0, month 0), rows with something only.
+-- The figures the cache must hold, months and all-time (year 0, month 0), rows with something only. The
+-- same rules as the write path's triggers (private.leaderboard_sale_counts).
 create function private.leaderboard_recomputed()
   returns table (seller_id uuid, year integer, month integer, items_sold integer, total_views integer)
   language sql stable security definer set search_path = ''
@@ -12,7 +13,7 @@ as $$
            private.leaderboard_year(p.sold_at) as year,
            private.leaderboard_month(p.sold_at) as month,
            1 as sold, 0 as viewed
-      from public.products p where p.sold_at is not null
+      from public.products p where private.leaderboard_sale_counts(p.sold_at, p.price)
     union all
     select p.seller_id,
            private.leaderboard_year(v.viewed_at),
@@ -102,6 +103,7 @@ comment on function public.rebuild_seller_leaderboard_cache(integer, integer) is
 grant execute on function public.rebuild_seller_leaderboard_cache(integer, integer) to service_role;
 
 -- ---------------------------------------------------------------------------------------------
--- Backfill: old sales got sold_at = updated_at in 20260102000000; now count every past month.
+-- Backfill: count every sale and view that existed before the triggers (none on a fresh database; a
+-- database restored from before the cache gets its counters here).
 -- ---------------------------------------------------------------------------------------------
 select public.rebuild_seller_leaderboard_cache();
