@@ -206,7 +206,7 @@ export async function measureRead(url: string, serverLabel: string): Promise<{ r
   return { rows: out, jitOn };
 }
 
-/** Where the server has JIT: the month reads as they were before 20260106000000 (jit left on), for the record. */
+/** Where the server has JIT: the month reads with jit left on (before `set jit = off` was added to them), for the record. */
 async function withoutJitSetting(db: pg.Client, year: number, month: number, size: number, runs: number): Promise<ReadRow[]> {
   const functions = ["get_top_sellers_by_sales(text,integer,integer,integer)", "get_top_sellers_by_views(text,integer,integer,integer)"];
   const rows: ReadRow[] = [];
