@@ -158,7 +158,7 @@ export function renderMarkdown(r: Results): string {
       );
       if (s.jitOn?.length) {
         out.push(
-          `Without \`jit = off\` on the read functions (as first migrated, before `set jit = off` in 20260103000200_leaderboard_read_api.sql), same server: ` +
+          `Without \`jit = off\` on the read functions (as first migrated, before \`set jit = off\` in 20260103000200_leaderboard_read_api.sql), same server: ` +
             s.jitOn.map((j) => `${j.query} ${ms(j.p50)} / ${ms(j.p99)} ms`).join("; ") +
             ".",
           "",
