@@ -5,7 +5,7 @@
  * the fallback. Previous figures stay on screen while new ones load or when a refresh fails.
  */
 import * as Tabs from "@radix-ui/react-tabs";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useLeaderboard } from "@/lib/swr/use-leaderboard";
 import type { LeaderboardEntry, LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "@/lib/validation/leaderboard";
@@ -27,13 +27,15 @@ function useNow(tickMs: number): number {
 
 /**
  * Rank changes since the modal opened, per board (metric, period, month): the first answer for a board is
- * its baseline. Also the sentence to announce for the latest movement.
+ * its baseline. Also the sentence to announce for the latest movement. Both follow from each new answer,
+ * so they are worked out while rendering it (React's "adjusting state when a prop changes"), not in an effect.
  */
 function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | undefined, current: boolean) {
-  const baselines = useRef(new Map<string, Map<string, number>>());
+  const [baselines, setBaselines] = useState(() => new Map<string, Map<string, number>>());
   const [announcement, setAnnouncement] = useState("");
+  const [lastSeen, setLastSeen] = useState<{ boardKey: string; leaderboard: LeaderboardResponse } | null>(null);
   const movements = new Map<string, Movement>();
-  const baseline = baselines.current.get(boardKey);
+  const baseline = baselines.get(boardKey);
   if (current && leaderboard && baseline) {
     for (const entry of leaderboard.entries) {
       const before = baseline.get(entry.sellerId);
@@ -41,20 +43,17 @@ function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | un
       else if (before < entry.rank) movements.set(entry.sellerId, "down");
     }
   }
-  const moved = [...movements].map(([id, way]) => `${id}:${way}`).join(",");
-  useEffect(() => {
-    if (!current || !leaderboard) return;
-    if (!baselines.current.has(boardKey)) {
-      baselines.current.set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank])));
-      return;
+  if (current && leaderboard && (lastSeen?.leaderboard !== leaderboard || lastSeen.boardKey !== boardKey)) {
+    setLastSeen({ boardKey, leaderboard });
+    if (!baseline) {
+      setBaselines(new Map(baselines).set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank]))));
+    } else {
+      const sentences = leaderboard.entries
+        .filter((entry) => movements.has(entry.sellerId))
+        .map((entry) => `${entry.displayName} moved ${movements.get(entry.sellerId)} to ${ordinal(entry.rank)}.`);
+      if (sentences.length > 0) setAnnouncement(sentences.join(" "));
     }
-    const sentences = leaderboard.entries
-      .filter((entry) => movements.has(entry.sellerId))
-      .map((entry) => `${entry.displayName} moved ${movements.get(entry.sellerId)} to ${ordinal(entry.rank)}.`);
-    if (sentences.length > 0) setAnnouncement(sentences.join(" "));
-    // `moved` stands for `movements` (a new Map each render).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [boardKey, leaderboard, current, moved]);
+  }
   return { movements, announcement };
 }
 
@@ -67,20 +66,22 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   useLiveUpdates();
   const now = useNow(CLOCK_TICK_MS);
 
-  // The current month as the server resolved it (its clock decides), remembered for the month picker.
+  // The current month as the server resolved it (its clock decides), and the first month with data,
+  // remembered for the month picker: kept from the answers as they arrive, while rendering them.
   const [currentMonth, setCurrentMonth] = useState<{ year: number; month: number } | null>(null);
   const [firstMonth, setFirstMonth] = useState<{ year: number; month: number } | null>(null);
-  useEffect(() => {
-    if (!leaderboard) return;
-    if (leaderboard.period === "month" && !pastMonth && leaderboard.year && leaderboard.month) {
-      setCurrentMonth((previous) =>
-        previous?.year === leaderboard.year && previous?.month === leaderboard.month ? previous : { year: leaderboard.year!, month: leaderboard.month! },
-      );
-    }
-    setFirstMonth((previous) =>
-      previous?.year === leaderboard.firstMonth?.year && previous?.month === leaderboard.firstMonth?.month ? previous : leaderboard.firstMonth,
-    );
-  }, [leaderboard, pastMonth]);
+  if (
+    leaderboard?.period === "month" &&
+    !pastMonth &&
+    leaderboard.year &&
+    leaderboard.month &&
+    (currentMonth?.year !== leaderboard.year || currentMonth?.month !== leaderboard.month)
+  ) {
+    setCurrentMonth({ year: leaderboard.year, month: leaderboard.month });
+  }
+  if (leaderboard && (firstMonth?.year !== leaderboard.firstMonth?.year || firstMonth?.month !== leaderboard.firstMonth?.month)) {
+    setFirstMonth(leaderboard.firstMonth);
+  }
 
   // While another board loads, the previous one stays (dimmed), so nothing jumps.
   const matches =
