@@ -7,9 +7,9 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { asRole } from "../helpers/db";
-import { hydrated, screenshot, useE2eApp } from "../helpers/e2e";
+import { hydrated, screenshot, setUpE2eApp } from "../helpers/e2e";
 
-const e2e = useE2eApp();
+const e2e = setUpE2eApp();
 
 /** From /dashboard signed out: sign in as the first seeded seller and come back to the dashboard. */
 async function signInThroughDashboard(page: Page): Promise<string> {

@@ -7,12 +7,12 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it, beforeAll } from "vitest";
-import { hydrated, screenshot, useE2eApp } from "../helpers/e2e";
+import { hydrated, screenshot, setUpE2eApp } from "../helpers/e2e";
 
 /** The behaviour deadline of issue 9: a change shows up in an open modal within 2 seconds. */
 const LIVE_DEADLINE_MS = 2_000;
 
-const e2e = useE2eApp();
+const e2e = setUpE2eApp();
 
 /** Opens the modal from the header and waits until its live stream is connected. */
 async function openLeaderboard(page: Page): Promise<Locator> {

@@ -4,10 +4,10 @@
  * product sold; the product page records a view; the running app's security headers and limits.
  */
 import { describe, expect, it } from "vitest";
-import { hydrated, useE2eApp } from "../helpers/e2e";
+import { hydrated, setUpE2eApp } from "../helpers/e2e";
 import type { Page } from "playwright-core";
 
-const e2e = useE2eApp();
+const e2e = setUpE2eApp();
 
 async function signInAsSeller(page: Page): Promise<void> {
   await page.goto(`${e2e.app.baseUrl}/sign-in`);

@@ -168,7 +168,7 @@ export interface E2e {
  * and stopped after them; a test fails when its pages had errors or CSP violations. The fields are
  * filled in by beforeAll, so read them inside hooks and tests.
  */
-export function useE2eApp(): E2e {
+export function setUpE2eApp(): E2e {
   const e2e = {
     problems: [] as string[],
     newPage: (width?: number) => newPage(e2e.browser, e2e.problems, width),
