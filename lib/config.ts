@@ -8,6 +8,7 @@
  *              also set), sign-in with Supabase Auth.
  * A missing secret stops the app at start with a message naming the variable.
  */
+import "server-only";
 export type AppMode = "embedded" | "database" | "supabase";
 
 export interface AppConfig {
@@ -18,7 +19,7 @@ export interface AppConfig {
   jwt: { secret?: string; jwksUrl?: string; issuer?: string };
   /**
    * Demo sign-in is wanted (embedded mode). It is only *allowed* once the database proves it is the
-   * embedded one the app's launcher started (lib/auth/embedded-proof.ts).
+   * embedded one the app's launcher started (lib/auth/demo.ts).
    */
   demoSignIn: boolean;
   /** The per-start token the launcher wrote into the embedded database (embedded mode only). */

@@ -2,6 +2,8 @@
  * The one error shape of the app: every failing route answers
  *   { "error": { "code": "...", "message": "...", "details"?: ... } }
  * with the status of its code. Messages are written for users; internals never leave the server.
+ * Shared on purpose (no server-only/client-only marker): the server throws AppError, the browser's
+ * API client reads the same codes; nothing here touches a secret or a runtime API.
  */
 export const ERROR_STATUS = {
   invalid_input: 400,

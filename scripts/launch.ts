@@ -7,6 +7,9 @@
  * and APP_MODE=embedded (demo sign-in, the Supabase CLI's local development JWT secret).
  * DATABASE_URL or NEXT_PUBLIC_SUPABASE_URL set: checks the configuration and runs Next.js only.
  *
+ * Runs under Node's `react-server` export condition (package.json), as the app's server code does, so
+ * it can read the configuration with lib/config.ts, which is marked server-only.
+ *
  * Ctrl-C / SIGTERM stop Next.js first, then PostgreSQL. Known problems (busy port, stale lock,
  * damaged data folder, missing secret) print a message saying what to do, never a stack trace.
  */
@@ -128,7 +131,7 @@ async function main(mode: Mode): Promise<number> {
       else if (seed === "has-data") console.log("The database already has users: demo data not loaded.");
       console.log(`Database ready in ${elapsed(started)}.`);
       // A fresh token per start proves to the app that it talks to this very database (demo sign-in).
-      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } = await import("../lib/db/embedded-instance");
+      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } = await import("./lib/embedded-instance");
       const instanceToken = newEmbeddedInstanceToken();
       await markEmbeddedInstance(appUrl, instanceToken);
       env[EMBEDDED_INSTANCE_TOKEN_ENV] = instanceToken;

@@ -8,6 +8,7 @@
  * SOCKET_ADDRESS_HEADER for every request (Next.js does not hand route handlers the socket).
  * When neither is available the address is unknown (null): callers never lump everybody together.
  */
+import "server-only";
 import { createHmac } from "node:crypto";
 import { getConfig } from "../config";
 import { SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "./socket-address";

@@ -1,7 +1,7 @@
 /**
  * Demo sign-in's data and its guard. Demo sign-in (and the public development secret it signs with)
  * is allowed only while the database answers with the per-start token the launcher wrote into it
- * and gave the app (lib/db/embedded-instance.ts): an APP_MODE=embedded copied next to another
+ * and gave the app (scripts/lib/embedded-instance.ts): an APP_MODE=embedded copied next to another
  * database's URL finds no token there, so it switches nothing on.
  */
 import "server-only";

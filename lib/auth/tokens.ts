@@ -3,6 +3,7 @@
  * arrives any other way. HS256 tokens are checked with the project's JWT secret; asymmetric ones
  * (RS256/ES256, Supabase's newer signing keys) with the project's JWKS.
  */
+import "server-only";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { DEMO_TOKEN_ISSUER } from "../config";
 import { AppError } from "../errors";

@@ -4,6 +4,7 @@
  * functions raise on purpose (codes PT4xx and 22023), which are written for users. Constraint names
  * stay in the server log.
  */
+import "server-only";
 import { AppError, type ErrorCode } from "../errors";
 
 /** Our SQL functions raise these (PostgREST's convention: PTxyz answers HTTP xyz). */

@@ -3,6 +3,7 @@
  * The signed-in user's inbox (GET /api/messages). Opening a message marks it read at once (optimistic);
  * the dashboard's unread figure is revalidated with it.
  */
+import "client-only";
 import useSWR, { useSWRConfig } from "swr";
 import { apiFetch, swrFetcher } from "../api/client";
 import type { InboxResponse, ReplyInput } from "../validation/messages";

@@ -3,6 +3,7 @@
  * The signed-in seller's dashboard (GET /api/dashboard). The live-update client revalidates every
  * key that starts with /api/dashboard when the leaderboard stream reports a change.
  */
+import "client-only";
 import useSWR from "swr";
 import { swrFetcher } from "../api/client";
 import type { DashboardResponse } from "../validation/dashboard";

@@ -3,6 +3,8 @@
  * PostgreSQL (embedded, or BENCH_DATABASE_URL), runs each measurement against the project's design, the
  * seed plan's design and plain inserts, and writes bench/results/latest.md and latest.json.
  * Options: see scripts/bench/common.ts (BENCH_QUICK=1 for a smoke run, BENCH_ONLY=read,mixed, ...).
+ * Runs under Node's `react-server` export condition (package.json): it calls the app's server-only
+ * database transport (lib/db/postgres.ts) directly.
  */
 import os from "node:os";
 import { seedDatabase } from "../lib/migrate";

@@ -1,8 +1,9 @@
 /**
- * The proof that the app talks to the embedded database it started (demo sign-in and the public
+ * Dev tooling: the proof that the app talks to the embedded database it started (demo sign-in and the public
  * development secret are allowed only then). Whoever starts the embedded database (the launcher, the
  * test setup) writes a random token into it with markEmbeddedInstance() and hands the same token to
- * the app as EMBEDDED_INSTANCE_TOKEN; the app compares it with what the database answers.
+ * the app as EMBEDDED_INSTANCE_TOKEN; the app compares it with what the database answers
+ * (lib/auth/demo.ts).
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
