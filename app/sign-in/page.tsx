@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { DemoSignInList, type DemoUser } from "@/components/auth/demo-sign-in-list";
+import { DemoSignInList } from "@/components/auth/demo-sign-in-list";
 import { SupabaseSignInForm } from "@/components/auth/supabase-sign-in-form";
-import { embeddedDatabaseProven } from "@/lib/auth/demo";
+import { embeddedDatabaseProven, listDemoUsers } from "@/lib/auth/demo";
 import { getConfig } from "@/lib/config";
-import { rpc, SERVICE_ROLE } from "@/lib/db";
 import { safeNextPath } from "@/lib/validation/next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -14,13 +13,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNextPath((await searchParams).next);
 
   if (await embeddedDatabaseProven()) {
-    const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
-    const users: DemoUser[] = rows.map((row) => ({
-      id: row.id,
-      displayName: row.display_name,
-      productCount: row.product_count,
-      isSeller: row.is_seller,
-    }));
+    const users = await listDemoUsers();
     return (
       <>
         <h1>Demo sign-in</h1>

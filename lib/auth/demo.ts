@@ -7,6 +7,7 @@
 import "server-only";
 import { getConfig } from "../config";
 import { rpc, SERVICE_ROLE } from "../db";
+import { demoUserListEntrySchema, demoUserSchema, type DemoUser, type DemoUserListEntry } from "../validation/auth";
 
 const proofs = new Map<string, boolean>();
 
@@ -25,14 +26,16 @@ export async function embeddedDatabaseProven(): Promise<boolean> {
   return proven;
 }
 
-export interface DemoUser {
-  id: string;
-  displayName: string;
-  avatarUrl: string | null;
+/** Everyone demo sign-in offers, sellers first (the order is list_demo_users()'s). */
+export async function listDemoUsers(): Promise<DemoUserListEntry[]> {
+  const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
+  return rows.map((row) =>
+    demoUserListEntrySchema.parse({ id: row.id, displayName: row.display_name, productCount: row.product_count, isSeller: row.is_seller }),
+  );
 }
 
 /** The one user demo sign-in asks for, or null when there is none. */
 export async function findDemoUser(userId: string): Promise<DemoUser | null> {
   const [row] = await rpc("get_demo_user", { p_user_id: userId }, SERVICE_ROLE);
-  return row ? { id: row.id, displayName: row.display_name, avatarUrl: (row.avatar_url as string | null) ?? null } : null;
+  return row ? demoUserSchema.parse({ id: row.id, displayName: row.display_name, avatarUrl: row.avatar_url ?? null }) : null;
 }
