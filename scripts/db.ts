@@ -23,6 +23,7 @@ import { EmbeddedPostgresError, processAlive, startEmbeddedPostgres, EMBEDDED_PA
 import { freePort, isLocalHost } from "./lib/net";
 import { analyzeCounters, migrateDatabase, seedDatabase, supabaseCli } from "./lib/migrate";
 import { PROJECT_ROOT } from "./lib/paths";
+import { withClient } from "./lib/pg-client";
 
 export const DATA_DIR = path.join(PROJECT_ROOT, ".data", "postgres");
 export const APP_DATABASE = "marketplace";
@@ -117,16 +118,6 @@ export async function openEmbedded(
       await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 15_000))]);
     },
   };
-}
-
-async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Creates the database if missing; true when it was created. */

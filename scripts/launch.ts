@@ -15,9 +15,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { readConfig } from "../lib/config";
+import { portIsFreeOnEveryInterface } from "./lib/net";
 import { PROJECT_ROOT } from "./lib/paths";
 
 const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -32,19 +32,6 @@ function appPort(): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LaunchError(`PORT must be a port number (1-65535), not "${raw}".`);
   return port;
-}
-
-function canListen(port: number, host?: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRNOTAVAIL" || error.code === "EAFNOSUPPORT"));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** Next listens on every interface; a server on either the IPv4 or the wildcard address blocks it. */
-async function portIsFree(port: number): Promise<boolean> {
-  return (await canListen(port)) && (await canListen(port, "127.0.0.1"));
 }
 
 function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -75,7 +62,7 @@ async function main(mode: Mode): Promise<number> {
   }
   if (!embedded) readConfig(env); // a missing secret stops here, naming the variable
 
-  if (!(await portIsFree(port))) {
+  if (!(await portIsFreeOnEveryInterface(port))) {
     throw new LaunchError(
       `Port ${port} is already in use, so the app cannot start there.\n` +
         `Stop whatever listens on it (another "npm run dev"? see: lsof -i :${port}) or choose another port: PORT=3001 npm run ${mode === "dev" ? "dev" : "start"}`,

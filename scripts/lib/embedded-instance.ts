@@ -6,7 +6,7 @@
  * (lib/auth/demo.ts).
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { withClient } from "./pg-client";
 
 export const EMBEDDED_INSTANCE_TOKEN_ENV = "EMBEDDED_INSTANCE_TOKEN";
 
@@ -16,14 +16,10 @@ export function newEmbeddedInstanceToken(): string {
 
 /** Writes the token (as the database owner); databases cloned from this one afterwards carry it too. */
 export async function markEmbeddedInstance(databaseUrl: string, token: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
+  await withClient(databaseUrl, (client) =>
+    client.query(
       "insert into private.embedded_instance (id, token) values (true, $1) on conflict (id) do update set token = excluded.token, started_at = now()",
       [token],
-    );
-  } finally {
-    await client.end();
-  }
+    ),
+  );
 }
