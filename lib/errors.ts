@@ -40,11 +40,19 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {
   const error = (value as ErrorBody | null)?.error;
-  return typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string";
+  return (
+    typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string"
+  );
 }

@@ -91,7 +91,9 @@ function optionValue(args: string[], name: string): string | undefined {
 export function checkResetAllowed(databaseUrl: string, confirm: string | undefined): void {
   const name = databaseName(databaseUrl);
   if (confirm !== undefined && confirm !== name) {
-    throw new CommandError(`--confirm ${confirm} does not match the database in DATABASE_URL (${name}). Nothing was changed.`);
+    throw new CommandError(
+      `--confirm ${confirm} does not match the database in DATABASE_URL (${name}). Nothing was changed.`,
+    );
   }
   if (!isLocalDatabase(databaseUrl) && confirm === undefined) {
     const host = new URL(databaseUrl).hostname;
@@ -147,11 +149,21 @@ async function generateTypes(): Promise<string> {
     server = await openEmbedded({ dataDir: tempDir, reuseRunning: false, port: await freePort() });
   }
   try {
-    await withClient(server.adminUrl, (client) => client.query(`drop database if exists ${TEMP_DATABASE} with (force)`));
+    await withClient(server.adminUrl, (client) =>
+      client.query(`drop database if exists ${TEMP_DATABASE} with (force)`),
+    );
     await withClient(server.adminUrl, (client) => client.query(`create database ${TEMP_DATABASE}`));
     const url = server.urlFor(TEMP_DATABASE);
     await migrateDatabase(url);
-    const generator = path.join(PROJECT_ROOT, "node_modules", "@supabase", "postgres-meta", "dist", "server", "server.js");
+    const generator = path.join(
+      PROJECT_ROOT,
+      "node_modules",
+      "@supabase",
+      "postgres-meta",
+      "dist",
+      "server",
+      "server.js",
+    );
     try {
       const { stdout } = await execFileAsync(process.execPath, [generator], {
         cwd: PROJECT_ROOT,
@@ -167,12 +179,14 @@ async function generateTypes(): Promise<string> {
       return `${TYPES_HEADER}${stdout.trimEnd()}\n`;
     } catch (error) {
       const failure = error as { stderr?: string; message: string };
-      throw new CommandError(`The type generator (@supabase/postgres-meta) failed:\n${failure.stderr || failure.message}`);
+      throw new CommandError(
+        `The type generator (@supabase/postgres-meta) failed:\n${failure.stderr || failure.message}`,
+      );
     }
   } finally {
-    await withClient(server.adminUrl, (client) => client.query(`drop database if exists ${TEMP_DATABASE} with (force)`)).catch(
-      () => {},
-    );
+    await withClient(server.adminUrl, (client) =>
+      client.query(`drop database if exists ${TEMP_DATABASE} with (force)`),
+    ).catch(() => {});
     await server.stop();
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   }

@@ -30,7 +30,8 @@ function appPort(): number {
   const raw = process.env.PORT?.trim();
   if (!raw) return 3000;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LaunchError(`PORT must be a port number (1-65535), not "${raw}".`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new LaunchError(`PORT must be a port number (1-65535), not "${raw}".`);
   return port;
 }
 
@@ -104,7 +105,8 @@ async function main(mode: Mode): Promise<number> {
         `Embedded PostgreSQL started in ${database.startupMs} ms (port ${database.port}, data in ${path.relative(PROJECT_ROOT, db.DATA_DIR)}).`,
       );
       if (shuttingDown) return 0;
-      if (await db.ensureDatabase(database.adminUrl, db.APP_DATABASE)) console.log(`Created database ${db.APP_DATABASE}.`);
+      if (await db.ensureDatabase(database.adminUrl, db.APP_DATABASE))
+        console.log(`Created database ${db.APP_DATABASE}.`);
       const appUrl = database.urlFor(db.APP_DATABASE);
       const migrating = Date.now();
       const output = await (await import("./lib/migrate")).migrateDatabase(appUrl);
@@ -114,11 +116,13 @@ async function main(mode: Mode): Promise<number> {
       const seeding = Date.now();
       const seed = await db.seedOnce(appUrl);
       if (seed === "seeded") console.log(`Loaded demo data from supabase/seed.sql (${elapsed(seeding)}).`);
-      else if (seed === "no-seed-file") console.log("supabase/seed.sql does not exist yet: starting without demo data.");
+      else if (seed === "no-seed-file")
+        console.log("supabase/seed.sql does not exist yet: starting without demo data.");
       else if (seed === "has-data") console.log("The database already has users: demo data not loaded.");
       console.log(`Database ready in ${elapsed(started)}.`);
       // A fresh token per start proves to the app that it talks to this very database (demo sign-in).
-      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } = await import("./lib/embedded-instance");
+      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } =
+        await import("./lib/embedded-instance");
       const instanceToken = newEmbeddedInstanceToken();
       await markEmbeddedInstance(appUrl, instanceToken);
       env[EMBEDDED_INSTANCE_TOKEN_ENV] = instanceToken;
@@ -142,7 +146,9 @@ async function main(mode: Mode): Promise<number> {
     // The embedded mode (demo sign-in for anyone who can reach it) listens on this machine only,
     // unless HOST says otherwise on purpose (HOST=0.0.0.0 to reach it from other devices).
     const host = env.HOST?.trim() || (embedded ? "127.0.0.1" : undefined);
-    console.log(`\nApp: http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port}${embedded ? "  (demo sign-in: /sign-in)" : ""}\n`);
+    console.log(
+      `\nApp: http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port}${embedded ? "  (demo sign-in: /sign-in)" : ""}\n`,
+    );
     next = runNext([mode, "--port", String(port), ...(host ? ["--hostname", host] : [])], env);
     const code = await waitForExit(next);
     if (shuttingDown) return new Promise<number>(() => {}); // shutdown() exits

@@ -8,7 +8,11 @@ import { safeNextPath } from "@/lib/validation/next-path";
 export const metadata: Metadata = { title: "Sign in" };
 
 /** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). `?next=` is where to go after. */
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const config = getConfig();
   const next = safeNextPath((await searchParams).next);
 
@@ -18,8 +22,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <>
         <h1>Demo sign-in</h1>
         <p className="notice">
-          This app runs on its embedded demo database, so there are no passwords: pick a seeded user to act
-          as them. Sellers are listed first.
+          This app runs on its embedded demo database, so there are no passwords: pick a seeded user to act as them.
+          Sellers are listed first.
         </p>
         <DemoSignInList users={users} next={next} />
       </>

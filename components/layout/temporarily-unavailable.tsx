@@ -30,7 +30,10 @@ export function TemporarilyUnavailable({ onRetry }: { onRetry: () => void }) {
   return (
     <section className="unavailable" aria-labelledby="unavailable-title">
       <h1 id="unavailable-title">This page is temporarily unavailable</h1>
-      <p>We could not load it just now, usually because the database is briefly out of reach. Nothing you did caused this.</p>
+      <p>
+        We could not load it just now, usually because the database is briefly out of reach. Nothing you did caused
+        this.
+      </p>
       <p role="status">Trying again in {secondsLeft} s…</p>
       <button type="button" onClick={onRetry}>
         Try again now

@@ -8,7 +8,12 @@ import * as Tabs from "@radix-ui/react-tabs";
 import { useEffect, useState } from "react";
 import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useLeaderboard } from "@/lib/swr/use-leaderboard";
-import type { LeaderboardEntry, LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "@/lib/validation/leaderboard";
+import type {
+  LeaderboardEntry,
+  LeaderboardMetric,
+  LeaderboardPeriod,
+  LeaderboardResponse,
+} from "@/lib/validation/leaderboard";
 import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
 
 const TOP = 10;
@@ -46,7 +51,9 @@ function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | un
   if (current && leaderboard && (lastSeen?.leaderboard !== leaderboard || lastSeen.boardKey !== boardKey)) {
     setLastSeen({ boardKey, leaderboard });
     if (!baseline) {
-      setBaselines(new Map(baselines).set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank]))));
+      setBaselines(
+        new Map(baselines).set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank]))),
+      );
     } else {
       const sentences = leaderboard.entries
         .filter((entry) => movements.has(entry.sellerId))
@@ -79,7 +86,10 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   ) {
     setCurrentMonth({ year: leaderboard.year, month: leaderboard.month });
   }
-  if (leaderboard && (firstMonth?.year !== leaderboard.firstMonth?.year || firstMonth?.month !== leaderboard.firstMonth?.month)) {
+  if (
+    leaderboard &&
+    (firstMonth?.year !== leaderboard.firstMonth?.year || firstMonth?.month !== leaderboard.firstMonth?.month)
+  ) {
     setFirstMonth(leaderboard.firstMonth);
   }
 
@@ -107,10 +117,20 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
 
         <div className="leaderboard-controls">
           <div className="leaderboard-period" role="group" aria-label="Period">
-            <button type="button" className="secondary" aria-pressed={period === "month"} onClick={() => setPeriod("month")}>
+            <button
+              type="button"
+              className="secondary"
+              aria-pressed={period === "month"}
+              onClick={() => setPeriod("month")}
+            >
               This month
             </button>
-            <button type="button" className="secondary" aria-pressed={period === "all"} onClick={() => setPeriod("all")}>
+            <button
+              type="button"
+              className="secondary"
+              aria-pressed={period === "all"}
+              onClick={() => setPeriod("all")}
+            >
               All time
             </button>
           </div>
@@ -124,7 +144,9 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
                   setPastMonth(event.target.value === "current" ? null : { year, month });
                 }}
               >
-                <option value="current">{currentMonth ? `${monthLabel(currentMonth.year, currentMonth.month, "UTC")} (now)` : "This month"}</option>
+                <option value="current">
+                  {currentMonth ? `${monthLabel(currentMonth.year, currentMonth.month, "UTC")} (now)` : "This month"}
+                </option>
                 {months.map(({ year, month }) => (
                   <option key={`${year}-${month}`} value={`${year}-${month}`}>
                     {monthLabel(year, month, "UTC")}
@@ -137,10 +159,19 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
 
         {(["sales", "views"] as const).map((tab) => (
           <Tabs.Content key={tab} value={tab} className="leaderboard-panel">
-            <BoardStatus leaderboard={matches ? leaderboard : undefined} current={!pastMonth} now={now} refreshing={isRefreshing || (!matches && leaderboard !== undefined)} />
+            <BoardStatus
+              leaderboard={matches ? leaderboard : undefined}
+              current={!pastMonth}
+              now={now}
+              refreshing={isRefreshing || (!matches && leaderboard !== undefined)}
+            />
             {error && (
               <div className="leaderboard-error" role="alert">
-                <span>{leaderboard ? "Could not refresh the leaderboard; showing the last figures." : "Could not load the leaderboard."}</span>
+                <span>
+                  {leaderboard
+                    ? "Could not refresh the leaderboard; showing the last figures."
+                    : "Could not load the leaderboard."}
+                </span>
                 <button type="button" className="secondary" onClick={() => void retry()}>
                   Retry
                 </button>
@@ -161,7 +192,17 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   );
 }
 
-function BoardStatus({ leaderboard, current, now, refreshing }: { leaderboard?: LeaderboardResponse; current: boolean; now: number; refreshing: boolean }) {
+function BoardStatus({
+  leaderboard,
+  current,
+  now,
+  refreshing,
+}: {
+  leaderboard?: LeaderboardResponse;
+  current: boolean;
+  now: number;
+  refreshing: boolean;
+}) {
   return (
     <div className="leaderboard-status">
       <span>
@@ -178,7 +219,8 @@ function BoardStatus({ leaderboard, current, now, refreshing }: { leaderboard?: 
       <span className="leaderboard-updated">
         <span className={refreshing ? "leaderboard-spinner active" : "leaderboard-spinner"} aria-hidden="true" />
         {refreshing && <span className="visually-hidden">Refreshing</span>}
-        {leaderboard && (leaderboard.updatedAt ? <>Last updated {timeAgo(leaderboard.updatedAt, now)}</> : <>No activity yet</>)}
+        {leaderboard &&
+          (leaderboard.updatedAt ? <>Last updated {timeAgo(leaderboard.updatedAt, now)}</> : <>No activity yet</>)}
       </span>
     </div>
   );
@@ -208,18 +250,22 @@ function Board({
 }) {
   const { entries, me } = leaderboard;
   const lastRank = entries.at(-1)?.rank ?? 0;
-  const showMe = me !== null && (me.rank === null || me.rank > lastRank || entries.length < TOP && me.rank > entries.length);
+  const showMe =
+    me !== null && (me.rank === null || me.rank > lastRank || (entries.length < TOP && me.rank > entries.length));
   if (entries.length === 0 && !showMe) {
     return (
       <p className="leaderboard-empty">
-        {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}. Check back soon.
+        {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}. Check
+        back soon.
       </p>
     );
   }
   return (
     <div className={stale ? "leaderboard-board stale" : "leaderboard-board"} aria-busy={stale}>
       {entries.length === 0 ? (
-        <p className="leaderboard-empty">{metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}.</p>
+        <p className="leaderboard-empty">
+          {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}.
+        </p>
       ) : (
         <ol className="leaderboard-list" aria-label={`Top sellers by ${metric}`}>
           {entries.map((entry) => (
@@ -267,7 +313,15 @@ function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: Lea
   );
 }
 
-function Figures({ itemsSold, totalViews, metric }: { itemsSold: number; totalViews: number; metric: LeaderboardMetric }) {
+function Figures({
+  itemsSold,
+  totalViews,
+  metric,
+}: {
+  itemsSold: number;
+  totalViews: number;
+  metric: LeaderboardMetric;
+}) {
   const sold = `${itemsSold.toLocaleString("en-US")} sold`;
   const views = `${totalViews.toLocaleString("en-US")} ${totalViews === 1 ? "view" : "views"}`;
   return (

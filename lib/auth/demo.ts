@@ -21,7 +21,10 @@ export async function embeddedDatabaseProven(): Promise<boolean> {
   // A database outage throws (503) rather than caching a wrong "no".
   const answer = await rpc("embedded_instance_token", {}, SERVICE_ROLE);
   const proven = typeof answer === "string" && answer === config.embeddedInstanceToken;
-  if (!proven) console.warn("APP_MODE=embedded, but this database is not the embedded one the launcher started: demo sign-in is off.");
+  if (!proven)
+    console.warn(
+      "APP_MODE=embedded, but this database is not the embedded one the launcher started: demo sign-in is off.",
+    );
   proofs.set(key, proven);
   return proven;
 }
@@ -30,12 +33,19 @@ export async function embeddedDatabaseProven(): Promise<boolean> {
 export async function listDemoUsers(): Promise<DemoUserListEntry[]> {
   const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
   return rows.map((row) =>
-    demoUserListEntrySchema.parse({ id: row.id, displayName: row.display_name, productCount: row.product_count, isSeller: row.is_seller }),
+    demoUserListEntrySchema.parse({
+      id: row.id,
+      displayName: row.display_name,
+      productCount: row.product_count,
+      isSeller: row.is_seller,
+    }),
   );
 }
 
 /** The one user demo sign-in asks for, or null when there is none. */
 export async function findDemoUser(userId: string): Promise<DemoUser | null> {
   const [row] = await rpc("get_demo_user", { p_user_id: userId }, SERVICE_ROLE);
-  return row ? demoUserSchema.parse({ id: row.id, displayName: row.display_name, avatarUrl: row.avatar_url ?? null }) : null;
+  return row
+    ? demoUserSchema.parse({ id: row.id, displayName: row.display_name, avatarUrl: row.avatar_url ?? null })
+    : null;
 }

@@ -21,7 +21,11 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
   );
   const topSellers = query.metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views";
   const [rows, [first]] = await Promise.all([
-    rpc(topSellers, { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit }, session),
+    rpc(
+      topSellers,
+      { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit },
+      session,
+    ),
     rpc("get_leaderboard_first_month", {}, session),
   ]);
   return leaderboardResponseSchema.parse({

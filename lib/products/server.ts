@@ -51,7 +51,11 @@ function single(rows: ProductRow[]): Product {
 
 /** Active products, newest first, one page (1-based) of PRODUCTS_PER_PAGE. */
 export async function listActiveProducts(page: number, session: DbSession): Promise<ProductPage> {
-  const rows = await rpc("list_products", { p_limit: PRODUCTS_PER_PAGE, p_offset: (page - 1) * PRODUCTS_PER_PAGE }, session);
+  const rows = await rpc(
+    "list_products",
+    { p_limit: PRODUCTS_PER_PAGE, p_offset: (page - 1) * PRODUCTS_PER_PAGE },
+    session,
+  );
   // total_count rides on every row; a page past the end has no rows, hence no total.
   const total = rows[0]?.total_count ?? 0;
   return productPageSchema.parse({
@@ -81,7 +85,11 @@ export async function createProduct(input: CreateProductInput, session: DbSessio
 }
 
 /** Fields left out stay as they are (the SQL function treats null as "unchanged"). */
-export async function updateProduct(productId: string, patch: UpdateProductInput, session: DbSession): Promise<Product> {
+export async function updateProduct(
+  productId: string,
+  patch: UpdateProductInput,
+  session: DbSession,
+): Promise<Product> {
   return single(
     await rpc(
       "update_product",

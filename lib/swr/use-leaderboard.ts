@@ -35,7 +35,10 @@ export function configuredRefreshMs(): number {
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_LEADERBOARD_REFRESH_MS;
 }
 
-export function useLeaderboard(selection: LeaderboardSelection, { enabled = true, refreshInterval = configuredRefreshMs() } = {}) {
+export function useLeaderboard(
+  selection: LeaderboardSelection,
+  { enabled = true, refreshInterval = configuredRefreshMs() } = {},
+) {
   const { data, error, isLoading, isValidating, mutate } = useSWR<LeaderboardResponse>(
     enabled ? leaderboardKey(selection) : null,
     swrFetcher,

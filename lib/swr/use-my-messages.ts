@@ -30,14 +30,18 @@ export function useMyMessages(fallbackData?: InboxResponse) {
           const base = current ?? shown;
           return { ...markedRead(base, id, readAt), unreadCount: Math.max(0, base.unreadCount - 1) };
         },
-        populateCache: (result, current) => ({ ...markedRead(current ?? shown, id, readAt), unreadCount: result.unreadCount }),
+        populateCache: (result, current) => ({
+          ...markedRead(current ?? shown, id, readAt),
+          unreadCount: result.unreadCount,
+        }),
         rollbackOnError: true,
         revalidate: false,
       });
       void mutateKey(SELLER_DASHBOARD_KEY);
     },
 
-    reply: (id: string, input: ReplyInput) => apiFetch<{ id: string }>(`/api/messages/${id}/reply`, { method: "POST", body: input }),
+    reply: (id: string, input: ReplyInput) =>
+      apiFetch<{ id: string }>(`/api/messages/${id}/reply`, { method: "POST", body: input }),
   };
 }
 

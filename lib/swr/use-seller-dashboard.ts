@@ -11,6 +11,8 @@ import type { DashboardResponse } from "../validation/dashboard";
 export const SELLER_DASHBOARD_KEY = "/api/dashboard";
 
 export function useSellerDashboard(fallbackData?: DashboardResponse) {
-  const { data, error, isValidating, mutate } = useSWR<DashboardResponse>(SELLER_DASHBOARD_KEY, swrFetcher, { fallbackData });
+  const { data, error, isValidating, mutate } = useSWR<DashboardResponse>(SELLER_DASHBOARD_KEY, swrFetcher, {
+    fallbackData,
+  });
   return { dashboard: data, error: error as Error | undefined, isValidating, mutate };
 }

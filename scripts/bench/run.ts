@@ -29,10 +29,18 @@ async function readOn(server: BenchServer): Promise<ReadServerResult> {
   try {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const jit = (await c.query("select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'")).rows[0].on as boolean;
+    const jit = (
+      await c.query("select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'")
+    ).rows[0].on as boolean;
     await c.end();
     const { rows, jitOn } = await measureRead(db.url, server.label);
-    return { server: server.label === "standard" ? `standard build (${options.pgBin})` : server.label, version: server.version, jit, rows, jitOn };
+    return {
+      server: server.label === "standard" ? `standard build (${options.pgBin})` : server.label,
+      version: server.version,
+      jit,
+      rows,
+      jitOn,
+    };
   } finally {
     await db.drop();
   }
@@ -57,7 +65,8 @@ async function main() {
   try {
     if (wanted("read")) {
       const servers: NonNullable<Results["read"]>["servers"] = [await readOn(main)];
-      if (!standardBuildInstalled()) servers.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
+      if (!standardBuildInstalled())
+        servers.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
       else {
         progress(`read: starting a throwaway cluster of ${options.pgBin}`);
         const standard = await startStandardServer();
@@ -116,7 +125,8 @@ async function main() {
   const files = writeResults(results);
   progress(`wrote ${files.md} and ${files.json}`);
   // Only a full run (every measurement, default output) speaks for the project in the README.
-  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results)) progress("updated the Performance table in README.md");
+  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results))
+    progress("updated the Performance table in README.md");
 }
 
 main().catch((error) => {

@@ -6,7 +6,13 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { EmbeddedPostgresError, processAlive, startEmbeddedPostgres, EMBEDDED_PASSWORD, EMBEDDED_USER } from "./embedded-postgres";
+import {
+  EmbeddedPostgresError,
+  processAlive,
+  startEmbeddedPostgres,
+  EMBEDDED_PASSWORD,
+  EMBEDDED_USER,
+} from "./embedded-postgres";
 import { isLocalHost } from "./net";
 import { seedDatabase } from "./migrate";
 import { PROJECT_ROOT } from "./paths";
@@ -76,7 +82,8 @@ export async function openEmbedded(
   const dataDir = options.dataDir ?? DATA_DIR;
   const running = options.reuseRunning === false ? undefined : runningEmbeddedPort(dataDir);
   if (running) {
-    const urlFor = (database: string) => `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${running}/${database}`;
+    const urlFor = (database: string) =>
+      `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${running}/${database}`;
     return { adminUrl: urlFor("postgres"), urlFor, port: running, owned: false, stop: async () => {} };
   }
   const started = Date.now();
@@ -173,12 +180,21 @@ export async function seedOnce(databaseUrl: string): Promise<SeedOutcome> {
 
 /** Known problems print their message only; anything else keeps its stack for debugging. */
 export function reportFailure(error: unknown): void {
-  if (error instanceof CommandError || error instanceof EmbeddedPostgresError || (error as Error)?.name === "ConfigError") {
+  if (
+    error instanceof CommandError ||
+    error instanceof EmbeddedPostgresError ||
+    (error as Error)?.name === "ConfigError"
+  ) {
     console.error(`\n${(error as Error).message}`);
   } else if (error instanceof Error && /^supabase .* failed:/.test(error.message)) {
     console.error(`\n${error.message.trim()}`);
-  } else if ((error as NodeJS.ErrnoException)?.code === "ECONNREFUSED" || (error as NodeJS.ErrnoException)?.code === "ENOTFOUND") {
-    console.error(`\nCannot reach the database: ${(error as Error).message}. Check DATABASE_URL and that the server is running.`);
+  } else if (
+    (error as NodeJS.ErrnoException)?.code === "ECONNREFUSED" ||
+    (error as NodeJS.ErrnoException)?.code === "ENOTFOUND"
+  ) {
+    console.error(
+      `\nCannot reach the database: ${(error as Error).message}. Check DATABASE_URL and that the server is running.`,
+    );
   } else {
     console.error(error);
   }

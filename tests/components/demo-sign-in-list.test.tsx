@@ -26,10 +26,11 @@ describe("Demo sign-in", () => {
     renderWithProviders(<DemoSignInList users={users} />);
     const [sellers, shoppers] = screen.getAllByRole("region");
     expect(sellers).toHaveAccessibleName("Sellers");
-    expect(within(sellers).getAllByRole("button").map((button) => button.textContent)).toEqual([
-      "Sign in as Ada Seller (12 products)",
-      "Sign in as Bo Seller (1 product)",
-    ]);
+    expect(
+      within(sellers)
+        .getAllByRole("button")
+        .map((button) => button.textContent),
+    ).toEqual(["Sign in as Ada Seller (12 products)", "Sign in as Bo Seller (1 product)"]);
     expect(shoppers).toHaveAccessibleName("Shoppers");
     expect(within(shoppers).getByRole("button", { name: "Sign in as Cy Shopper" })).toBeInTheDocument();
   });

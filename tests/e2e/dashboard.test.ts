@@ -27,17 +27,32 @@ describe("the seller dashboard in a browser", () => {
   it("sends a signed-out visitor to sign in and back, then shows the seller's figures and chart", async () => {
     const page = await e2e.newPage(1280);
     const sellerName = await signInThroughDashboard(page);
-    const { rows } = await e2e.db.pool.query<{ id: string }>("select id from public.users where display_name = $1", [sellerName]);
+    const { rows } = await e2e.db.pool.query<{ id: string }>("select id from public.users where display_name = $1", [
+      sellerName,
+    ]);
     const sellerId = rows[0].id;
-    const figures = (await asRole(e2e.db.pool, "authenticated", sellerId, (c) => c.query("select * from public.get_seller_dashboard()"))).rows[0];
+    const figures = (
+      await asRole(e2e.db.pool, "authenticated", sellerId, (c) =>
+        c.query("select * from public.get_seller_dashboard()"),
+      )
+    ).rows[0];
 
-    const value = (label: string) => page.locator(".figure-card", { has: page.locator("dt", { hasText: label }) }).locator("dd").first();
+    const value = (label: string) =>
+      page
+        .locator(".figure-card", { has: page.locator("dt", { hasText: label }) })
+        .locator("dd")
+        .first();
     await expect.poll(() => value("Active listings").textContent()).toBe(String(figures.active_listings));
     expect(await value("Sold all time").textContent()).toBe(figures.sold_all_time.toLocaleString("en-US"));
     expect(await value("Views all time").textContent()).toBe(figures.views_all_time.toLocaleString("en-US"));
     expect(await value("Total earnings").textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
     expect(await page.getByRole("img", { name: /^Items sold, / }).count()).toBe(1);
-    expect(await page.getByRole("img", { name: /^Views, / }).locator("rect").count()).toBe(12);
+    expect(
+      await page
+        .getByRole("img", { name: /^Views, / })
+        .locator("rect")
+        .count(),
+    ).toBe(12);
     await page.getByRole("region", { name: "How you compare" }).waitFor();
     expect(await page.getByRole("link", { name: "Dashboard" }).count()).toBe(1);
 
@@ -72,7 +87,10 @@ describe("the seller dashboard in a browser", () => {
       [sellerName],
     );
     await page.reload();
-    const unreadCard = page.locator(".figure-card", { has: page.locator("dt", { hasText: "Unread messages" }) }).locator("dd").first();
+    const unreadCard = page
+      .locator(".figure-card", { has: page.locator("dt", { hasText: "Unread messages" }) })
+      .locator("dd")
+      .first();
     const before = Number(await unreadCard.textContent());
     expect(before).toBeGreaterThan(0);
 
@@ -83,9 +101,14 @@ describe("the seller dashboard in a browser", () => {
     expect(await newest.getAttribute("aria-label")).toMatch(/, unread$/);
     expect(await newest.textContent()).toContain("Is this still available? (e2e)");
     await screenshot(page, "messages-375");
-    const marked = page.waitForResponse((response) => /\/api\/messages\/[^/]+\/read$/.test(new URL(response.url()).pathname));
+    const marked = page.waitForResponse((response) =>
+      /\/api\/messages\/[^/]+\/read$/.test(new URL(response.url()).pathname),
+    );
     await (await hydrated(newest.getByRole("button").first())).click();
-    await page.getByText(before - 1 === 0 ? "No unread messages." : `${before - 1} unread`).first().waitFor();
+    await page
+      .getByText(before - 1 === 0 ? "No unread messages." : `${before - 1} unread`)
+      .first()
+      .waitFor();
     const answer = await marked;
     expect(answer.status()).toBe(200);
     expect(await answer.json()).toEqual({ unreadCount: before - 1 });

@@ -16,7 +16,9 @@ const e2e = setUpE2eApp();
 
 /** Opens the modal from the header and waits until its live stream is connected. */
 async function openLeaderboard(page: Page): Promise<Locator> {
-  const streaming = page.waitForResponse((response) => response.url().endsWith("/api/leaderboard/stream"), { timeout: 60_000 });
+  const streaming = page.waitForResponse((response) => response.url().endsWith("/api/leaderboard/stream"), {
+    timeout: 60_000,
+  });
   await (await hydrated(page.getByRole("banner").getByRole("button", { name: "Leaderboard" }))).click();
   const dialog = page.getByRole("dialog", { name: "Leaderboard" });
   await dialog.waitFor();
@@ -47,14 +49,25 @@ beforeAll(async () => {
     "insert into public.products (seller_id, title, price, status) select $1, 'Bulk ' || g, 10, 'sold' from generate_series(1, 60) g",
     [sellerId],
   );
-  const { rows: listed } = await e2e.db.pool.query("select id from public.products where seller_id = $1 and status = 'active' limit 1", [sellerId]);
+  const { rows: listed } = await e2e.db.pool.query(
+    "select id from public.products where seller_id = $1 and status = 'active' limit 1",
+    [sellerId],
+  );
   await e2e.db.pool.query(
     "insert into public.product_views (product_id, session_id, viewed_at) select $1, gen_random_uuid(), now() from generate_series(1, 2000)",
     [listed[0].id],
   );
   // Compile what the tests visit before any deadline applies (next dev compiles on first request).
-  for (const route of ["/sign-in", "/my-products", "/api/leaderboard", "/api/my-products", `/products/${listed[0].id}`]) {
-    await fetch(`${e2e.app.baseUrl}${route}`, { redirect: "manual", signal: AbortSignal.timeout(120_000) }).then((response) => response.body?.cancel());
+  for (const route of [
+    "/sign-in",
+    "/my-products",
+    "/api/leaderboard",
+    "/api/my-products",
+    `/products/${listed[0].id}`,
+  ]) {
+    await fetch(`${e2e.app.baseUrl}${route}`, { redirect: "manual", signal: AbortSignal.timeout(120_000) }).then(
+      (response) => response.body?.cancel(),
+    );
   }
   const stream = new AbortController();
   await fetch(`${e2e.app.baseUrl}/api/leaderboard/stream`, { signal: stream.signal }).then(() => stream.abort());
@@ -65,10 +78,21 @@ describe("the live leaderboard in a browser", () => {
     // The seller signs in, in their own browser context.
     const seller = await e2e.newPage();
     await seller.goto(`${e2e.app.baseUrl}/sign-in`);
-    await (await hydrated(seller.getByRole("region", { name: "Sellers" }).getByRole("button", { name: new RegExp(sellerName) }))).click();
+    await (
+      await hydrated(
+        seller.getByRole("region", { name: "Sellers" }).getByRole("button", { name: new RegExp(sellerName) }),
+      )
+    ).click();
     await seller.waitForURL(`${e2e.app.baseUrl}/my-products`, { timeout: 120_000 });
     const sold = async () =>
-      Number((await e2e.db.pool.query("select items_sold from public.seller_leaderboard_cache where seller_id = $1 and year > 0 order by year desc, month desc limit 1", [sellerId])).rows[0].items_sold);
+      Number(
+        (
+          await e2e.db.pool.query(
+            "select items_sold from public.seller_leaderboard_cache where seller_id = $1 and year > 0 order by year desc, month desc limit 1",
+            [sellerId],
+          )
+        ).rows[0].items_sold,
+      );
     const before = await sold();
 
     const shopper = await e2e.newPage();
@@ -76,7 +100,11 @@ describe("the live leaderboard in a browser", () => {
     const dialog = await openLeaderboard(shopper);
     await row(dialog, sellerName).getByText(`${before} sold`, { exact: true }).waitFor();
 
-    const listing = seller.getByRole("list", { name: "Your listings" }).getByRole("listitem").filter({ has: seller.getByRole("button", { name: "Mark as sold" }) }).first();
+    const listing = seller
+      .getByRole("list", { name: "Your listings" })
+      .getByRole("listitem")
+      .filter({ has: seller.getByRole("button", { name: "Mark as sold" }) })
+      .first();
     await (await hydrated(listing.getByRole("button", { name: "Mark as sold" }))).click();
     await expect.poll(sold, { timeout: 15_000 }).toBe(before + 1);
     // From the commit on, the shopper's open modal has 2 seconds.
@@ -93,15 +121,27 @@ describe("the live leaderboard in a browser", () => {
     await dialog.getByRole("tab", { name: "Views" }).click();
     expect(await dialog.getByRole("tab", { name: "Views" }).getAttribute("aria-selected")).toBe("true");
     const views = async () =>
-      Number((await e2e.db.pool.query("select total_views from public.seller_leaderboard_cache where seller_id = $1 and year > 0 order by year desc, month desc limit 1", [sellerId])).rows[0].total_views);
+      Number(
+        (
+          await e2e.db.pool.query(
+            "select total_views from public.seller_leaderboard_cache where seller_id = $1 and year > 0 order by year desc, month desc limit 1",
+            [sellerId],
+          )
+        ).rows[0].total_views,
+      );
     const before = await views();
-    await row(dialog, sellerName).getByText(`${before.toLocaleString("en-US")} views`, { exact: true }).waitFor();
+    await row(dialog, sellerName)
+      .getByText(`${before.toLocaleString("en-US")} views`, { exact: true })
+      .waitFor();
 
     // An anonymous viewer: the first visit sets the viewer_session cookie, the product page then counts.
     const viewer = await e2e.newPage();
     await viewer.goto(e2e.app.baseUrl);
     expect((await viewer.context().cookies()).some((cookie) => cookie.name === "viewer_session")).toBe(true);
-    const { rows } = await e2e.db.pool.query("select id from public.products where seller_id = $1 and status = 'active' limit 1", [sellerId]);
+    const { rows } = await e2e.db.pool.query(
+      "select id from public.products where seller_id = $1 and status = 'active' limit 1",
+      [sellerId],
+    );
     const recorded = viewer.waitForResponse((response) => response.url().endsWith(`/api/products/${rows[0].id}/views`));
     await viewer.goto(`${e2e.app.baseUrl}/products/${rows[0].id}`);
     expect(await (await recorded).json()).toEqual({ counted: true });
@@ -134,4 +174,3 @@ describe("the live leaderboard in a browser", () => {
     await phone.context().close();
   });
 });
-

@@ -35,7 +35,11 @@ describe("the marketplace in a browser", () => {
   it("signs in with the demo list and reaches My products; a seller marks a product sold", async () => {
     const page = await e2e.newPage();
     await signInAsSeller(page);
-    const row = page.getByRole("list", { name: "Your listings" }).getByRole("listitem").filter({ has: page.getByRole("button", { name: "Mark as sold" }) }).first();
+    const row = page
+      .getByRole("list", { name: "Your listings" })
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("button", { name: "Mark as sold" }) })
+      .first();
     const title = (await row.getByRole("heading").textContent())!;
     await (await hydrated(row.getByRole("button", { name: "Mark as sold" }))).click();
 
@@ -44,7 +48,11 @@ describe("the marketplace in a browser", () => {
     await sameRow.getByRole("button", { name: "Mark as active" }).waitFor();
     // The server agrees (not only the optimistic screen): the database has the sale.
     await expect
-      .poll(async () => (await e2e.db.pool.query("select status, sold_at from public.products where title = $1", [title])).rows[0], { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await e2e.db.pool.query("select status, sold_at from public.products where title = $1", [title])).rows[0],
+        { timeout: 15_000 },
+      )
       .toMatchObject({ status: "sold", sold_at: expect.any(Date) });
     // And after a reload the page still shows it sold.
     await page.reload();
@@ -57,15 +65,24 @@ describe("the marketplace in a browser", () => {
       "select id from public.products where status = 'active' order by created_at desc, id desc limit 1",
     );
     const productId = rows[0].id;
-    const before = Number((await e2e.db.pool.query("select count(*) from public.product_views where product_id = $1", [productId])).rows[0].count);
+    const before = Number(
+      (await e2e.db.pool.query("select count(*) from public.product_views where product_id = $1", [productId])).rows[0]
+        .count,
+    );
     const page = await e2e.newPage();
     const recorded = page.waitForResponse((response) => response.url().endsWith(`/api/products/${productId}/views`));
     await page.goto(`${e2e.app.baseUrl}/products/${productId}`);
     const response = await recorded;
     expect(response.status()).toBe(200);
     expect(await response.json()).toEqual({ counted: true });
-    await page.getByTestId("view-count").filter({ hasText: `${before + 1} ` }).waitFor();
-    const after = Number((await e2e.db.pool.query("select count(*) from public.product_views where product_id = $1", [productId])).rows[0].count);
+    await page
+      .getByTestId("view-count")
+      .filter({ hasText: `${before + 1} ` })
+      .waitFor();
+    const after = Number(
+      (await e2e.db.pool.query("select count(*) from public.product_views where product_id = $1", [productId])).rows[0]
+        .count,
+    );
     expect(after).toBe(before + 1);
     // The visitor got an httpOnly viewer_session cookie from the proxy.
     const cookies = await page.context().cookies();
@@ -84,7 +101,9 @@ describe("the marketplace in a browser", () => {
 
 describe("security, in the running app", () => {
   it("sends security headers, and the home, product and sign-in pages pass their own CSP (no violations, hydrated)", async () => {
-    const { rows } = await e2e.db.pool.query<{ id: string }>("select id from public.products where status = 'active' limit 1");
+    const { rows } = await e2e.db.pool.query<{ id: string }>(
+      "select id from public.products where status = 'active' limit 1",
+    );
     const page = await e2e.newPage();
     for (const path of ["/", `/products/${rows[0].id}`, "/sign-in"]) {
       const response = (await page.goto(`${e2e.app.baseUrl}${path}`))!;
@@ -119,14 +138,20 @@ describe("security, in the running app", () => {
   });
 
   it("limits views by the socket address: a rotating X-Forwarded-For does not escape the limit (no TRUST_PROXY)", async () => {
-    const { rows } = await e2e.db.pool.query<{ id: string }>("select id from public.products where status = 'active' order by id limit 1");
+    const { rows } = await e2e.db.pool.query<{ id: string }>(
+      "select id from public.products where status = 'active' order by id limit 1",
+    );
     // A fixed one-minute window may already have started (the browser's views above): two windows'
     // worth of requests from one socket always cross the limit in one of them.
     const statuses: number[] = [];
     for (let i = 0; i < 121 && !statuses.includes(429); i++) {
       const response = await fetch(`${e2e.app.baseUrl}/api/products/${rows[0].id}/views`, {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "Mozilla/5.0 (e2e)", "x-forwarded-for": `198.51.100.${i % 250}` },
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Mozilla/5.0 (e2e)",
+          "x-forwarded-for": `198.51.100.${i % 250}`,
+        },
       });
       statuses.push(response.status);
     }

@@ -31,7 +31,9 @@ export interface E2eApp {
 export function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
+    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], {
+      encoding: "utf8",
+    }).trim();
   } catch {
     throw new Error("Chromium is not installed: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH).");
   }
@@ -40,7 +42,14 @@ export function chromiumPath(): string {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -61,7 +70,14 @@ export async function startApp(databaseUrl: string): Promise<E2eApp> {
   let log = "";
   const server: ChildProcess = spawn(
     process.execPath,
-    [path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next"), "dev", "--port", String(port), "--hostname", "127.0.0.1"],
+    [
+      path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next"),
+      "dev",
+      "--port",
+      String(port),
+      "--hostname",
+      "127.0.0.1",
+    ],
     {
       cwd: PROJECT_ROOT,
       env: {
@@ -141,7 +157,9 @@ export async function newPage(browser: Browser, problems: string[], width = 1280
  */
 export async function hydrated(locator: Locator): Promise<Locator> {
   await expect
-    .poll(() => locator.evaluate((element) => Object.keys(element).some((key) => key.startsWith("__reactProps"))), { timeout: 60_000 })
+    .poll(() => locator.evaluate((element) => Object.keys(element).some((key) => key.startsWith("__reactProps"))), {
+      timeout: 60_000,
+    })
     .toBe(true);
   return locator;
 }

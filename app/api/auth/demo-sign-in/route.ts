@@ -18,7 +18,11 @@ export const POST = handler({ body: demoSignInSchema }, async ({ request, body }
 
   const token = await signDemoToken(user.id, getConfig().jwt.secret!);
   const response = NextResponse.json({ user });
-  response.cookies.set(ACCESS_TOKEN_COOKIE, token, cookieOptions(request.nextUrl.protocol === "https:", DEMO_TOKEN_LIFETIME_SECONDS));
+  response.cookies.set(
+    ACCESS_TOKEN_COOKIE,
+    token,
+    cookieOptions(request.nextUrl.protocol === "https:", DEMO_TOKEN_LIFETIME_SECONDS),
+  );
   return response;
 });
 
