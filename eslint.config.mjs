@@ -6,5 +6,12 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", ".data/**", ".test-data/**", ".test-results/**", "next-env.d.ts", "lib/db/database.types.ts"]),
+  globalIgnores([
+    ".next/**",
+    ".data/**",
+    ".test-data/**",
+    ".test-results/**",
+    "next-env.d.ts",
+    "lib/db/database.types.ts",
+  ]),
 ]);

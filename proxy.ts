@@ -27,7 +27,10 @@ export async function proxy(request: NextRequest) {
   const newViewerSession = isApi || request.cookies.has(VIEWER_SESSION_COOKIE) ? null : crypto.randomUUID();
 
   const config = configOrNull();
-  const csp = contentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV === "development", connectTo: config?.supabase?.url });
+  const csp = contentSecurityPolicy(newNonce(), {
+    dev: process.env.NODE_ENV === "development",
+    connectTo: config?.supabase?.url,
+  });
   // Next.js takes the nonce from the request's policy header; the browser enforces the response's.
   const next = () => {
     const headers = new Headers(request.headers);
@@ -52,7 +55,8 @@ export async function proxy(request: NextRequest) {
     await supabase.auth.getClaims();
   }
 
-  if (newViewerSession) response.cookies.set(VIEWER_SESSION_COOKIE, newViewerSession, cookieOptions(secure, ONE_YEAR_SECONDS));
+  if (newViewerSession)
+    response.cookies.set(VIEWER_SESSION_COOKIE, newViewerSession, cookieOptions(secure, ONE_YEAR_SECONDS));
   return response;
 }
 

@@ -7,9 +7,13 @@ import { TemporarilyUnavailable } from "@/components/layout/temporarily-unavaila
 export default function PageError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const router = useRouter();
   // Re-render the server part (refresh) and the boundary (reset) together, as Next.js recommends.
-  const retry = useCallback(() => startTransition(() => {
-    router.refresh();
-    reset();
-  }), [router, reset]);
+  const retry = useCallback(
+    () =>
+      startTransition(() => {
+        router.refresh();
+        reset();
+      }),
+    [router, reset],
+  );
   return <TemporarilyUnavailable onRetry={retry} />;
 }

@@ -7,7 +7,11 @@ import { listActiveProducts, listTrendingProducts, TRENDING_DAYS } from "@/lib/p
 import { pageFrom } from "@/lib/validation/pagination";
 
 /** Home: trending products (first page), then active products, newest first, 24 a page. Everyone sees the same lists, so it reads as anon. */
-export default async function HomePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const page = pageFrom((await searchParams).page);
   const [{ products, pageCount, total }, trending] = await Promise.all([
     listActiveProducts(page, ANON),

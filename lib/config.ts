@@ -8,6 +8,7 @@
  *              also set), sign-in with Supabase Auth.
  * A missing secret stops the app at start with a message naming the variable.
  */
+import "server-only";
 export type AppMode = "embedded" | "database" | "supabase";
 
 export interface AppConfig {
@@ -18,7 +19,7 @@ export interface AppConfig {
   jwt: { secret?: string; jwksUrl?: string; issuer?: string };
   /**
    * Demo sign-in is wanted (embedded mode). It is only *allowed* once the database proves it is the
-   * embedded one the app's launcher started (lib/auth/embedded-proof.ts).
+   * embedded one the app's launcher started (lib/auth/demo.ts).
    */
   demoSignIn: boolean;
   /** The per-start token the launcher wrote into the embedded database (embedded mode only). */
@@ -49,7 +50,8 @@ export function readConfig(env: Env = process.env): AppConfig {
   const issuer = value("SUPABASE_JWT_ISSUER");
 
   if (value("APP_MODE") === "embedded") {
-    if (!databaseUrl) throw new ConfigError("APP_MODE=embedded needs DATABASE_URL (the launcher sets it: start with `npm run dev`).");
+    if (!databaseUrl)
+      throw new ConfigError("APP_MODE=embedded needs DATABASE_URL (the launcher sets it: start with `npm run dev`).");
     return {
       mode: "embedded",
       transport: "postgres",
@@ -62,7 +64,8 @@ export function readConfig(env: Env = process.env): AppConfig {
 
   if (supabaseUrl) {
     const anonKey = value("NEXT_PUBLIC_SUPABASE_ANON_KEY");
-    if (!anonKey) throw new ConfigError("NEXT_PUBLIC_SUPABASE_URL is set but NEXT_PUBLIC_SUPABASE_ANON_KEY is missing.");
+    if (!anonKey)
+      throw new ConfigError("NEXT_PUBLIC_SUPABASE_URL is set but NEXT_PUBLIC_SUPABASE_ANON_KEY is missing.");
     const serviceRoleKey = value("SUPABASE_SERVICE_ROLE_KEY");
     if (!databaseUrl && !serviceRoleKey) {
       throw new ConfigError(
@@ -75,7 +78,11 @@ export function readConfig(env: Env = process.env): AppConfig {
       databaseUrl,
       supabase: { url: supabaseUrl.replace(/\/+$/, ""), anonKey, serviceRoleKey },
       // Supabase signs with its JWT secret (HS256) or with asymmetric keys published as JWKS.
-      jwt: { secret: jwtSecret, jwksUrl: jwksUrl ?? `${supabaseUrl.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json`, issuer },
+      jwt: {
+        secret: jwtSecret,
+        jwksUrl: jwksUrl ?? `${supabaseUrl.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json`,
+        issuer,
+      },
       demoSignIn: false,
     };
   }
@@ -86,7 +93,13 @@ export function readConfig(env: Env = process.env): AppConfig {
         "DATABASE_URL is set but neither SUPABASE_JWT_SECRET nor SUPABASE_JWKS_URL is: set one so sign-in tokens can be verified.",
       );
     }
-    return { mode: "database", transport: "postgres", databaseUrl, jwt: { secret: jwtSecret, jwksUrl, issuer }, demoSignIn: false };
+    return {
+      mode: "database",
+      transport: "postgres",
+      databaseUrl,
+      jwt: { secret: jwtSecret, jwksUrl, issuer },
+      demoSignIn: false,
+    };
   }
 
   throw new ConfigError(

@@ -2,6 +2,8 @@
  * The one error shape of the app: every failing route answers
  *   { "error": { "code": "...", "message": "...", "details"?: ... } }
  * with the status of its code. Messages are written for users; internals never leave the server.
+ * Shared on purpose (no server-only/client-only marker): the server throws AppError, the browser's
+ * API client reads the same codes; nothing here touches a secret or a runtime API.
  */
 export const ERROR_STATUS = {
   invalid_input: 400,
@@ -38,11 +40,19 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {
   const error = (value as ErrorBody | null)?.error;
-  return typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string";
+  return (
+    typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string"
+  );
 }

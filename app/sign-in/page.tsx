@@ -1,32 +1,29 @@
 import type { Metadata } from "next";
-import { DemoSignInList, type DemoUser } from "@/components/auth/demo-sign-in-list";
+import { DemoSignInList } from "@/components/auth/demo-sign-in-list";
 import { SupabaseSignInForm } from "@/components/auth/supabase-sign-in-form";
-import { embeddedDatabaseProven } from "@/lib/auth/demo";
+import { embeddedDatabaseProven, listDemoUsers } from "@/lib/auth/demo";
 import { getConfig } from "@/lib/config";
-import { rpc, SERVICE_ROLE } from "@/lib/db";
 import { safeNextPath } from "@/lib/validation/next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 /** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). `?next=` is where to go after. */
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const config = getConfig();
   const next = safeNextPath((await searchParams).next);
 
   if (await embeddedDatabaseProven()) {
-    const rows = await rpc("list_demo_users", {}, SERVICE_ROLE);
-    const users: DemoUser[] = rows.map((row) => ({
-      id: row.id,
-      displayName: row.display_name,
-      productCount: row.product_count,
-      isSeller: row.is_seller,
-    }));
+    const users = await listDemoUsers();
     return (
       <>
         <h1>Demo sign-in</h1>
         <p className="notice">
-          This app runs on its embedded demo database, so there are no passwords: pick a seeded user to act
-          as them. Sellers are listed first.
+          This app runs on its embedded demo database, so there are no passwords: pick a seeded user to act as them.
+          Sellers are listed first.
         </p>
         <DemoSignInList users={users} next={next} />
       </>

@@ -2,24 +2,18 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
+import type { DemoUserListEntry } from "@/lib/validation/auth";
 import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "@/lib/validation/next-path";
 
-export interface DemoUser {
-  id: string;
-  displayName: string;
-  productCount: number;
-  isSeller: boolean;
-}
-
 /** One button per seeded user; choosing one signs in as them and opens `next` (a same-site path; My products by default). */
-export function DemoSignInList({ users, next = DEFAULT_AFTER_SIGN_IN }: { users: DemoUser[]; next?: string }) {
+export function DemoSignInList({ users, next = DEFAULT_AFTER_SIGN_IN }: { users: DemoUserListEntry[]; next?: string }) {
   const router = useRouter();
   const [pendingId, setPendingId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const sellers = users.filter((user) => user.isSeller);
   const shoppers = users.filter((user) => !user.isSeller);
 
-  async function signInAs(user: DemoUser) {
+  async function signInAs(user: DemoUserListEntry) {
     setPendingId(user.id);
     setError(null);
     try {
@@ -32,7 +26,7 @@ export function DemoSignInList({ users, next = DEFAULT_AFTER_SIGN_IN }: { users:
     }
   }
 
-  const group = (title: string, members: DemoUser[]) =>
+  const group = (title: string, members: DemoUserListEntry[]) =>
     members.length > 0 && (
       <section aria-labelledby={`demo-${title}`}>
         <h2 id={`demo-${title}`}>{title}</h2>

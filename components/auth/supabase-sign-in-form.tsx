@@ -5,7 +5,15 @@ import { useState, type FormEvent } from "react";
 import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "@/lib/validation/next-path";
 
 /** Email and password sign-in with Supabase Auth; @supabase/ssr keeps the session in cookies the server reads. */
-export function SupabaseSignInForm({ supabaseUrl, anonKey, next = DEFAULT_AFTER_SIGN_IN }: { supabaseUrl: string; anonKey: string; next?: string }) {
+export function SupabaseSignInForm({
+  supabaseUrl,
+  anonKey,
+  next = DEFAULT_AFTER_SIGN_IN,
+}: {
+  supabaseUrl: string;
+  anonKey: string;
+  next?: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

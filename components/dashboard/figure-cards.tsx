@@ -13,8 +13,16 @@ export function FigureCards({ dashboard }: { dashboard: DashboardResponse }) {
     { label: "Sold all time", value: formatCount(dashboard.soldAllTime) },
     { label: "Total earnings", value: formatPrice(dashboard.earningsTotal), note: "Sum of your sold items' prices" },
     { label: "Unread messages", value: formatCount(dashboard.unreadMessages), href: "/messages" },
-    { label: "Rank by sales this month", value: formatRank(dashboard.rankSalesMonth), muted: dashboard.rankSalesMonth === null },
-    { label: "Rank by views this month", value: formatRank(dashboard.rankViewsMonth), muted: dashboard.rankViewsMonth === null },
+    {
+      label: "Rank by sales this month",
+      value: formatRank(dashboard.rankSalesMonth),
+      muted: dashboard.rankSalesMonth === null,
+    },
+    {
+      label: "Rank by views this month",
+      value: formatRank(dashboard.rankViewsMonth),
+      muted: dashboard.rankViewsMonth === null,
+    },
   ];
   return (
     <dl className="figure-cards">

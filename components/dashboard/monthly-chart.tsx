@@ -32,7 +32,13 @@ function SeriesChart({ title, months, value, unit, className }: SeriesChartProps
   return (
     <div className="chart">
       <h3 className="chart-title">{title}</h3>
-      <svg role="img" aria-label={label} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className={`chart-svg ${className}`} preserveAspectRatio="xMidYMid meet">
+      <svg
+        role="img"
+        aria-label={label}
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        className={`chart-svg ${className}`}
+        preserveAspectRatio="xMidYMid meet"
+      >
         <line x1={SIDE} x2={WIDTH - SIDE} y1={HEIGHT - BOTTOM} y2={HEIGHT - BOTTOM} className="chart-axis" />
         {months.map((month, index) => {
           const v = values[index];
@@ -63,8 +69,20 @@ export function MonthlyChart({ months }: { months: DashboardMonth[] }) {
   return (
     <figure className="monthly-chart">
       <div className="chart-pair">
-        <SeriesChart title="Items sold" months={months} value={(m) => m.itemsSold} unit={["item sold", "items sold"]} className="chart-sales" />
-        <SeriesChart title="Views" months={months} value={(m) => m.totalViews} unit={["view", "views"]} className="chart-views" />
+        <SeriesChart
+          title="Items sold"
+          months={months}
+          value={(m) => m.itemsSold}
+          unit={["item sold", "items sold"]}
+          className="chart-sales"
+        />
+        <SeriesChart
+          title="Views"
+          months={months}
+          value={(m) => m.totalViews}
+          unit={["view", "views"]}
+          className="chart-views"
+        />
       </div>
       <details className="chart-table">
         <summary>Show the numbers as a table</summary>

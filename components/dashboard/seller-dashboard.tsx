@@ -12,7 +12,12 @@ import { TopProducts } from "./top-products";
 
 /** Nothing listed, sold or viewed, ever: a shopper (or a seller whose listings are all drafts). */
 export function hasNoSellerActivity(dashboard: DashboardResponse): boolean {
-  return dashboard.activeListings === 0 && dashboard.soldAllTime === 0 && dashboard.viewsAllTime === 0 && dashboard.topProducts.length === 0;
+  return (
+    dashboard.activeListings === 0 &&
+    dashboard.soldAllTime === 0 &&
+    dashboard.viewsAllTime === 0 &&
+    dashboard.topProducts.length === 0
+  );
 }
 
 /**
@@ -22,7 +27,9 @@ export function hasNoSellerActivity(dashboard: DashboardResponse): boolean {
 export function SellerDashboard({ initialDashboard }: { initialDashboard: DashboardResponse }) {
   const { dashboard = initialDashboard, error } = useSellerDashboard(initialDashboard);
   const current = dashboard.months[dashboard.months.length - 1];
-  const monthLabel = current ? `${formatMonth(current.year, current.month)}, ${dashboard.timeZone}` : dashboard.timeZone;
+  const monthLabel = current
+    ? `${formatMonth(current.year, current.month)}, ${dashboard.timeZone}`
+    : dashboard.timeZone;
 
   // The tab's one EventSource: a sale or view anywhere revalidates /api/dashboard at once.
   useLiveUpdates();
@@ -34,8 +41,8 @@ export function SellerDashboard({ initialDashboard }: { initialDashboard: Dashbo
         <section className="card dashboard-empty" aria-labelledby="dashboard-empty-title">
           <h2 id="dashboard-empty-title">Nothing for sale yet</h2>
           <p>
-            List something you no longer need: once it is live, your views, sales, earnings and rank show up here,
-            month by month.
+            List something you no longer need: once it is live, your views, sales, earnings and rank show up here, month
+            by month.
           </p>
           <p>
             <Link href="/my-products" className="button-link">

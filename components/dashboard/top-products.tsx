@@ -17,7 +17,8 @@ export function TopProducts({ products }: { products: DashboardTopProduct[] }) {
             <StatusBadge status={product.status} />
           </span>
           <span className="muted">
-            {formatCount(product.viewsMonth)} {product.viewsMonth === 1 ? "view" : "views"} this month · {formatCount(product.viewsAllTime)} all time
+            {formatCount(product.viewsMonth)} {product.viewsMonth === 1 ? "view" : "views"} this month ·{" "}
+            {formatCount(product.viewsAllTime)} all time
           </span>
         </li>
       ))}

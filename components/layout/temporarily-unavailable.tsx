@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 
 export const RETRY_SECONDS = 10;
 
@@ -10,27 +10,31 @@ export const RETRY_SECONDS = 10;
  */
 export function TemporarilyUnavailable({ onRetry }: { onRetry: () => void }) {
   const [secondsLeft, setSecondsLeft] = useState(RETRY_SECONDS);
-  const retry = useRef(onRetry);
-  useEffect(() => {
-    retry.current = onRetry;
-  });
+  // The latest onRetry, without restarting the countdown when the parent passes a new function.
+  const retryNow = useEffectEvent(onRetry);
 
+  // The timer owns the countdown: it retries when it reaches zero and starts over.
   useEffect(() => {
-    const timer = setInterval(() => setSecondsLeft((left) => left - 1), 1000);
+    let left = RETRY_SECONDS;
+    const timer = setInterval(() => {
+      left -= 1;
+      if (left === 0) {
+        left = RETRY_SECONDS;
+        retryNow();
+      }
+      setSecondsLeft(left);
+    }, 1000);
     return () => clearInterval(timer);
   }, []);
-
-  useEffect(() => {
-    if (secondsLeft > 0) return;
-    retry.current();
-    setSecondsLeft(RETRY_SECONDS);
-  }, [secondsLeft]);
 
   return (
     <section className="unavailable" aria-labelledby="unavailable-title">
       <h1 id="unavailable-title">This page is temporarily unavailable</h1>
-      <p>We could not load it just now, usually because the database is briefly out of reach. Nothing you did caused this.</p>
-      <p role="status">Trying again in {Math.max(secondsLeft, 1)} s…</p>
+      <p>
+        We could not load it just now, usually because the database is briefly out of reach. Nothing you did caused
+        this.
+      </p>
+      <p role="status">Trying again in {secondsLeft} s…</p>
       <button type="button" onClick={onRetry}>
         Try again now
       </button>

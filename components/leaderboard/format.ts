@@ -38,7 +38,8 @@ export function initials(name: string): string {
 
 export function ordinal(rank: number): string {
   const tens = rank % 100;
-  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[rank % 10] ?? "th";
+  const suffix =
+    tens >= 11 && tens <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[rank % 10] ?? "th");
   return `${rank}${suffix}`;
 }
 

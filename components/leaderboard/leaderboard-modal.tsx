@@ -5,10 +5,15 @@
  * the fallback. Previous figures stay on screen while new ones load or when a refresh fails.
  */
 import * as Tabs from "@radix-ui/react-tabs";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useLeaderboard } from "@/lib/swr/use-leaderboard";
-import type { LeaderboardEntry, LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "@/lib/validation/leaderboard";
+import type {
+  LeaderboardEntry,
+  LeaderboardMetric,
+  LeaderboardPeriod,
+  LeaderboardResponse,
+} from "@/lib/validation/leaderboard";
 import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
 
 const TOP = 10;
@@ -27,13 +32,15 @@ function useNow(tickMs: number): number {
 
 /**
  * Rank changes since the modal opened, per board (metric, period, month): the first answer for a board is
- * its baseline. Also the sentence to announce for the latest movement.
+ * its baseline. Also the sentence to announce for the latest movement. Both follow from each new answer,
+ * so they are worked out while rendering it (React's "adjusting state when a prop changes"), not in an effect.
  */
 function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | undefined, current: boolean) {
-  const baselines = useRef(new Map<string, Map<string, number>>());
+  const [baselines, setBaselines] = useState(() => new Map<string, Map<string, number>>());
   const [announcement, setAnnouncement] = useState("");
+  const [lastSeen, setLastSeen] = useState<{ boardKey: string; leaderboard: LeaderboardResponse } | null>(null);
   const movements = new Map<string, Movement>();
-  const baseline = baselines.current.get(boardKey);
+  const baseline = baselines.get(boardKey);
   if (current && leaderboard && baseline) {
     for (const entry of leaderboard.entries) {
       const before = baseline.get(entry.sellerId);
@@ -41,20 +48,19 @@ function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | un
       else if (before < entry.rank) movements.set(entry.sellerId, "down");
     }
   }
-  const moved = [...movements].map(([id, way]) => `${id}:${way}`).join(",");
-  useEffect(() => {
-    if (!current || !leaderboard) return;
-    if (!baselines.current.has(boardKey)) {
-      baselines.current.set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank])));
-      return;
+  if (current && leaderboard && (lastSeen?.leaderboard !== leaderboard || lastSeen.boardKey !== boardKey)) {
+    setLastSeen({ boardKey, leaderboard });
+    if (!baseline) {
+      setBaselines(
+        new Map(baselines).set(boardKey, new Map(leaderboard.entries.map((entry) => [entry.sellerId, entry.rank]))),
+      );
+    } else {
+      const sentences = leaderboard.entries
+        .filter((entry) => movements.has(entry.sellerId))
+        .map((entry) => `${entry.displayName} moved ${movements.get(entry.sellerId)} to ${ordinal(entry.rank)}.`);
+      if (sentences.length > 0) setAnnouncement(sentences.join(" "));
     }
-    const sentences = leaderboard.entries
-      .filter((entry) => movements.has(entry.sellerId))
-      .map((entry) => `${entry.displayName} moved ${movements.get(entry.sellerId)} to ${ordinal(entry.rank)}.`);
-    if (sentences.length > 0) setAnnouncement(sentences.join(" "));
-    // `moved` stands for `movements` (a new Map each render).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [boardKey, leaderboard, current, moved]);
+  }
   return { movements, announcement };
 }
 
@@ -67,20 +73,25 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   useLiveUpdates();
   const now = useNow(CLOCK_TICK_MS);
 
-  // The current month as the server resolved it (its clock decides), remembered for the month picker.
+  // The current month as the server resolved it (its clock decides), and the first month with data,
+  // remembered for the month picker: kept from the answers as they arrive, while rendering them.
   const [currentMonth, setCurrentMonth] = useState<{ year: number; month: number } | null>(null);
   const [firstMonth, setFirstMonth] = useState<{ year: number; month: number } | null>(null);
-  useEffect(() => {
-    if (!leaderboard) return;
-    if (leaderboard.period === "month" && !pastMonth && leaderboard.year && leaderboard.month) {
-      setCurrentMonth((previous) =>
-        previous?.year === leaderboard.year && previous?.month === leaderboard.month ? previous : { year: leaderboard.year!, month: leaderboard.month! },
-      );
-    }
-    setFirstMonth((previous) =>
-      previous?.year === leaderboard.firstMonth?.year && previous?.month === leaderboard.firstMonth?.month ? previous : leaderboard.firstMonth,
-    );
-  }, [leaderboard, pastMonth]);
+  if (
+    leaderboard?.period === "month" &&
+    !pastMonth &&
+    leaderboard.year &&
+    leaderboard.month &&
+    (currentMonth?.year !== leaderboard.year || currentMonth?.month !== leaderboard.month)
+  ) {
+    setCurrentMonth({ year: leaderboard.year, month: leaderboard.month });
+  }
+  if (
+    leaderboard &&
+    (firstMonth?.year !== leaderboard.firstMonth?.year || firstMonth?.month !== leaderboard.firstMonth?.month)
+  ) {
+    setFirstMonth(leaderboard.firstMonth);
+  }
 
   // While another board loads, the previous one stays (dimmed), so nothing jumps.
   const matches =
@@ -106,10 +117,20 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
 
         <div className="leaderboard-controls">
           <div className="leaderboard-period" role="group" aria-label="Period">
-            <button type="button" className="secondary" aria-pressed={period === "month"} onClick={() => setPeriod("month")}>
+            <button
+              type="button"
+              className="secondary"
+              aria-pressed={period === "month"}
+              onClick={() => setPeriod("month")}
+            >
               This month
             </button>
-            <button type="button" className="secondary" aria-pressed={period === "all"} onClick={() => setPeriod("all")}>
+            <button
+              type="button"
+              className="secondary"
+              aria-pressed={period === "all"}
+              onClick={() => setPeriod("all")}
+            >
               All time
             </button>
           </div>
@@ -123,7 +144,9 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
                   setPastMonth(event.target.value === "current" ? null : { year, month });
                 }}
               >
-                <option value="current">{currentMonth ? `${monthLabel(currentMonth.year, currentMonth.month, "UTC")} (now)` : "This month"}</option>
+                <option value="current">
+                  {currentMonth ? `${monthLabel(currentMonth.year, currentMonth.month, "UTC")} (now)` : "This month"}
+                </option>
                 {months.map(({ year, month }) => (
                   <option key={`${year}-${month}`} value={`${year}-${month}`}>
                     {monthLabel(year, month, "UTC")}
@@ -136,10 +159,19 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
 
         {(["sales", "views"] as const).map((tab) => (
           <Tabs.Content key={tab} value={tab} className="leaderboard-panel">
-            <BoardStatus leaderboard={matches ? leaderboard : undefined} current={!pastMonth} now={now} refreshing={isRefreshing || (!matches && leaderboard !== undefined)} />
+            <BoardStatus
+              leaderboard={matches ? leaderboard : undefined}
+              current={!pastMonth}
+              now={now}
+              refreshing={isRefreshing || (!matches && leaderboard !== undefined)}
+            />
             {error && (
               <div className="leaderboard-error" role="alert">
-                <span>{leaderboard ? "Could not refresh the leaderboard; showing the last figures." : "Could not load the leaderboard."}</span>
+                <span>
+                  {leaderboard
+                    ? "Could not refresh the leaderboard; showing the last figures."
+                    : "Could not load the leaderboard."}
+                </span>
                 <button type="button" className="secondary" onClick={() => void retry()}>
                   Retry
                 </button>
@@ -160,7 +192,17 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   );
 }
 
-function BoardStatus({ leaderboard, current, now, refreshing }: { leaderboard?: LeaderboardResponse; current: boolean; now: number; refreshing: boolean }) {
+function BoardStatus({
+  leaderboard,
+  current,
+  now,
+  refreshing,
+}: {
+  leaderboard?: LeaderboardResponse;
+  current: boolean;
+  now: number;
+  refreshing: boolean;
+}) {
   return (
     <div className="leaderboard-status">
       <span>
@@ -177,7 +219,8 @@ function BoardStatus({ leaderboard, current, now, refreshing }: { leaderboard?: 
       <span className="leaderboard-updated">
         <span className={refreshing ? "leaderboard-spinner active" : "leaderboard-spinner"} aria-hidden="true" />
         {refreshing && <span className="visually-hidden">Refreshing</span>}
-        {leaderboard && (leaderboard.updatedAt ? <>Last updated {timeAgo(leaderboard.updatedAt, now)}</> : <>No activity yet</>)}
+        {leaderboard &&
+          (leaderboard.updatedAt ? <>Last updated {timeAgo(leaderboard.updatedAt, now)}</> : <>No activity yet</>)}
       </span>
     </div>
   );
@@ -207,18 +250,22 @@ function Board({
 }) {
   const { entries, me } = leaderboard;
   const lastRank = entries.at(-1)?.rank ?? 0;
-  const showMe = me !== null && (me.rank === null || me.rank > lastRank || entries.length < TOP && me.rank > entries.length);
+  const showMe =
+    me !== null && (me.rank === null || me.rank > lastRank || (entries.length < TOP && me.rank > entries.length));
   if (entries.length === 0 && !showMe) {
     return (
       <p className="leaderboard-empty">
-        {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}. Check back soon.
+        {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}. Check
+        back soon.
       </p>
     );
   }
   return (
     <div className={stale ? "leaderboard-board stale" : "leaderboard-board"} aria-busy={stale}>
       {entries.length === 0 ? (
-        <p className="leaderboard-empty">{metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}.</p>
+        <p className="leaderboard-empty">
+          {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}.
+        </p>
       ) : (
         <ol className="leaderboard-list" aria-label={`Top sellers by ${metric}`}>
           {entries.map((entry) => (
@@ -266,7 +313,15 @@ function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: Lea
   );
 }
 
-function Figures({ itemsSold, totalViews, metric }: { itemsSold: number; totalViews: number; metric: LeaderboardMetric }) {
+function Figures({
+  itemsSold,
+  totalViews,
+  metric,
+}: {
+  itemsSold: number;
+  totalViews: number;
+  metric: LeaderboardMetric;
+}) {
   const sold = `${itemsSold.toLocaleString("en-US")} sold`;
   const views = `${totalViews.toLocaleString("en-US")} ${totalViews === 1 ? "view" : "views"}`;
   return (

@@ -27,7 +27,9 @@ export function Inbox({ initialInbox }: { initialInbox: InboxResponse }) {
   return (
     <div className="inbox">
       <p className="inbox-summary" aria-live="polite">
-        {inbox.unreadCount === 0 ? "No unread messages." : `${inbox.unreadCount} unread ${inbox.unreadCount === 1 ? "message" : "messages"}.`}
+        {inbox.unreadCount === 0
+          ? "No unread messages."
+          : `${inbox.unreadCount} unread ${inbox.unreadCount === 1 ? "message" : "messages"}.`}
       </p>
       {(alert || error) && (
         <p role="alert" className="alert">
@@ -43,15 +45,26 @@ export function Inbox({ initialInbox }: { initialInbox: InboxResponse }) {
             const expanded = openId === message.id;
             const bodyId = `message-${message.id}-body`;
             return (
-              <li key={message.id} className={`card message${unread ? " message-unread" : ""}`} aria-label={`From ${message.senderName}${unread ? ", unread" : ""}`}>
-                <button type="button" className="message-toggle" aria-expanded={expanded} aria-controls={bodyId} onClick={() => void open(message)}>
+              <li
+                key={message.id}
+                className={`card message${unread ? " message-unread" : ""}`}
+                aria-label={`From ${message.senderName}${unread ? ", unread" : ""}`}
+              >
+                <button
+                  type="button"
+                  className="message-toggle"
+                  aria-expanded={expanded}
+                  aria-controls={bodyId}
+                  onClick={() => void open(message)}
+                >
                   <span className="message-from">
                     {unread && <span className="unread-dot" aria-hidden="true" />}
                     {message.senderName}
                     {unread && <span className="visually-hidden"> (unread)</span>}
                   </span>
                   <span className="muted message-meta">
-                    {message.productTitle ? `about ${message.productTitle}` : "no product"} · {formatDate(message.createdAt)}
+                    {message.productTitle ? `about ${message.productTitle}` : "no product"} ·{" "}
+                    {formatDate(message.createdAt)}
                   </span>
                   {!expanded && <span className="message-preview">{message.body}</span>}
                 </button>
@@ -104,7 +117,10 @@ function ReplyForm({ to, onSend }: { to: string; onSend: (body: string) => Promi
         <textarea value={body} onChange={(event) => setBody(event.target.value)} rows={3} maxLength={4000} />
       </label>
       {status && (
-        <p role={status.kind === "error" ? "alert" : "status"} className={status.kind === "error" ? "field-error" : "muted"}>
+        <p
+          role={status.kind === "error" ? "alert" : "status"}
+          className={status.kind === "error" ? "field-error" : "muted"}
+        >
           {status.text}
         </p>
       )}

@@ -8,14 +8,23 @@ import { StatusBadge } from "./status-badge";
 
 /** The status moves offered from each status, and how an error message names each move. */
 const MARK_SOLD = { to: "sold", label: "Mark as sold", action: (title: string) => `mark “${title}” as sold` } as const;
-const MARK_ACTIVE = { to: "active", label: "Mark as active", action: (title: string) => `mark “${title}” as active` } as const;
-const MOVE_TO_DRAFT = { to: "draft", label: "Move to draft", action: (title: string) => `move “${title}” to draft` } as const;
+const MARK_ACTIVE = {
+  to: "active",
+  label: "Mark as active",
+  action: (title: string) => `mark “${title}” as active`,
+} as const;
+const MOVE_TO_DRAFT = {
+  to: "draft",
+  label: "Move to draft",
+  action: (title: string) => `move “${title}” to draft`,
+} as const;
 
-const STATUS_ACTIONS: Record<ProductStatus, readonly (typeof MARK_SOLD | typeof MARK_ACTIVE | typeof MOVE_TO_DRAFT)[]> = {
-  active: [MARK_SOLD, MOVE_TO_DRAFT],
-  sold: [MARK_ACTIVE, MOVE_TO_DRAFT],
-  draft: [MARK_ACTIVE],
-};
+const STATUS_ACTIONS: Record<ProductStatus, readonly (typeof MARK_SOLD | typeof MARK_ACTIVE | typeof MOVE_TO_DRAFT)[]> =
+  {
+    active: [MARK_SOLD, MOVE_TO_DRAFT],
+    sold: [MARK_ACTIVE, MOVE_TO_DRAFT],
+    draft: [MARK_ACTIVE],
+  };
 
 interface MyProductRowProps {
   product: Product;
@@ -34,7 +43,11 @@ export function MyProductRow({ product, onUpdate, onDelete }: MyProductRowProps)
     <li className="card my-product" aria-labelledby={titleId} aria-busy={pending || undefined}>
       <div className="my-product-main">
         <h3 id={titleId} className="my-product-title">
-          {pending || product.status === "draft" ? product.title : <Link href={`/products/${product.id}`}>{product.title}</Link>}
+          {pending || product.status === "draft" ? (
+            product.title
+          ) : (
+            <Link href={`/products/${product.id}`}>{product.title}</Link>
+          )}
         </h3>
         <StatusBadge status={product.status} />
       </div>

@@ -42,18 +42,31 @@ export function MyProducts({ initialProducts }: { initialProducts: Product[] }) 
       await change();
     } catch (failure) {
       const sold = failure instanceof ApiError && failure.code === "conflict" && action.startsWith("delete");
-      setAlert(sold ? `Could not ${action}: it is sold. Mark it as active or move it to draft first.` : failureMessage(action, failure));
+      setAlert(
+        sold
+          ? `Could not ${action}: it is sold. Mark it as active or move it to draft first.`
+          : failureMessage(action, failure),
+      );
     }
   }
 
   return (
     <div className="my-products">
       <div className="new-listing-toggle">
-        <button type="button" aria-expanded={formOpen} aria-controls={formPanelId} onClick={() => setFormOpen((open) => !open)}>
+        <button
+          type="button"
+          aria-expanded={formOpen}
+          aria-controls={formPanelId}
+          onClick={() => setFormOpen((open) => !open)}
+        >
           {formOpen ? "Close the form" : "New listing"}
         </button>
       </div>
-      <section id={formPanelId} className={`card new-listing${formOpen ? "" : " is-collapsed"}`} aria-labelledby="new-listing">
+      <section
+        id={formPanelId}
+        className={`card new-listing${formOpen ? "" : " is-collapsed"}`}
+        aria-labelledby="new-listing"
+      >
         <h2 id="new-listing">New listing</h2>
         <ProductForm mode="create" onSubmit={createProduct} />
       </section>

@@ -6,11 +6,23 @@ export function Pagination({ page, pageCount }: { page: number; pageCount: numbe
   const href = (n: number) => (n === 1 ? "/" : `/?page=${n}`);
   return (
     <nav className="pagination" aria-label="Pages">
-      {page > 1 ? <Link href={href(page - 1)} rel="prev">← Newer</Link> : <span />}
+      {page > 1 ? (
+        <Link href={href(page - 1)} rel="prev">
+          ← Newer
+        </Link>
+      ) : (
+        <span />
+      )}
       <span className="muted">
         Page {page} of {pageCount}
       </span>
-      {page < pageCount ? <Link href={href(page + 1)} rel="next">Older →</Link> : <span />}
+      {page < pageCount ? (
+        <Link href={href(page + 1)} rel="next">
+          Older →
+        </Link>
+      ) : (
+        <span />
+      )}
     </nav>
   );
 }

@@ -25,7 +25,12 @@ type ProductFormProps =
 export function ProductForm(props: ProductFormProps) {
   const id = useId();
   const initial: Values = props.product
-    ? { title: props.product.title, description: props.product.description, price: String(props.product.price), status: "draft" }
+    ? {
+        title: props.product.title,
+        description: props.product.description,
+        price: String(props.product.price),
+        status: "draft",
+      }
     : { title: "", description: "", price: "", status: "draft" };
   const [values, setValues] = useState<Values>(initial);
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
@@ -80,7 +85,12 @@ export function ProductForm(props: ProductFormProps) {
     );
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate aria-label={props.mode === "create" ? "New listing" : `Edit ${props.product.title}`}>
+    <form
+      className="form"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label={props.mode === "create" ? "New listing" : `Edit ${props.product.title}`}
+    >
       {submitError && (
         <p role="alert" className="alert">
           {submitError}
@@ -100,7 +110,13 @@ export function ProductForm(props: ProductFormProps) {
           <legend>Status</legend>
           {(["draft", "active"] as const).map((status) => (
             <label key={status} className="inline">
-              <input type="radio" name="status" value={status} checked={values.status === status} onChange={set("status")} />
+              <input
+                type="radio"
+                name="status"
+                value={status}
+                checked={values.status === status}
+                onChange={set("status")}
+              />
               {status === "draft" ? "Draft (only you see it)" : "Active (listed for sale)"}
             </label>
           ))}

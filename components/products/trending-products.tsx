@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { TrendingProduct } from "@/lib/products/server";
+import type { TrendingProduct } from "@/lib/validation/products";
 import { formatPrice } from "./format";
 
 /** The home page's "Trending" strip: products, not sellers (the seller leaderboard is separate). */

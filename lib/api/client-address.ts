@@ -8,6 +8,7 @@
  * SOCKET_ADDRESS_HEADER for every request (Next.js does not hand route handlers the socket).
  * When neither is available the address is unknown (null): callers never lump everybody together.
  */
+import "server-only";
 import { createHmac } from "node:crypto";
 import { getConfig } from "../config";
 import { SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "./socket-address";
@@ -22,7 +23,10 @@ export function trustedProxyHops(env: Record<string, string | undefined> = proce
 export function clientAddress(request: Request, env: Record<string, string | undefined> = process.env): string | null {
   const hops = trustedProxyHops(env);
   if (hops > 0) {
-    const entries = (request.headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    const entries = (request.headers.get("x-forwarded-for") ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     // Fewer entries than proxies: the request did not come through them, so nothing in it is trusted.
     return entries.length >= hops ? entries[entries.length - hops] : null;
   }
@@ -36,6 +40,11 @@ export function clientAddress(request: Request, env: Record<string, string | und
  */
 export function clientKey(address: string): string {
   const config = getConfig();
-  const secret = process.env.VIEW_KEY_SECRET?.trim() || config.jwt.secret || config.supabase?.serviceRoleKey || config.databaseUrl || "";
+  const secret =
+    process.env.VIEW_KEY_SECRET?.trim() ||
+    config.jwt.secret ||
+    config.supabase?.serviceRoleKey ||
+    config.databaseUrl ||
+    "";
   return createHmac("sha256", secret).update(address).digest("base64url").slice(0, 32);
 }

@@ -31,7 +31,10 @@ export async function apiFetch<T>(url: string, { method = "GET", body, signal }:
       signal,
       credentials: "same-origin",
       // Every state-changing request is JSON, with or without a body (the server refuses others: CSRF).
-      headers: method === "GET" ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers:
+        method === "GET"
+          ? { accept: "application/json" }
+          : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -40,7 +43,8 @@ export async function apiFetch<T>(url: string, { method = "GET", body, signal }:
   }
   const payload: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    if (isErrorBody(payload)) throw new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details);
+    if (isErrorBody(payload))
+      throw new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details);
     throw new ApiError(response.status, "internal", `The server answered ${response.status}. Please try again.`);
   }
   return payload as T;

@@ -43,7 +43,11 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new AppError("invalid_input", `Invalid ${what}.`, {
-      issues: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
+      issues: result.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+        code: issue.code,
+      })),
     });
   }
   return result.data;
@@ -51,9 +55,11 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 async function readJsonBody(request: NextRequest, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  if (declared > maxBytes)
+    throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  if (Buffer.byteLength(text) > maxBytes)
+    throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
@@ -85,7 +91,8 @@ function checkStateChangingRequest(request: NextRequest): void {
     }
     const hosts: (string | null)[] = [request.headers.get("host") ?? request.nextUrl.host];
     if (trustedProxyHops() > 0) hosts.push(request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ?? null);
-    if (!originHost || !hosts.includes(originHost)) throw new AppError("forbidden", "Requests from other sites are not allowed.");
+    if (!originHost || !hosts.includes(originHost))
+      throw new AppError("forbidden", "Requests from other sites are not allowed.");
   }
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (contentType !== "application/json") {
@@ -100,7 +107,10 @@ export function handler<Params = Record<string, never>, Query = Record<string, n
   return async (request: NextRequest, routeContext?: RouteContext): Promise<Response> => {
     try {
       if (!SAFE_METHODS.has(request.method)) checkStateChangingRequest(request);
-      const session = await resolveSession({ authorization: request.headers.get("authorization"), cookies: request.cookies });
+      const session = await resolveSession({
+        authorization: request.headers.get("authorization"),
+        cookies: request.cookies,
+      });
       if (spec.auth === "required" && session.role !== "authenticated") {
         throw new AppError("unauthorized", "Sign in to do this.");
       }
@@ -109,7 +119,9 @@ export function handler<Params = Record<string, never>, Query = Record<string, n
       const query = spec.query
         ? validate(spec.query, Object.fromEntries(request.nextUrl.searchParams), "query parameters")
         : ({} as Query);
-      const body = spec.body ? validate(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), "request body") : (undefined as Body);
+      const body = spec.body
+        ? validate(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), "request body")
+        : (undefined as Body);
       const userId = session.role === "authenticated" ? session.userId : null;
       const result = await run({ request, session, userId, params, query, body });
       return result instanceof Response ? result : NextResponse.json(result, { status: spec.status ?? 200 });

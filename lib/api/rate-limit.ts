@@ -2,6 +2,7 @@
  * A fixed-window request counter per key, in this server process's memory. Good enough to stop one
  * client hammering a route; several server instances each count on their own.
  */
+import "server-only";
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 

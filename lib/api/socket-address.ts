@@ -4,6 +4,7 @@
  * installSocketAddressHeader() once per server process: every incoming request then carries the
  * socket's address in SOCKET_ADDRESS_HEADER, overwriting whatever a client put there.
  */
+import "server-only";
 import type { IncomingMessage, Server } from "node:http";
 
 export const SOCKET_ADDRESS_HEADER = "x-marketplace-socket-address";

@@ -1,4 +1,6 @@
 /** Cookie names and options shared by the proxy, the auth routes and the session reader. */
+import "server-only";
+
 export const ACCESS_TOKEN_COOKIE = "sb-access-token";
 export const VIEWER_SESSION_COOKIE = "viewer_session";
 

@@ -36,12 +36,19 @@ export async function resolveSession({ authorization, cookies }: RequestCredenti
   const { jwt, mode } = getConfig();
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   // The embedded mode's secret is public: its tokens mean something only against the embedded database.
-  if (mode === "embedded" && !(await embeddedDatabaseProven().catch((error: unknown) => {
-    // Database unreachable: an API call with a token says so (503); a page renders signed out.
-    if (bearer) throw error;
-    return false;
-  }))) {
-    if (bearer) throw new AppError("unauthorized", "Sign-in is not available: this is not the embedded database the app started.");
+  if (
+    mode === "embedded" &&
+    !(await embeddedDatabaseProven().catch((error: unknown) => {
+      // Database unreachable: an API call with a token says so (503); a page renders signed out.
+      if (bearer) throw error;
+      return false;
+    }))
+  ) {
+    if (bearer)
+      throw new AppError(
+        "unauthorized",
+        "Sign-in is not available: this is not the embedded database the app started.",
+      );
     return { role: "anon" };
   }
   if (bearer) {

@@ -2,6 +2,7 @@
  * The one way the server talks to Supabase Auth: an @supabase/ssr client over the request's cookies.
  * Used by the proxy (session refresh), the session reader and sign-out.
  */
+import "server-only";
 import { createServerClient, type CookieMethodsServer } from "@supabase/ssr";
 import WebSocket from "ws";
 import type { AppConfig } from "../config";

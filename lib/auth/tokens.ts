@@ -3,6 +3,7 @@
  * arrives any other way. HS256 tokens are checked with the project's JWT secret; asymmetric ones
  * (RS256/ES256, Supabase's newer signing keys) with the project's JWKS.
  */
+import "server-only";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { DEMO_TOKEN_ISSUER } from "../config";
 import { AppError } from "../errors";
@@ -27,12 +28,19 @@ const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 export async function verifyAccessToken(token: string, settings: JwtSettings): Promise<VerifiedUser> {
   let payload: JWTPayload;
   // A token without `exp` would be valid forever: refuse it.
-  const claimChecks = { audience: "authenticated", requiredClaims: ["exp"], ...(settings.issuer ? { issuer: settings.issuer } : {}) };
+  const claimChecks = {
+    audience: "authenticated",
+    requiredClaims: ["exp"],
+    ...(settings.issuer ? { issuer: settings.issuer } : {}),
+  };
   try {
     const { alg } = decodeProtectedHeader(token);
     if (alg === "HS256") {
       if (!settings.secret) throw new Error("no JWT secret configured for HS256 tokens");
-      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), { algorithms: ["HS256"], ...claimChecks }));
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(settings.secret), {
+        algorithms: ["HS256"],
+        ...claimChecks,
+      }));
     } else {
       if (!settings.jwksUrl) throw new Error("no JWKS configured for asymmetric tokens");
       let jwks = jwksByUrl.get(settings.jwksUrl);
@@ -42,7 +50,11 @@ export async function verifyAccessToken(token: string, settings: JwtSettings): P
   } catch {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
-  if (typeof payload.sub !== "string" || !uuidSchema.safeParse(payload.sub).success || payload.role !== "authenticated") {
+  if (
+    typeof payload.sub !== "string" ||
+    !uuidSchema.safeParse(payload.sub).success ||
+    payload.role !== "authenticated"
+  ) {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
   return { userId: payload.sub, claims: payload as VerifiedUser["claims"] };
@@ -52,7 +64,11 @@ export const DEMO_TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
 
 /** Demo sign-in (embedded mode only): a token shaped like Supabase Auth's, signed with the local secret. */
 export async function signDemoToken(userId: string, secret: string): Promise<string> {
-  return new SignJWT({ role: "authenticated", aal: "aal1", amr: [{ method: "demo", timestamp: Math.floor(Date.now() / 1000) }] })
+  return new SignJWT({
+    role: "authenticated",
+    aal: "aal1",
+    amr: [{ method: "demo", timestamp: Math.floor(Date.now() / 1000) }],
+  })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
     .setAudience("authenticated")

@@ -30,7 +30,12 @@ export async function getSellerDashboard(session: DbSession): Promise<DashboardR
     rankSalesMonth: figures.rank_sales_month ?? null,
     rankViewsMonth: figures.rank_views_month ?? null,
     timeZone: LEADERBOARD_TIME_ZONE,
-    months: months.map((row) => ({ year: row.year, month: row.month, itemsSold: row.items_sold, totalViews: row.total_views })),
+    months: months.map((row) => ({
+      year: row.year,
+      month: row.month,
+      itemsSold: row.items_sold,
+      totalViews: row.total_views,
+    })),
     topProducts: topProducts.map((row) => ({
       id: row.id,
       title: row.title,

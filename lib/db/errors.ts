@@ -4,6 +4,7 @@
  * functions raise on purpose (codes PT4xx and 22023), which are written for users. Constraint names
  * stay in the server log.
  */
+import "server-only";
 import { AppError, type ErrorCode } from "../errors";
 
 /** Our SQL functions raise these (PostgREST's convention: PTxyz answers HTTP xyz). */
@@ -32,7 +33,15 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
 /** protocol_violation (a NUL byte in a parameter), character_not_in_repertoire, untranslatable_character. */
 const BAD_INPUT_CODES = new Set(["08P01", "22021", "22P05"]);
 
-const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EAI_AGAIN", "EPIPE"]);
+const UNAVAILABLE_NODE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+  "EPIPE",
+]);
 
 export interface DatabaseFailure {
   code?: string;
@@ -49,11 +58,15 @@ export function isUnavailable(failure: DatabaseFailure): boolean {
   return (
     UNAVAILABLE_NODE_CODES.has(code) ||
     (code.startsWith("08") && !BAD_INPUT_CODES.has(code)) || // connection exceptions
-    code === "57P01" || code === "57P02" || code === "57P03" || // admin shutdown, crash, cannot connect now
+    code === "57P01" ||
+    code === "57P02" ||
+    code === "57P03" || // admin shutdown, crash, cannot connect now
     code === "53300" || // too many connections
     /^PGRST00[0-3]$/.test(code) || // PostgREST cannot reach the database
     failure.status === 503 ||
-    /fetch failed|ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect/i.test(failure.message ?? "")
+    /fetch failed|ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect/i.test(
+      failure.message ?? "",
+    )
   );
 }
 
@@ -67,8 +80,10 @@ export function toAppError(failure: DatabaseFailure, role: string): AppError {
   const application = APPLICATION_CODES[code];
   if (application) return new AppError(application, failure.message || "Request refused.");
   // Bad bytes in the input (a NUL byte breaks the wire protocol: 08P01), not an outage.
-  if (BAD_INPUT_CODES.has(code)) return new AppError("invalid_input", "The input contains characters that cannot be stored.");
-  if (isUnavailable(failure)) return new AppError("database_unavailable", "The database is unavailable. Please try again shortly.");
+  if (BAD_INPUT_CODES.has(code))
+    return new AppError("invalid_input", "The input contains characters that cannot be stored.");
+  if (isUnavailable(failure))
+    return new AppError("database_unavailable", "The database is unavailable. Please try again shortly.");
   // PostgREST refused the token itself (PGRST3xx: JWT invalid, expired or with an unknown role).
   if (code.startsWith("PGRST3") || failure.status === 401) {
     return new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");

@@ -47,7 +47,9 @@ function literal(value: unknown): string {
 }
 
 function claimsOf(session: DbSession): Record<string, unknown> {
-  return session.role === "authenticated" ? { ...session.claims, sub: session.userId, role: "authenticated" } : { role: session.role };
+  return session.role === "authenticated"
+    ? { ...session.claims, sub: session.userId, role: "authenticated" }
+    : { role: session.role };
 }
 
 /** Whether each function returns a set (rendered as an array, like PostgREST) or one value. */

@@ -61,11 +61,23 @@ export async function callSupabase<N extends RpcName>(
 ): Promise<RpcResult<N>> {
   const client = clientFor(settings, session);
   // The generated overloads are too strict for a generic name; the seam's signature carries the types.
-  const { data, error, status } = await (client.rpc as (n: string, a: object) => PromiseLike<{
-    data: unknown;
-    error: { message: string; code?: string; details?: string | null; hint?: string | null } | null;
-    status: number;
-  }>)(name, args as object);
-  if (error) throw new PostgrestFailure(error.message, error.code || undefined, error.details ?? null, error.hint ?? null, status || undefined);
+  const { data, error, status } = await (
+    client.rpc as (
+      n: string,
+      a: object,
+    ) => PromiseLike<{
+      data: unknown;
+      error: { message: string; code?: string; details?: string | null; hint?: string | null } | null;
+      status: number;
+    }>
+  )(name, args as object);
+  if (error)
+    throw new PostgrestFailure(
+      error.message,
+      error.code || undefined,
+      error.details ?? null,
+      error.hint ?? null,
+      status || undefined,
+    );
   return data as RpcResult<N>;
 }

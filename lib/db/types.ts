@@ -1,3 +1,8 @@
+/**
+ * Types of the database seam, and the two constant sessions. Shared on purpose (no runtime marker):
+ * type-only apart from ANON and SERVICE_ROLE, which name a role and carry no secret; dev tooling
+ * (scripts/bench) uses them too.
+ */
 import type { Database } from "./database.types";
 
 /** Who a database call runs as: the API roles of Supabase, with the verified claims of a user. */

@@ -1,11 +1,15 @@
 /**
  * Reads the leaderboard. Rankings are computed in SQL (get_top_sellers_by_*), never here; this module
- * only resolves the period and shapes the answer.
+ * only resolves the period and shapes the answer (checked by the response schema on the way out).
  */
 import "server-only";
 import { rpc, type DbSession } from "../db";
-import type { LeaderboardQuery, LeaderboardResponse } from "../validation/leaderboard";
-import { LEADERBOARD_TIME_ZONE } from "../validation/leaderboard";
+import {
+  LEADERBOARD_TIME_ZONE,
+  leaderboardResponseSchema,
+  type LeaderboardQuery,
+  type LeaderboardResponse,
+} from "../validation/leaderboard";
 
 export async function getLeaderboard(query: LeaderboardQuery, session: DbSession): Promise<LeaderboardResponse> {
   const monthly = query.period === "month";
@@ -17,10 +21,14 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
   );
   const topSellers = query.metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views";
   const [rows, [first]] = await Promise.all([
-    rpc(topSellers, { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit }, session),
+    rpc(
+      topSellers,
+      { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit },
+      session,
+    ),
     rpc("get_leaderboard_first_month", {}, session),
   ]);
-  return {
+  return leaderboardResponseSchema.parse({
     metric: query.metric,
     period: query.period,
     year: monthly ? summary.year : null,
@@ -32,7 +40,7 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
       rank: row.rank,
       sellerId: row.seller_id,
       displayName: row.display_name,
-      avatarUrl: row.avatar_url,
+      avatarUrl: row.avatar_url ?? null,
       itemsSold: row.items_sold,
       totalViews: row.total_views,
     })),
@@ -40,5 +48,5 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
       session.role === "authenticated"
         ? { rank: summary.my_rank, itemsSold: summary.my_items_sold ?? 0, totalViews: summary.my_total_views ?? 0 }
         : null,
-  };
+  });
 }

@@ -6,6 +6,7 @@
  * closes with the last; when it fails it comes back with growing delays (1 s up to 30 s), and meanwhile
  * SWR's polling keeps the figures fresh.
  */
+import "client-only";
 import { useEffect } from "react";
 import { useSWRConfig, type ScopedMutator } from "swr";
 

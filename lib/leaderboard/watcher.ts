@@ -113,7 +113,8 @@ export class LeaderboardWatcher {
       this.failing = false;
       const first = this.since === null && this.latest === null && this.fingerprint === null;
       const changed =
-        !first && (answer.latest !== this.latest || (this.since !== null && answer.since_fingerprint !== this.fingerprint));
+        !first &&
+        (answer.latest !== this.latest || (this.since !== null && answer.since_fingerprint !== this.fingerprint));
       this.since = answer.next_since;
       this.fingerprint = answer.next_fingerprint;
       this.latest = answer.latest;
@@ -138,15 +139,18 @@ export class LeaderboardWatcher {
         subscription.listener.change(change);
       } else {
         subscription.pending = change;
-        subscription.trailingTimer = setTimeout(() => {
-          subscription.trailingTimer = null;
-          const pending = subscription.pending;
-          subscription.pending = null;
-          if (pending && this.subscriptions.has(subscription)) {
-            subscription.lastSentAt = Date.now();
-            subscription.listener.change(pending);
-          }
-        }, subscription.lastSentAt + this.minGapMs - now);
+        subscription.trailingTimer = setTimeout(
+          () => {
+            subscription.trailingTimer = null;
+            const pending = subscription.pending;
+            subscription.pending = null;
+            if (pending && this.subscriptions.has(subscription)) {
+              subscription.lastSentAt = Date.now();
+              subscription.listener.change(pending);
+            }
+          },
+          subscription.lastSentAt + this.minGapMs - now,
+        );
       }
     }
   }
@@ -159,4 +163,6 @@ function pollMsFromEnv(): number | undefined {
 
 // One per server process, also across Next.js dev reloads of this module.
 const globalForWatcher = globalThis as typeof globalThis & { leaderboardWatcher?: LeaderboardWatcher };
-export const leaderboardWatcher = (globalForWatcher.leaderboardWatcher ??= new LeaderboardWatcher({ pollMs: pollMsFromEnv() }));
+export const leaderboardWatcher = (globalForWatcher.leaderboardWatcher ??= new LeaderboardWatcher({
+  pollMs: pollMsFromEnv(),
+}));

@@ -6,28 +6,40 @@
 import "server-only";
 import { rpc, type DbSession, type RpcRow } from "../db";
 import { AppError } from "../errors";
-import type { CreateProductInput, Product, ProductStatus, UpdateProductInput } from "../validation/products";
+import {
+  productPageSchema,
+  productSchema,
+  trendingProductSchema,
+  type CreateProductInput,
+  type Product,
+  type ProductPage,
+  type TrendingProduct,
+  type UpdateProductInput,
+} from "../validation/products";
 
 export const PRODUCTS_PER_PAGE = 24;
 
 type ProductRow = RpcRow<"get_product">;
 
-/** The generator types function columns as non-null; sold_at and avatar_url are nullable in fact. */
-export function toProduct(row: ProductRow): Product {
-  return {
+/**
+ * A row in the API's shape, checked by the schema (the generator types function columns as non-null
+ * and status as text; sold_at and avatar_url are nullable in fact).
+ */
+function toProduct(row: ProductRow): Product {
+  return productSchema.parse({
     id: row.id,
     sellerId: row.seller_id,
     sellerName: row.seller_name,
-    sellerAvatarUrl: (row.seller_avatar_url as string | null) ?? null,
+    sellerAvatarUrl: row.seller_avatar_url ?? null,
     title: row.title,
     description: row.description ?? "",
     price: Number(row.price),
-    status: row.status as ProductStatus,
+    status: row.status,
     viewCount: row.views ?? 0,
-    soldAt: (row.sold_at as string | null) ?? null,
+    soldAt: row.sold_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
+  });
 }
 
 /** A one-row answer from a set-returning function; an empty one means the product is not visible. */
@@ -37,24 +49,21 @@ function single(rows: ProductRow[]): Product {
   return toProduct(row);
 }
 
-export interface ProductPage {
-  products: Product[];
-  page: number;
-  pageCount: number;
-  total: number;
-}
-
 /** Active products, newest first, one page (1-based) of PRODUCTS_PER_PAGE. */
 export async function listActiveProducts(page: number, session: DbSession): Promise<ProductPage> {
-  const rows = await rpc("list_products", { p_limit: PRODUCTS_PER_PAGE, p_offset: (page - 1) * PRODUCTS_PER_PAGE }, session);
+  const rows = await rpc(
+    "list_products",
+    { p_limit: PRODUCTS_PER_PAGE, p_offset: (page - 1) * PRODUCTS_PER_PAGE },
+    session,
+  );
   // total_count rides on every row; a page past the end has no rows, hence no total.
   const total = rows[0]?.total_count ?? 0;
-  return {
+  return productPageSchema.parse({
     products: rows.map(toProduct),
     page,
     pageCount: Math.max(1, Math.ceil(total / PRODUCTS_PER_PAGE)),
     total,
-  };
+  });
 }
 
 export async function getProduct(productId: string, session: DbSession): Promise<Product> {
@@ -76,7 +85,11 @@ export async function createProduct(input: CreateProductInput, session: DbSessio
 }
 
 /** Fields left out stay as they are (the SQL function treats null as "unchanged"). */
-export async function updateProduct(productId: string, patch: UpdateProductInput, session: DbSession): Promise<Product> {
+export async function updateProduct(
+  productId: string,
+  patch: UpdateProductInput,
+  session: DbSession,
+): Promise<Product> {
   return single(
     await rpc(
       "update_product",
@@ -96,26 +109,19 @@ export async function deleteProduct(productId: string, session: DbSession): Prom
   return rpc("delete_product", { p_product_id: productId }, session);
 }
 
-export interface TrendingProduct {
-  id: string;
-  title: string;
-  price: number;
-  sellerName: string;
-  /** Counted views in the window (the last TRENDING_DAYS days). */
-  recentViews: number;
-}
-
 export const TRENDING_DAYS = 7;
 export const TRENDING_LIMIT = 6;
 
 /** Active products with the most counted views lately (ranked in SQL: get_trending_products). */
 export async function listTrendingProducts(session: DbSession): Promise<TrendingProduct[]> {
   const rows = await rpc("get_trending_products", { p_days: TRENDING_DAYS, p_limit: TRENDING_LIMIT }, session);
-  return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    price: Number(row.price),
-    sellerName: row.seller_name,
-    recentViews: row.recent_views,
-  }));
+  return rows.map((row) =>
+    trendingProductSchema.parse({
+      id: row.id,
+      title: row.title,
+      price: Number(row.price),
+      sellerName: row.seller_name,
+      recentViews: row.recent_views,
+    }),
+  );
 }

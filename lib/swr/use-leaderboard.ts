@@ -5,6 +5,7 @@
  * stream; SWR skips polls while the tab is hidden, and a null key (closed) stops them. The previous
  * answer stays on screen while the next one loads, so the list never flickers.
  */
+import "client-only";
 import useSWR from "swr";
 import { swrFetcher } from "../api/client";
 import type { LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "../validation/leaderboard";
@@ -34,7 +35,10 @@ export function configuredRefreshMs(): number {
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_LEADERBOARD_REFRESH_MS;
 }
 
-export function useLeaderboard(selection: LeaderboardSelection, { enabled = true, refreshInterval = configuredRefreshMs() } = {}) {
+export function useLeaderboard(
+  selection: LeaderboardSelection,
+  { enabled = true, refreshInterval = configuredRefreshMs() } = {},
+) {
   const { data, error, isLoading, isValidating, mutate } = useSWR<LeaderboardResponse>(
     enabled ? leaderboardKey(selection) : null,
     swrFetcher,

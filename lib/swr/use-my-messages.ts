@@ -3,6 +3,7 @@
  * The signed-in user's inbox (GET /api/messages). Opening a message marks it read at once (optimistic);
  * the dashboard's unread figure is revalidated with it.
  */
+import "client-only";
 import useSWR, { useSWRConfig } from "swr";
 import { apiFetch, swrFetcher } from "../api/client";
 import type { InboxResponse, ReplyInput } from "../validation/messages";
@@ -29,14 +30,18 @@ export function useMyMessages(fallbackData?: InboxResponse) {
           const base = current ?? shown;
           return { ...markedRead(base, id, readAt), unreadCount: Math.max(0, base.unreadCount - 1) };
         },
-        populateCache: (result, current) => ({ ...markedRead(current ?? shown, id, readAt), unreadCount: result.unreadCount }),
+        populateCache: (result, current) => ({
+          ...markedRead(current ?? shown, id, readAt),
+          unreadCount: result.unreadCount,
+        }),
         rollbackOnError: true,
         revalidate: false,
       });
       void mutateKey(SELLER_DASHBOARD_KEY);
     },
 
-    reply: (id: string, input: ReplyInput) => apiFetch<{ id: string }>(`/api/messages/${id}/reply`, { method: "POST", body: input }),
+    reply: (id: string, input: ReplyInput) =>
+      apiFetch<{ id: string }>(`/api/messages/${id}/reply`, { method: "POST", body: input }),
   };
 }
 

@@ -4,6 +4,7 @@
  * change is optimistic: the list shows the result at once, the server answer replaces it, and a
  * refusal rolls the list back (SWR's rollbackOnError) and rethrows so the caller can say why.
  */
+import "client-only";
 import useSWR from "swr";
 import { apiFetch, swrFetcher } from "../api/client";
 import type { CreateProductInput, Product, UpdateProductInput } from "../validation/products";

@@ -1,6 +1,6 @@
 /**
- * The leaderboard's query parameters and answer, shared by the route (validation) and the client
- * (types of what SWR receives).
+ * The leaderboard's query parameters and answer, shared by the route (validation of the query, the
+ * answer parsed on the way out by lib/leaderboard) and the client (types of what SWR receives).
  */
 import { z } from "zod";
 
@@ -29,27 +29,32 @@ export type LeaderboardQuery = z.infer<typeof leaderboardQuerySchema>;
 export type LeaderboardMetric = LeaderboardQuery["metric"];
 export type LeaderboardPeriod = LeaderboardQuery["period"];
 
-export interface LeaderboardEntry {
-  rank: number;
-  sellerId: string;
-  displayName: string;
-  avatarUrl: string | null;
-  itemsSold: number;
-  totalViews: number;
-}
+const count = z.number().int().min(0);
+const rank = z.number().int().min(1);
 
-export interface LeaderboardResponse {
-  metric: LeaderboardMetric;
-  period: LeaderboardPeriod;
+export const leaderboardEntrySchema = z.strictObject({
+  rank,
+  sellerId: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  itemsSold: count,
+  totalViews: count,
+});
+export type LeaderboardEntry = z.infer<typeof leaderboardEntrySchema>;
+
+export const leaderboardResponseSchema = z.strictObject({
+  metric: z.enum(LEADERBOARD_METRICS),
+  period: z.enum(LEADERBOARD_PERIODS),
   /** The month shown (null for all time). */
-  year: number | null;
-  month: number | null;
-  timeZone: typeof LEADERBOARD_TIME_ZONE;
+  year: z.number().int().nullable(),
+  month: z.number().int().min(1).max(12).nullable(),
+  timeZone: z.literal(LEADERBOARD_TIME_ZONE),
   /** The latest change anywhere in the period (null when the period has no activity). */
-  updatedAt: string | null;
+  updatedAt: z.string().nullable(),
   /** The first month with any activity: the month picker starts there (null when there is none). */
-  firstMonth: { year: number; month: number } | null;
-  entries: LeaderboardEntry[];
+  firstMonth: z.strictObject({ year: z.number().int(), month: z.number().int().min(1).max(12) }).nullable(),
+  entries: z.array(leaderboardEntrySchema),
   /** The signed-in seller's own standing (null when signed out). */
-  me: { rank: number | null; itemsSold: number; totalViews: number } | null;
-}
+  me: z.strictObject({ rank: rank.nullable(), itemsSold: count, totalViews: count }).nullable(),
+});
+export type LeaderboardResponse = z.infer<typeof leaderboardResponseSchema>;

@@ -1,6 +1,7 @@
 /**
  * Where to go after sign-in (`/sign-in?next=...`): only a path on this site, so a link cannot send a
- * freshly signed-in user to another origin (an open redirect). Anything else falls back.
+ * freshly signed-in user to another origin (an open redirect). Anything else falls back. Shared by
+ * the sign-in page (server) and the sign-in forms (browser), like every module of lib/validation.
  */
 export const DEFAULT_AFTER_SIGN_IN = "/my-products";
 

@@ -1,7 +1,7 @@
 /**
  * `?page=N` of a paged list. Anything that is not a whole number from 1 to MAX_PAGE shows the first
  * page (a mistyped link should still show products, not an error); the bound keeps the database's
- * offset inside its integer range.
+ * offset inside its integer range. Pure, so shared like every module of lib/validation.
  */
 import { z } from "zod";
 

@@ -1,6 +1,7 @@
 /**
- * Product input rules, shared by the route handlers (the authority) and the client forms (early,
- * friendly messages). The database enforces the same limits with constraints.
+ * Products: the input rules, shared by the route handlers (the authority) and the client forms (early,
+ * friendly messages), and what the API answers (parsed on the way out by lib/products/server.ts).
+ * The database enforces the same limits with constraints.
  */
 import { z } from "zod";
 
@@ -15,20 +16,41 @@ export const DESCRIPTION_MAX = 5000;
 export const PRICE_MAX = 9_999_999_999.99;
 
 /** The product as the API sends it (camelCase; money as a number of the currency's units). */
-export interface Product {
-  id: string;
-  sellerId: string;
-  sellerName: string;
-  sellerAvatarUrl: string | null;
-  title: string;
-  description: string;
-  price: number;
-  status: ProductStatus;
-  viewCount: number;
-  soldAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const productSchema = z.strictObject({
+  id: z.string(),
+  sellerId: z.string(),
+  sellerName: z.string(),
+  sellerAvatarUrl: z.string().nullable(),
+  title: z.string(),
+  description: z.string(),
+  price: z.number(),
+  status: z.enum(PRODUCT_STATUSES),
+  viewCount: z.number().int().min(0),
+  soldAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Product = z.infer<typeof productSchema>;
+
+/** One page of the home page's list. */
+export const productPageSchema = z.strictObject({
+  products: z.array(productSchema),
+  page: z.number().int().min(1),
+  pageCount: z.number().int().min(1),
+  total: z.number().int().min(0),
+});
+export type ProductPage = z.infer<typeof productPageSchema>;
+
+/** A product of the home page's "Trending" strip. */
+export const trendingProductSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  price: z.number(),
+  sellerName: z.string(),
+  /** Counted views in the window (the last TRENDING_DAYS days). */
+  recentViews: z.number().int().min(0),
+});
+export type TrendingProduct = z.infer<typeof trendingProductSchema>;
 
 /** PostgreSQL text cannot hold a NUL byte (the driver's protocol breaks on it): refuse it up front. */
 const NO_NUL = /^[^\u0000]*$/;

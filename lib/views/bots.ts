@@ -3,6 +3,7 @@
  * crawler, a link previewer or a scripting tool. Headless browsers are not listed: they are how real
  * people's tools (and our own end-to-end test) browse, and the per-address cap bounds them anyway.
  */
+import "server-only";
 const BOT_AGENT =
   /bot\b|bot\/|crawl|spider|slurp|mediapartners|facebookexternalhit|embedly|preview|curl\/|wget\/|python-requests|python-urllib|aiohttp|httpx|go-http-client|java\/|okhttp|libwww|scrapy|axios\/|node-fetch|undici|postmanruntime|insomnia|httpie/i;
 

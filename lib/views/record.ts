@@ -11,7 +11,11 @@ export function recordSignedInView(productId: string, session: DbSession): Promi
  * An anonymous shopper, recorded by the server (service_role) under their viewer_session, with the
  * keyed hash of their address (null when unknown) for the per-address monthly cap.
  */
-export function recordAnonymousView(productId: string, viewerSession: string, clientKey: string | null): Promise<boolean> {
+export function recordAnonymousView(
+  productId: string,
+  viewerSession: string,
+  clientKey: string | null,
+): Promise<boolean> {
   return rpc(
     "record_product_view",
     { p_product_id: productId, p_session_id: viewerSession, ...(clientKey ? { p_client_key: clientKey } : {}) },

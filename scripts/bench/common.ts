@@ -106,7 +106,12 @@ export async function serverVersion(adminUrl: string): Promise<string> {
 /** The embedded PostgreSQL (the project's helper), or BENCH_DATABASE_URL when given. */
 export async function startMainServer(): Promise<BenchServer> {
   if (options.databaseUrl) {
-    return { label: "BENCH_DATABASE_URL", adminUrl: options.databaseUrl, version: await serverVersion(options.databaseUrl), stop: async () => {} };
+    return {
+      label: "BENCH_DATABASE_URL",
+      adminUrl: options.databaseUrl,
+      version: await serverVersion(options.databaseUrl),
+      stop: async () => {},
+    };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pg-"));
   let server: EmbeddedServer;

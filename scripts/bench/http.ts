@@ -27,7 +27,11 @@ export interface AppServer {
 export function buildApp(): void {
   if (!options.httpBuild) return;
   progress("http: next build (BENCH_HTTP_BUILD=0 reuses the last build)");
-  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: PROJECT_ROOT, stdio: "pipe", encoding: "utf8" });
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+    cwd: PROJECT_ROOT,
+    stdio: "pipe",
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -36,7 +40,14 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
   // The launcher's embedded mode (demo sign-in, the local development secret), on the bench's own database.
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, NODE_ENV: "production", APP_MODE: "embedded", DATABASE_URL: databaseUrl, SUPABASE_JWT_SECRET: LOCAL_DEV_JWT_SECRET, PORT: String(port) },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      APP_MODE: "embedded",
+      DATABASE_URL: databaseUrl,
+      SUPABASE_JWT_SECRET: LOCAL_DEV_JWT_SECRET,
+      PORT: String(port),
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -76,7 +87,11 @@ export async function measureHttp(app: AppServer): Promise<HttpRow[]> {
   for (let round = 1; round <= options.rounds; round++) {
     for (const route of routes) {
       progress(`http round ${round}/${options.rounds}: GET ${route}, 50 connections, ${options.httpSeconds}s`);
-      const result = await autocannon({ url: `${app.baseUrl}${route}`, connections: 50, duration: options.httpSeconds });
+      const result = await autocannon({
+        url: `${app.baseUrl}${route}`,
+        connections: 50,
+        duration: options.httpSeconds,
+      });
       samples.set(route, [...(samples.get(route) ?? []), result]);
     }
   }

@@ -39,7 +39,11 @@ function openStream(url: string): Promise<StreamClient> {
     const req = http.get(url, { headers: { Accept: "text/event-stream" } }, (res) => {
       if (res.statusCode !== 200 || !String(res.headers["content-type"]).startsWith("text/event-stream")) {
         res.resume();
-        reject(Object.assign(new Error(`stream answered ${res.statusCode} ${res.headers["content-type"]}`), { status: res.statusCode }));
+        reject(
+          Object.assign(new Error(`stream answered ${res.statusCode} ${res.headers["content-type"]}`), {
+            status: res.statusCode,
+          }),
+        );
         return;
       }
       let buffer = "";
@@ -69,7 +73,13 @@ export async function measureLive(app: AppServer, databaseUrl: string): Promise<
     probe.close();
   } catch (error) {
     const status = (error as { status?: number }).status;
-    return { available: false, reason: status === 404 ? "not available (GET /api/leaderboard/stream answers 404)" : `not available (${(error as Error).message})` };
+    return {
+      available: false,
+      reason:
+        status === 404
+          ? "not available (GET /api/leaderboard/stream answers 404)"
+          : `not available (${(error as Error).message})`,
+    };
   }
   const clientCount = options.quick ? 20 : 200;
   progress(`live: opening ${clientCount} stream clients`);

@@ -151,7 +151,9 @@ export async function measureRead(url: string, serverLabel: string): Promise<{ r
       await addHistory(db, added, months);
       const largest = size === sizes[sizes.length - 1];
       if (largest) {
-        progress(`read (${serverLabel}): ${options.views.toLocaleString("en")} source views for the recompute reference`);
+        progress(
+          `read (${serverLabel}): ${options.views.toLocaleString("en")} source views for the recompute reference`,
+        );
         await addSourceRows(db, sellers, options.views, options.months);
       }
       await db.query("vacuum analyze");
@@ -174,7 +176,9 @@ export async function measureRead(url: string, serverLabel: string): Promise<{ r
                 callPostgres(
                   url,
                   metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views",
-                  all ? { p_period: "all", p_limit: 10 } : { p_period: "month", p_year: year, p_month: month, p_limit: 10 },
+                  all
+                    ? { p_period: "all", p_limit: 10 }
+                    : { p_period: "month", p_year: year, p_month: month, p_limit: 10 },
                   ANON,
                 ),
               runs,
@@ -182,7 +186,8 @@ export async function measureRead(url: string, serverLabel: string): Promise<{ r
             ),
           );
           keep("seed", query, await sample(() => db.query(sqlFor("seed", query, year, month)), runs, 1500));
-          if (largest) keep("recompute", query, await sample(() => db.query(sqlFor("recompute", query, year, month)), runs, 1500));
+          if (largest)
+            keep("recompute", query, await sample(() => db.query(sqlFor("recompute", query, year, month)), runs, 1500));
         }
       }
       for (const [key, rounds] of samples) {
@@ -207,15 +212,31 @@ export async function measureRead(url: string, serverLabel: string): Promise<{ r
 }
 
 /** Where the server has JIT: the month reads with jit left on (before `set jit = off` was added to them), for the record. */
-async function withoutJitSetting(db: pg.Client, year: number, month: number, size: number, runs: number): Promise<ReadRow[]> {
-  const functions = ["get_top_sellers_by_sales(text,integer,integer,integer)", "get_top_sellers_by_views(text,integer,integer,integer)"];
+async function withoutJitSetting(
+  db: pg.Client,
+  year: number,
+  month: number,
+  size: number,
+  runs: number,
+): Promise<ReadRow[]> {
+  const functions = [
+    "get_top_sellers_by_sales(text,integer,integer,integer)",
+    "get_top_sellers_by_views(text,integer,integer,integer)",
+  ];
   const rows: ReadRow[] = [];
   try {
     for (const f of functions) await db.query(`alter function public.${f} reset jit`);
     for (const query of ["sales, month", "views, month"] as const) {
       const rounds: number[][] = [];
-      for (let round = 0; round < options.rounds; round++) rounds.push(await sample(() => db.query(sqlFor("project", query, year, month)), runs, 1500));
-      rows.push({ size, query, design: "project", p50: median(rounds.map((t) => percentile(t, 50))), p99: median(rounds.map((t) => percentile(t, 99))) });
+      for (let round = 0; round < options.rounds; round++)
+        rounds.push(await sample(() => db.query(sqlFor("project", query, year, month)), runs, 1500));
+      rows.push({
+        size,
+        query,
+        design: "project",
+        p50: median(rounds.map((t) => percentile(t, 50))),
+        p99: median(rounds.map((t) => percentile(t, 99))),
+      });
     }
   } finally {
     for (const f of functions) await db.query(`alter function public.${f} set jit = off`);

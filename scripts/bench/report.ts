@@ -18,7 +18,16 @@ export interface ReadServerResult {
 }
 
 export interface Results {
-  machine: { cores: number; cpu: string; node: string; postgres: string; date: string; quick: boolean; rounds: number; secondsPerRun: number };
+  machine: {
+    cores: number;
+    cpu: string;
+    node: string;
+    postgres: string;
+    date: string;
+    quick: boolean;
+    rounds: number;
+    secondsPerRun: number;
+  };
   read?: { servers: (ReadServerResult | { server: string; available: false; reason: string })[] };
   ingest?: RateRow[];
   hot?: RateRow[];
@@ -30,11 +39,17 @@ export interface Results {
   notes?: string[];
 }
 
-const f0 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : Math.round(n).toLocaleString("en"));
-const ms = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n < 10 ? n.toFixed(2) : n.toFixed(0));
+const f0 = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) ? "–" : Math.round(n).toLocaleString("en");
+const ms = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) ? "–" : n < 10 ? n.toFixed(2) : n.toFixed(0);
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : "–");
 const errs = (e: Record<string, number>) =>
-  Object.keys(e).length ? Object.entries(e).map(([k, v]) => `${k}: ${v}`).join(", ") : "none";
+  Object.keys(e).length
+    ? Object.entries(e)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ")
+    : "none";
 
 /** The "where we lose" cell: say it plainly when the project is behind the seed design. */
 const loses = (projectVsSeed: number, higherIsBetter = true) =>
@@ -43,7 +58,11 @@ const loses = (projectVsSeed: number, higherIsBetter = true) =>
     : "";
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 /** One line per measurement with its headline figures and ratios: the top of latest.md and the README. */
@@ -57,24 +76,43 @@ export function renderSummary(r: Results): string {
     const size = Math.max(...s.rows.map((row) => row.size));
     for (const period of ["month", "all time"]) {
       const worst = (design: ReadRow["design"]) =>
-        Math.max(...s.rows.filter((row) => row.size === size && row.design === design && row.query.endsWith(period)).map((row) => row.p99));
+        Math.max(
+          ...s.rows
+            .filter((row) => row.size === size && row.design === design && row.query.endsWith(period))
+            .map((row) => row.p99),
+        );
       const p = worst("project");
       const sd = worst("seed");
       rows.push([
         `read p99 ms, ${period}, ${size.toLocaleString("en")} sellers (${s.server.split(" (")[0]}, worst of sales/views)`,
-        ms(p), ms(sd), `recompute ${ms(worst("recompute"))}`, x(ratio(p, sd)), "p99 <= 1 ms, <= seed", loses(ratio(p, sd), false),
+        ms(p),
+        ms(sd),
+        `recompute ${ms(worst("recompute"))}`,
+        x(ratio(p, sd)),
+        "p99 <= 1 ms, <= seed",
+        loses(ratio(p, sd), false),
       ]);
     }
   }
-  const ingest = (label: string, c: number) => r.ingest?.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
+  const ingest = (label: string, c: number) =>
+    r.ingest?.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
   for (const c of [...new Set((r.ingest ?? []).map((row) => row.connections))].filter((c) => c >= 8)) {
     const p = ingest("project, record_product_view", c);
     const s = ingest("seed, record_product_view", c);
     const plain = ingest("plain, insert", c);
-    rows.push([`ingest views/s, ${c} conn, record_product_view`, f0(p), f0(s), f0(plain), `${x(ratio(p, s))} seed, ${x(ratio(p, plain))} plain`, ">= seed, >= 0.5x plain", loses(ratio(p, s))]);
+    rows.push([
+      `ingest views/s, ${c} conn, record_product_view`,
+      f0(p),
+      f0(s),
+      f0(plain),
+      `${x(ratio(p, s))} seed, ${x(ratio(p, plain))} plain`,
+      ">= seed, >= 0.5x plain",
+      loses(ratio(p, s)),
+    ]);
   }
   if (r.hot) {
-    const at = (design: string, shape: string) => r.hot!.find((row) => row.design === design && row.label === shape)?.rate ?? NaN;
+    const at = (design: string, shape: string) =>
+      r.hot!.find((row) => row.design === design && row.label === shape)?.rate ?? NaN;
     for (const shape of ["one seller", "one product"]) {
       const p = at("project", shape);
       const s = at("seed", shape);
@@ -82,7 +120,10 @@ export function renderSummary(r: Results): string {
         `hot views/s, ${shape}, 8 conn (vs own spread rate)`,
         `${f0(p)} (${x(ratio(p, at("project", "spread over 1,000 sellers")))})`,
         `${f0(s)} (${x(ratio(s, at("seed", "spread over 1,000 sellers")))})`,
-        f0(at("plain", shape)), x(ratio(p, s)), ">= 0.9x own spread", loses(ratio(p, s)),
+        f0(at("plain", shape)),
+        x(ratio(p, s)),
+        ">= 0.9x own spread",
+        loses(ratio(p, s)),
       ]);
     }
   }
@@ -91,26 +132,62 @@ export function renderSummary(r: Results): string {
     if (!at("project")) continue;
     const p = at("project")!.rate;
     const s = at("seed")?.rate ?? NaN;
-    rows.push([`mixed ops/s, ${d ? "with" : "without"} deletes (project errors: ${errs(at("project")!.errors)})`, f0(p), f0(s), f0(at("plain")?.rate), x(ratio(p, s)), ">= seed, only 23505", loses(ratio(p, s))]);
+    rows.push([
+      `mixed ops/s, ${d ? "with" : "without"} deletes (project errors: ${errs(at("project")!.errors)})`,
+      f0(p),
+      f0(s),
+      f0(at("plain")?.rate),
+      x(ratio(p, s)),
+      ">= seed, only 23505",
+      loses(ratio(p, s)),
+    ]);
   }
   if (r.http) {
     if (!Array.isArray(r.http)) rows.push(["http", r.http.reason, "", "", "", "", ""]);
     else {
       const lb = r.http.find((h) => h.route.startsWith("/api/leaderboard"));
       const health = r.http.find((h) => h.route === "/api/health");
-      rows.push([`http req/s, GET /api/leaderboard (p99 ${ms(lb?.p99Ms)} ms)`, f0(lb?.requestsPerSecond), "", `/api/health ${f0(health?.requestsPerSecond)}`, `${x(ratio(lb?.requestsPerSecond ?? NaN, health?.requestsPerSecond ?? NaN))} of /api/health`, ">= 0.5x /api/health", ""]);
+      rows.push([
+        `http req/s, GET /api/leaderboard (p99 ${ms(lb?.p99Ms)} ms)`,
+        f0(lb?.requestsPerSecond),
+        "",
+        `/api/health ${f0(health?.requestsPerSecond)}`,
+        `${x(ratio(lb?.requestsPerSecond ?? NaN, health?.requestsPerSecond ?? NaN))} of /api/health`,
+        ">= 0.5x /api/health",
+        "",
+      ]);
     }
   }
   if (r.live) {
     const l = r.live;
     rows.push(
       l.available
-        ? [`live: sale commit-to-client p50 / p99 ms, ${l.connected} clients`, `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)}`, "", "", `watcher costs ingestion ${x(ratio(l.ingestWithWatcher, l.ingestWithoutWatcher))}`, "p99 <= 200 ms, >= 0.95x", ""]
+        ? [
+            `live: sale commit-to-client p50 / p99 ms, ${l.connected} clients`,
+            `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)}`,
+            "",
+            "",
+            `watcher costs ingestion ${x(ratio(l.ingestWithWatcher, l.ingestWithoutWatcher))}`,
+            "p99 <= 200 ms, >= 0.95x",
+            "",
+          ]
         : ["live", l.reason, "", "", "", "", ""],
     );
   }
-  if (r.startup) rows.push(["startup s, cold (with migrations + seed) / warm", `${(r.startup.coldMs / 1000).toFixed(1)} / ${(r.startup.warmMs / 1000).toFixed(1)}`, "", "", "", "", ""]);
-  return table(["measurement", "project", "seed design", "plain / reference", "ratio", "target", "where we lose"], rows);
+  if (r.startup)
+    rows.push([
+      "startup s, cold (with migrations + seed) / warm",
+      `${(r.startup.coldMs / 1000).toFixed(1)} / ${(r.startup.warmMs / 1000).toFixed(1)}`,
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]);
+  return table(
+    ["measurement", "project", "seed design", "plain / reference", "ratio", "target", "where we lose"],
+    rows,
+  );
 }
 
 export function renderMarkdown(r: Results): string {
@@ -139,10 +216,20 @@ export function renderMarkdown(r: Results): string {
       }
       out.push(`**${s.server}**: ${s.version}${s.jit ? " (JIT on)" : " (no JIT)"}`, "");
       const keys = [...new Set(s.rows.map((row) => `${row.size}|${row.query}`))];
-      const get = (k: string, d: ReadRow["design"]) => s.rows.find((row) => `${row.size}|${row.query}` === k && row.design === d);
+      const get = (k: string, d: ReadRow["design"]) =>
+        s.rows.find((row) => `${row.size}|${row.query}` === k && row.design === d);
       out.push(
         table(
-          ["sellers", "query", "project select", "project rpc()", "seed design", "recompute from source", "project / seed (p99)", "where we lose"],
+          [
+            "sellers",
+            "query",
+            "project select",
+            "project rpc()",
+            "seed design",
+            "recompute from source",
+            "project / seed (p99)",
+            "where we lose",
+          ],
           keys.map((k) => {
             const [size, query] = k.split("|");
             const p = get(k, "project");
@@ -151,7 +238,16 @@ export function renderMarkdown(r: Results): string {
             const rc = get(k, "recompute");
             const cell = (v?: ReadRow) => (v ? `${ms(v.p50)} / ${ms(v.p99)}` : "–");
             const rel = ratio(p?.p99 ?? NaN, sd?.p99 ?? NaN);
-            return [Number(size).toLocaleString("en"), query, cell(p), cell(rp), cell(sd), cell(rc), x(rel), loses(rel, false)];
+            return [
+              Number(size).toLocaleString("en"),
+              query,
+              cell(p),
+              cell(rp),
+              cell(sd),
+              cell(rc),
+              x(rel),
+              loses(rel, false),
+            ];
           }),
         ),
         "",
@@ -168,42 +264,92 @@ export function renderMarkdown(r: Results): string {
   }
 
   if (r.ingest) {
-    out.push("## ingest: counted views per second, spread over 1,000 sellers", "", "Target: at least the seed design; >= 0.5x plain.", "");
-    const rate = (label: string, c: number) => r.ingest!.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
+    out.push(
+      "## ingest: counted views per second, spread over 1,000 sellers",
+      "",
+      "Target: at least the seed design; >= 0.5x plain.",
+      "",
+    );
+    const rate = (label: string, c: number) =>
+      r.ingest!.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
     const conns = [...new Set(r.ingest.map((row) => row.connections))];
     out.push(
       table(
-        ["connections", "path", "project", "seed design", "plain insert", "project / seed", "project / plain", "where we lose"],
+        [
+          "connections",
+          "path",
+          "project",
+          "seed design",
+          "plain insert",
+          "project / seed",
+          "project / plain",
+          "where we lose",
+        ],
         conns.flatMap((c) =>
           (["record_product_view", "insert"] as const).map((via) => {
             const p = rate(`project, ${via}`, c);
             const s = rate(`seed, ${via}`, c);
             const plain = rate("plain, insert", c);
             const vsSeed = ratio(p, s);
-            return [String(c), via === "insert" ? "insert" : "record_product_view (as the server calls it)", f0(p), f0(s), f0(plain), x(vsSeed), x(ratio(p, plain)), loses(vsSeed)];
+            return [
+              String(c),
+              via === "insert" ? "insert" : "record_product_view (as the server calls it)",
+              f0(p),
+              f0(s),
+              f0(plain),
+              x(vsSeed),
+              x(ratio(p, plain)),
+              loses(vsSeed),
+            ];
           }),
         ),
       ),
       "",
     );
     const errors = r.ingest.filter((row) => Object.keys(row.errors).length);
-    if (errors.length) out.push(`Errors: ${errors.map((row) => `${row.label}@${row.connections}: ${errs(row.errors)}`).join("; ")}.`, "");
+    if (errors.length)
+      out.push(
+        `Errors: ${errors.map((row) => `${row.label}@${row.connections}: ${errs(row.errors)}`).join("; ")}.`,
+        "",
+      );
   }
 
   if (r.hot) {
-    out.push("## hot: views per second at 8 connections, plain inserts", "", "Target: one hot seller keeps >= 0.9x its spread rate.", "");
+    out.push(
+      "## hot: views per second at 8 connections, plain inserts",
+      "",
+      "Target: one hot seller keeps >= 0.9x its spread rate.",
+      "",
+    );
     const shapes = [...new Set(r.hot.map((row) => row.label))];
-    const at = (design: string, shape: string) => r.hot!.find((row) => row.design === design && row.label === shape)?.rate ?? NaN;
+    const at = (design: string, shape: string) =>
+      r.hot!.find((row) => row.design === design && row.label === shape)?.rate ?? NaN;
     const spread = shapes[0];
     out.push(
       table(
-        ["views go to", "project", "seed design", "plain insert", "project / seed", "project / plain", "project vs its spread", "seed vs its spread", "where we lose"],
+        [
+          "views go to",
+          "project",
+          "seed design",
+          "plain insert",
+          "project / seed",
+          "project / plain",
+          "project vs its spread",
+          "seed vs its spread",
+          "where we lose",
+        ],
         shapes.map((shape) => {
           const vsSeed = ratio(at("project", shape), at("seed", shape));
           return [
-            shape, f0(at("project", shape)), f0(at("seed", shape)), f0(at("plain", shape)), x(vsSeed),
-            x(ratio(at("project", shape), at("plain", shape))), x(ratio(at("project", shape), at("project", spread))),
-            x(ratio(at("seed", shape), at("seed", spread))), loses(vsSeed),
+            shape,
+            f0(at("project", shape)),
+            f0(at("seed", shape)),
+            f0(at("plain", shape)),
+            x(vsSeed),
+            x(ratio(at("project", shape), at("plain", shape))),
+            x(ratio(at("project", shape), at("project", spread))),
+            x(ratio(at("seed", shape), at("seed", spread))),
+            loses(vsSeed),
           ];
         }),
       ),
@@ -221,13 +367,29 @@ export function renderMarkdown(r: Results): string {
     const at = (design: string, d: boolean) => r.mixed!.find((row) => row.design === design && row.withDeletes === d);
     out.push(
       table(
-        ["workload", "project", "seed design", "plain", "project / seed", "project / plain", "errors (project; seed; plain)", "drift rows", "where we lose"],
+        [
+          "workload",
+          "project",
+          "seed design",
+          "plain",
+          "project / seed",
+          "project / plain",
+          "errors (project; seed; plain)",
+          "drift rows",
+          "where we lose",
+        ],
         [true, false].map((d) => {
           const vsSeed = ratio(at("project", d)?.rate ?? NaN, at("seed", d)?.rate ?? NaN);
           return [
-            d ? "with deletes" : "without deletes", f0(at("project", d)?.rate), f0(at("seed", d)?.rate), f0(at("plain", d)?.rate), x(vsSeed),
+            d ? "with deletes" : "without deletes",
+            f0(at("project", d)?.rate),
+            f0(at("seed", d)?.rate),
+            f0(at("plain", d)?.rate),
+            x(vsSeed),
             x(ratio(at("project", d)?.rate ?? NaN, at("plain", d)?.rate ?? NaN)),
-            ["project", "seed", "plain"].map((s) => errs(at(s, d)?.errors ?? {})).join("; "), String(at("project", d)?.drift ?? "–"), loses(vsSeed),
+            ["project", "seed", "plain"].map((s) => errs(at(s, d)?.errors ?? {})).join("; "),
+            String(at("project", d)?.drift ?? "–"),
+            loses(vsSeed),
           ];
         }),
       ),
@@ -236,14 +398,26 @@ export function renderMarkdown(r: Results): string {
   }
 
   if (r.http) {
-    out.push("## http: production build, autocannon, 50 connections", "", "Target: the leaderboard route at >= 0.5x the trivial route.", "");
+    out.push(
+      "## http: production build, autocannon, 50 connections",
+      "",
+      "Target: the leaderboard route at >= 0.5x the trivial route.",
+      "",
+    );
     if (!Array.isArray(r.http)) out.push(r.http.reason, "");
     else {
       const base = r.http.find((h) => h.route === "/api/health");
       out.push(
         table(
           ["route", "requests/s", "p99 ms", "vs /api/health", "non-2xx", "errors"],
-          r.http.map((h) => [`GET ${h.route}`, f0(h.requestsPerSecond), ms(h.p99Ms), x(ratio(h.requestsPerSecond, base?.requestsPerSecond ?? NaN)), String(h.non2xx), String(h.errors)]),
+          r.http.map((h) => [
+            `GET ${h.route}`,
+            f0(h.requestsPerSecond),
+            ms(h.p99Ms),
+            x(ratio(h.requestsPerSecond, base?.requestsPerSecond ?? NaN)),
+            String(h.non2xx),
+            String(h.errors),
+          ]),
         ),
         "",
       );
@@ -251,7 +425,12 @@ export function renderMarkdown(r: Results): string {
   }
 
   if (r.live) {
-    out.push("## live: GET /api/leaderboard/stream", "", "Target: commit-to-client p99 <= 200 ms with 200 clients; about one event a second per client in bursts; ingestion with the watcher >= 0.95x without.", "");
+    out.push(
+      "## live: GET /api/leaderboard/stream",
+      "",
+      "Target: commit-to-client p99 <= 200 ms with 200 clients; about one event a second per client in bursts; ingestion with the watcher >= 0.95x without.",
+      "",
+    );
     const l = r.live;
     if (!l.available) out.push(l.reason, "");
     else
@@ -260,9 +439,18 @@ export function renderMarkdown(r: Results): string {
           ["figure", "value"],
           [
             ["clients connected", `${l.connected} / ${l.clients}`],
-            ["sale, commit to client p50 / p99", `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)} ms (missed: ${l.missedSales})`],
-            ["events per client during 1,000 views", `${l.eventsPerClientDuringBurst} in ${l.burstSeconds.toFixed(1)} s`],
-            ["views/s with the watcher / without", `${f0(l.ingestWithWatcher)} / ${f0(l.ingestWithoutWatcher)} (${x(ratio(l.ingestWithWatcher, l.ingestWithoutWatcher))})`],
+            [
+              "sale, commit to client p50 / p99",
+              `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)} ms (missed: ${l.missedSales})`,
+            ],
+            [
+              "events per client during 1,000 views",
+              `${l.eventsPerClientDuringBurst} in ${l.burstSeconds.toFixed(1)} s`,
+            ],
+            [
+              "views/s with the watcher / without",
+              `${f0(l.ingestWithWatcher)} / ${f0(l.ingestWithoutWatcher)} (${x(ratio(l.ingestWithWatcher, l.ingestWithoutWatcher))})`,
+            ],
           ],
         ),
         "",
@@ -275,8 +463,16 @@ export function renderMarkdown(r: Results): string {
       table(
         ["start", "median", "rounds"],
         [
-          ["cold: new data folder, migrations, seed", `${(r.startup.coldMs / 1000).toFixed(1)} s`, r.startup.cold.map((v) => (v / 1000).toFixed(1)).join(", ")],
-          ["warm: existing data folder, migration check", `${(r.startup.warmMs / 1000).toFixed(1)} s`, r.startup.warm.map((v) => (v / 1000).toFixed(1)).join(", ")],
+          [
+            "cold: new data folder, migrations, seed",
+            `${(r.startup.coldMs / 1000).toFixed(1)} s`,
+            r.startup.cold.map((v) => (v / 1000).toFixed(1)).join(", "),
+          ],
+          [
+            "warm: existing data folder, migration check",
+            `${(r.startup.warmMs / 1000).toFixed(1)} s`,
+            r.startup.warm.map((v) => (v / 1000).toFixed(1)).join(", "),
+          ],
         ],
       ),
       "",

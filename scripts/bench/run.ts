@@ -3,6 +3,8 @@
  * PostgreSQL (embedded, or BENCH_DATABASE_URL), runs each measurement against the project's design, the
  * seed plan's design and plain inserts, and writes bench/results/latest.md and latest.json.
  * Options: see scripts/bench/common.ts (BENCH_QUICK=1 for a smoke run, BENCH_ONLY=read,mixed, ...).
+ * Runs under Node's `react-server` export condition (package.json): it calls the app's server-only
+ * database transport (lib/db/postgres.ts) directly.
  */
 import os from "node:os";
 import { seedDatabase } from "../lib/migrate";
@@ -27,10 +29,18 @@ async function readOn(server: BenchServer): Promise<ReadServerResult> {
   try {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const jit = (await c.query("select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'")).rows[0].on as boolean;
+    const jit = (
+      await c.query("select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'")
+    ).rows[0].on as boolean;
     await c.end();
     const { rows, jitOn } = await measureRead(db.url, server.label);
-    return { server: server.label === "standard" ? `standard build (${options.pgBin})` : server.label, version: server.version, jit, rows, jitOn };
+    return {
+      server: server.label === "standard" ? `standard build (${options.pgBin})` : server.label,
+      version: server.version,
+      jit,
+      rows,
+      jitOn,
+    };
   } finally {
     await db.drop();
   }
@@ -55,7 +65,8 @@ async function main() {
   try {
     if (wanted("read")) {
       const servers: NonNullable<Results["read"]>["servers"] = [await readOn(main)];
-      if (!standardBuildInstalled()) servers.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
+      if (!standardBuildInstalled())
+        servers.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
       else {
         progress(`read: starting a throwaway cluster of ${options.pgBin}`);
         const standard = await startStandardServer();
@@ -114,7 +125,8 @@ async function main() {
   const files = writeResults(results);
   progress(`wrote ${files.md} and ${files.json}`);
   // Only a full run (every measurement, default output) speaks for the project in the README.
-  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results)) progress("updated the Performance table in README.md");
+  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results))
+    progress("updated the Performance table in README.md");
 }
 
 main().catch((error) => {

@@ -29,8 +29,14 @@ export async function startStandardServer(): Promise<BenchServer> {
   const port = await freePort();
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"]);
   run("pg_ctl", [
-    "-D", dataDir, "-l", path.join(dir, "server.log"), "-w", "start",
-    "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`,
+    "-D",
+    dataDir,
+    "-l",
+    path.join(dir, "server.log"),
+    "-w",
+    "start",
+    "-o",
+    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`,
   ]);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const stop = async () => {

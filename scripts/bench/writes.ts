@@ -34,12 +34,20 @@ const VARIANTS: Variant[] = [
 async function viewRun(url: string, variant: Variant, connections: number, products: string[]): Promise<RunResult> {
   if (variant.via === "rpc" && variant.design === "project") {
     // Open the transport's pool connections before the clock starts, as a running server has them.
-    await Promise.all(Array.from({ length: connections }, () => callPostgres(url, "get_leaderboard_last_updated", {}, SERVICE_ROLE)));
+    await Promise.all(
+      Array.from({ length: connections }, () => callPostgres(url, "get_leaderboard_last_updated", {}, SERVICE_ROLE)),
+    );
     return runWorkers(url, connections, options.seconds, () =>
-      callPostgres(url, "record_product_view", { p_product_id: pick(products), p_session_id: crypto.randomUUID() }, SERVICE_ROLE),
+      callPostgres(
+        url,
+        "record_product_view",
+        { p_product_id: pick(products), p_session_id: crypto.randomUUID() },
+        SERVICE_ROLE,
+      ),
     );
   }
-  if (variant.via === "rpc") return runWorkers(url, connections, options.seconds, (c) => c.query(seedRpc(pick(products))));
+  if (variant.via === "rpc")
+    return runWorkers(url, connections, options.seconds, (c) => c.query(seedRpc(pick(products))));
   const sql = insertView(variant.design);
   return runWorkers(url, connections, options.seconds, (c) => c.query(sql, [pick(products)]));
 }
@@ -53,12 +61,17 @@ export interface RateRow {
   errors: Record<string, number>;
 }
 
-export async function prepareWriteData(url: string): Promise<{ spread: string[]; hotSeller: string[]; hotProduct: string[] }> {
+export async function prepareWriteData(
+  url: string,
+): Promise<{ spread: string[]; hotSeller: string[]; hotProduct: string[] }> {
   const db = await connect(url);
   try {
     const sellers = await addSellers(db, SPREAD_SELLERS, "writer");
     const spread = await addProducts(db, sellers, PRODUCTS_PER_SELLER);
-    const hotSeller = [...spread.slice(0, PRODUCTS_PER_SELLER), ...(await addProducts(db, [sellers[0]], HOT_PRODUCTS - PRODUCTS_PER_SELLER))];
+    const hotSeller = [
+      ...spread.slice(0, PRODUCTS_PER_SELLER),
+      ...(await addProducts(db, [sellers[0]], HOT_PRODUCTS - PRODUCTS_PER_SELLER)),
+    ];
     await db.query("analyze");
     return { spread, hotSeller, hotProduct: [hotSeller[0]] };
   } finally {
@@ -75,7 +88,14 @@ export async function measureIngest(url: string, data: { spread: string[] }): Pr
         progress(`ingest round ${round}/${options.rounds}: ${variant.label}, ${connections} connections`);
         const result = await viewRun(url, variant, connections, data.spread);
         const key = `${variant.label}@${connections}`;
-        const row = rows.get(key) ?? { label: variant.label, design: variant.design, connections, rate: 0, rounds: [], errors: {} };
+        const row = rows.get(key) ?? {
+          label: variant.label,
+          design: variant.design,
+          connections,
+          rate: 0,
+          rounds: [],
+          errors: {},
+        };
         row.rounds.push(result.rate);
         addCounts(row.errors, result.errors);
         rows.set(key, row);
@@ -85,7 +105,10 @@ export async function measureIngest(url: string, data: { spread: string[] }): Pr
   return [...rows.values()].map((r) => ({ ...r, rate: median(r.rounds) }));
 }
 
-export async function measureHot(url: string, data: { spread: string[]; hotSeller: string[]; hotProduct: string[] }): Promise<RateRow[]> {
+export async function measureHot(
+  url: string,
+  data: { spread: string[]; hotSeller: string[]; hotProduct: string[] },
+): Promise<RateRow[]> {
   const rows = new Map<string, RateRow>();
   const connections = 8;
   const shapes = [
@@ -175,7 +198,10 @@ export async function measureMixed(url: string): Promise<MixedRow[]> {
   const sessions = Array.from({ length: MIXED_SESSIONS }, () => crypto.randomUUID());
   const fresh = async (): Promise<Record<Design, MixedState>> => {
     const ids = await addProducts(db, sellers, MIXED_PRODUCTS / 2);
-    return Object.fromEntries(DESIGNS.map((d) => [d, { sellers, products: [...ids], sessions }])) as Record<Design, MixedState>;
+    return Object.fromEntries(DESIGNS.map((d) => [d, { sellers, products: [...ids], sessions }])) as Record<
+      Design,
+      MixedState
+    >;
   };
   const rows = new Map<string, MixedRow>();
   for (let round = 1; round <= options.rounds; round++) {
@@ -183,7 +209,9 @@ export async function measureMixed(url: string): Promise<MixedRow[]> {
       const states = await fresh();
       for (const design of DESIGNS) {
         progress(`mixed round ${round}/${options.rounds}: ${design}, ${withDeletes ? "with" : "without"} deletes`);
-        const result = await runWorkers(url, 8, options.seconds, (c) => mixedOp(c, design, states[design], withDeletes));
+        const result = await runWorkers(url, 8, options.seconds, (c) =>
+          mixedOp(c, design, states[design], withDeletes),
+        );
         const key = `${design}@${withDeletes}`;
         const row = rows.get(key) ?? { design, withDeletes, rate: 0, rounds: [], errors: {} };
         row.rounds.push(result.rate);
@@ -192,7 +220,12 @@ export async function measureMixed(url: string): Promise<MixedRow[]> {
       }
     }
   }
-  const drift = (await db.query("select count(*)::int as n from public.seller_leaderboard_drift()")).rows[0].n as number;
+  const drift = (await db.query("select count(*)::int as n from public.seller_leaderboard_drift()")).rows[0]
+    .n as number;
   await db.end();
-  return [...rows.values()].map((r) => ({ ...r, rate: median(r.rounds), ...(r.design === "project" ? { drift } : {}) }));
+  return [...rows.values()].map((r) => ({
+    ...r,
+    rate: median(r.rounds),
+    ...(r.design === "project" ? { drift } : {}),
+  }));
 }

@@ -24,11 +24,15 @@ export function cliDatabaseUrl(databaseUrl: string): string {
 /** Runs one Supabase CLI command against a database; a failure carries the CLI's own output. */
 export async function supabaseCli(args: string[], databaseUrl: string): Promise<string> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [SUPABASE_BIN, ...args, "--db-url", cliDatabaseUrl(databaseUrl)], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [SUPABASE_BIN, ...args, "--db-url", cliDatabaseUrl(databaseUrl)],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     return `${stdout}${stderr}`;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };

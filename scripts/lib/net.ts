@@ -8,13 +8,26 @@ export function isLocalHost(hostname: string): boolean {
   return LOCAL_HOSTS.includes(hostname);
 }
 
-/** Whether nothing listens on a port of the loopback interface. */
-export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+/** Whether we could listen on the port of `host` (every interface when left out). */
+function canListen(port: number, host?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
+    // A missing address family (no IPv6, say) blocks nobody.
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      resolve(error.code === "EADDRNOTAVAIL" || error.code === "EAFNOSUPPORT"),
+    );
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/** Whether nothing listens on a port of the loopback interface. */
+export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return canListen(port, host);
+}
+
+/** For a server that listens on every interface (Next.js): one on the IPv4 or the wildcard address blocks it. */
+export async function portIsFreeOnEveryInterface(port: number): Promise<boolean> {
+  return (await canListen(port)) && (await canListen(port, "127.0.0.1"));
 }
 
 /** Asks the OS for a free port (used by tests, which must not collide with a running dev server). */

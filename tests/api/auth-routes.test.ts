@@ -56,11 +56,18 @@ describe("POST /api/auth/demo-sign-in", () => {
   });
 
   it("answers 404 for an unknown user and 400 for a bad body", async () => {
-    const unknown = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: crypto.randomUUID() })), noParams);
+    const unknown = await signIn(
+      post("/api/auth/demo-sign-in", JSON.stringify({ userId: crypto.randomUUID() })),
+      noParams,
+    );
     expect(unknown.status).toBe(404);
     expect(cookiesOf(unknown).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
-    expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: "admin" })), noParams)).status).toBe(400);
-    expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId, role: "admin" })), noParams)).status).toBe(400);
+    expect((await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId: "admin" })), noParams)).status).toBe(
+      400,
+    );
+    expect(
+      (await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId, role: "admin" })), noParams)).status,
+    ).toBe(400);
     expect((await signIn(post("/api/auth/demo-sign-in", "{"), noParams)).status).toBe(400);
   });
 
@@ -76,8 +83,15 @@ describe("POST /api/auth/demo-sign-in", () => {
     // Nor do tokens signed with the public development secret mean anything there.
     const { resolveSession } = await import("../../lib/auth/session");
     const forged = await signDemoToken(userId, LOCAL_DEV_JWT_SECRET);
-    await expect(resolveSession({ authorization: `Bearer ${forged}`, cookies: { getAll: () => [] } })).rejects.toMatchObject({ status: 401 });
-    expect(await resolveSession({ authorization: null, cookies: { getAll: () => [{ name: ACCESS_TOKEN_COOKIE, value: forged }] } })).toEqual({ role: "anon" });
+    await expect(
+      resolveSession({ authorization: `Bearer ${forged}`, cookies: { getAll: () => [] } }),
+    ).rejects.toMatchObject({ status: 401 });
+    expect(
+      await resolveSession({
+        authorization: null,
+        cookies: { getAll: () => [{ name: ACCESS_TOKEN_COOKIE, value: forged }] },
+      }),
+    ).toEqual({ role: "anon" });
     // A wrong token is no better than none.
     process.env.DATABASE_URL = db.url;
     process.env.EMBEDDED_INSTANCE_TOKEN = "guessed-".padEnd(43, "x");
@@ -102,15 +116,24 @@ describe("POST /api/auth/demo-sign-in", () => {
 describe("POST /api/auth/sign-out", () => {
   it("refuses another site (403) and a non-JSON request (415): nobody signs a visitor out from elsewhere", async () => {
     const cookie = `${ACCESS_TOKEN_COOKIE}=whatever`;
-    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.example" }] as Record<string, string>[]) {
+    for (const headers of [{ "sec-fetch-site": "cross-site" }, { origin: "https://evil.example" }] as Record<
+      string,
+      string
+    >[]) {
       const response = await signOut(post("/api/auth/sign-out", undefined, cookie, headers), noParams);
       expect(response.status).toBe(403);
       expect(response.headers.get("set-cookie")).toBeNull();
     }
-    const form = await signOut(post("/api/auth/sign-out", "", cookie, { "content-type": "application/x-www-form-urlencoded" }), noParams);
+    const form = await signOut(
+      post("/api/auth/sign-out", "", cookie, { "content-type": "application/x-www-form-urlencoded" }),
+      noParams,
+    );
     expect(form.status).toBe(415);
     // A cross-site form cannot sign a visitor in as a chosen user either (text/plain JSON).
-    const plain = await signIn(post("/api/auth/demo-sign-in", JSON.stringify({ userId }), undefined, { "content-type": "text/plain" }), noParams);
+    const plain = await signIn(
+      post("/api/auth/demo-sign-in", JSON.stringify({ userId }), undefined, { "content-type": "text/plain" }),
+      noParams,
+    );
     expect(plain.status).toBe(415);
     expect(cookiesOf(plain).get(ACCESS_TOKEN_COOKIE)).toBeUndefined();
   });
@@ -118,6 +141,8 @@ describe("POST /api/auth/sign-out", () => {
   it("clears the session cookie", async () => {
     const response = await signOut(post("/api/auth/sign-out", undefined, `${ACCESS_TOKEN_COOKIE}=whatever`), noParams);
     expect(response.status).toBe(200);
-    expect(response.headers.get("set-cookie")).toMatch(new RegExp(`${ACCESS_TOKEN_COOKIE}=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)`, "i"));
+    expect(response.headers.get("set-cookie")).toMatch(
+      new RegExp(`${ACCESS_TOKEN_COOKIE}=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)`, "i"),
+    );
   });
 });

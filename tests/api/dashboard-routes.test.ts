@@ -19,7 +19,10 @@ const users = { seller: "", shopper: "", stranger: "" };
 const tokens = { seller: "", shopper: "", stranger: "" };
 let question = "";
 
-async function call(route: RouteHandler, options: { method?: string; path: string; id?: string; token?: string; cookie?: boolean; json?: unknown }) {
+async function call(
+  route: RouteHandler,
+  options: { method?: string; path: string; id?: string; token?: string; cookie?: boolean; json?: unknown },
+) {
   const { method = "GET", path, id, token, cookie = false, json } = options;
   const headers: Record<string, string> = {};
   if (token) {
@@ -28,7 +31,11 @@ async function call(route: RouteHandler, options: { method?: string; path: strin
   }
   // What the app's own client sends (lib/api/client.ts): JSON on every write, body or not.
   if (method !== "GET") headers["content-type"] = "application/json";
-  const request = new NextRequest(`http://localhost${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  const request = new NextRequest(`http://localhost${path}`, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
   const params: Record<string, string> = id ? { id } : {};
   const response = await route(request, { params: Promise.resolve(params) });
   const text = await response.text();
@@ -49,11 +56,22 @@ beforeAll(async () => {
   users.seller = await createUser(db.pool, "Dash Seller");
   users.shopper = await createUser(db.pool, "Dash Shopper");
   users.stranger = await createUser(db.pool, "Dash Stranger");
-  for (const key of Object.keys(users) as (keyof typeof users)[]) tokens[key] = await signDemoToken(users[key], LOCAL_DEV_JWT_SECRET);
+  for (const key of Object.keys(users) as (keyof typeof users)[])
+    tokens[key] = await signDemoToken(users[key], LOCAL_DEV_JWT_SECRET);
 
   const lamp = await insertProduct(db.pool, users.seller, { title: "Brass lamp", price: 40 });
-  await insertProduct(db.pool, users.seller, { title: "Oak chair", price: 120, status: "sold", soldAt: new Date(Date.now() - 60_000).toISOString() });
-  await insertProduct(db.pool, users.seller, { title: "Old desk", price: 80.5, status: "sold", soldAt: "2025-03-15T12:00:00Z" });
+  await insertProduct(db.pool, users.seller, {
+    title: "Oak chair",
+    price: 120,
+    status: "sold",
+    soldAt: new Date(Date.now() - 60_000).toISOString(),
+  });
+  await insertProduct(db.pool, users.seller, {
+    title: "Old desk",
+    price: 80.5,
+    status: "sold",
+    soldAt: "2025-03-15T12:00:00Z",
+  });
   for (let i = 0; i < 3; i++) await insertView(db.pool, lamp);
   const { rows } = await db.pool.query<{ id: string }>(
     "insert into public.messages (sender_id, recipient_id, product_id, body) values ($1, $2, $3, 'Is the lamp still available?') returning id",
@@ -70,11 +88,17 @@ describe("GET /api/dashboard", () => {
   });
 
   it("answers the signed-in seller's figures, the same as get_seller_dashboard, never cached", async () => {
-    const { status, body, headers } = await call(routes.dashboard, { path: "/api/dashboard", token: tokens.seller, cookie: true });
+    const { status, body, headers } = await call(routes.dashboard, {
+      path: "/api/dashboard",
+      token: tokens.seller,
+      cookie: true,
+    });
     expect(status).toBe(200);
     expect(headers.get("cache-control")).toMatch(/no-store/);
     expect(dashboardResponseSchema.safeParse(body).success).toBe(true);
-    const { rows } = await asRole(db.pool, "authenticated", users.seller, (c) => c.query("select * from public.get_seller_dashboard()"));
+    const { rows } = await asRole(db.pool, "authenticated", users.seller, (c) =>
+      c.query("select * from public.get_seller_dashboard()"),
+    );
     const sql = rows[0];
     expect(body).toMatchObject({
       activeListings: sql.active_listings,
@@ -100,46 +124,99 @@ describe("GET /api/dashboard", () => {
     });
     expect(body.months).toHaveLength(12);
     const now = new Date();
-    expect(body.months[11]).toEqual({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, itemsSold: 1, totalViews: 3 });
-    expect(body.topProducts).toEqual([{ id: expect.any(String), title: "Brass lamp", status: "active", price: 40, viewsMonth: 3, viewsAllTime: 3 }]);
+    expect(body.months[11]).toEqual({
+      year: now.getUTCFullYear(),
+      month: now.getUTCMonth() + 1,
+      itemsSold: 1,
+      totalViews: 3,
+    });
+    expect(body.topProducts).toEqual([
+      { id: expect.any(String), title: "Brass lamp", status: "active", price: 40, viewsMonth: 3, viewsAllTime: 3 },
+    ]);
   });
 
   it("answers a shopper with no products with zeros and null ranks", async () => {
     const { status, body } = await call(routes.dashboard, { path: "/api/dashboard", token: tokens.stranger });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ activeListings: 0, soldAllTime: 0, rankSalesMonth: null, rankViewsMonth: null, topProducts: [] });
+    expect(body).toMatchObject({
+      activeListings: 0,
+      soldAllTime: 0,
+      rankSalesMonth: null,
+      rankViewsMonth: null,
+      topProducts: [],
+    });
   });
 });
 
 describe("the inbox routes", () => {
   it("answer 401 signed out and 400 for a malformed id", async () => {
     expect((await call(routes.messages, { path: "/api/messages" })).status).toBe(401);
-    const bad = await call(routes.read, { method: "POST", path: "/api/messages/nope/read", id: "nope", token: tokens.seller });
+    const bad = await call(routes.read, {
+      method: "POST",
+      path: "/api/messages/nope/read",
+      id: "nope",
+      token: tokens.seller,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_input");
   });
 
   it("list the inbox, mark a message read for its recipient only, and the unread count drops", async () => {
     const inbox = await call(routes.messages, { path: "/api/messages", token: tokens.seller });
-    expect(inbox.body).toMatchObject({ unreadCount: 1, messages: [{ id: question, senderName: "Dash Shopper", productTitle: "Brass lamp", readAt: null }] });
+    expect(inbox.body).toMatchObject({
+      unreadCount: 1,
+      messages: [{ id: question, senderName: "Dash Shopper", productTitle: "Brass lamp", readAt: null }],
+    });
 
-    const stranger = await call(routes.read, { method: "POST", path: `/api/messages/${question}/read`, id: question, token: tokens.stranger });
+    const stranger = await call(routes.read, {
+      method: "POST",
+      path: `/api/messages/${question}/read`,
+      id: question,
+      token: tokens.stranger,
+    });
     expect(stranger.status).toBe(404);
-    const sender = await call(routes.read, { method: "POST", path: `/api/messages/${question}/read`, id: question, token: tokens.shopper });
+    const sender = await call(routes.read, {
+      method: "POST",
+      path: `/api/messages/${question}/read`,
+      id: question,
+      token: tokens.shopper,
+    });
     expect(sender.status).toBe(403);
 
-    const read = await call(routes.read, { method: "POST", path: `/api/messages/${question}/read`, id: question, token: tokens.seller });
+    const read = await call(routes.read, {
+      method: "POST",
+      path: `/api/messages/${question}/read`,
+      id: question,
+      token: tokens.seller,
+    });
     expect(read).toMatchObject({ status: 200, body: { unreadCount: 0 } });
-    expect((await call(routes.dashboard, { path: "/api/dashboard", token: tokens.seller })).body.unreadMessages).toBe(0);
+    expect((await call(routes.dashboard, { path: "/api/dashboard", token: tokens.seller })).body.unreadMessages).toBe(
+      0,
+    );
   });
 
   it("reply to the sender (201), and refuse an empty reply with details", async () => {
-    const empty = await call(routes.reply, { method: "POST", path: `/api/messages/${question}/reply`, id: question, token: tokens.seller, json: { body: "  " } });
+    const empty = await call(routes.reply, {
+      method: "POST",
+      path: `/api/messages/${question}/reply`,
+      id: question,
+      token: tokens.seller,
+      json: { body: "  " },
+    });
     expect(empty.status).toBe(400);
     expect(empty.body.error.details.issues[0].path).toBe("body");
-    const sent = await call(routes.reply, { method: "POST", path: `/api/messages/${question}/reply`, id: question, token: tokens.seller, json: { body: "Yes, it is." } });
+    const sent = await call(routes.reply, {
+      method: "POST",
+      path: `/api/messages/${question}/reply`,
+      id: question,
+      token: tokens.seller,
+      json: { body: "Yes, it is." },
+    });
     expect(sent.status).toBe(201);
     const inbox = await call(routes.messages, { path: "/api/messages", token: tokens.shopper });
-    expect(inbox.body).toMatchObject({ unreadCount: 1, messages: [{ id: sent.body.id, senderName: "Dash Seller", body: "Yes, it is." }] });
+    expect(inbox.body).toMatchObject({
+      unreadCount: 1,
+      messages: [{ id: sent.body.id, senderName: "Dash Seller", body: "Yes, it is." }],
+    });
   });
 });

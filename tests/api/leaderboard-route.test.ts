@@ -72,12 +72,25 @@ describe("GET /api/leaderboard", () => {
       timeZone: "UTC",
       me: null,
     });
-    expect(body.entries.map((entry: { displayName: string; rank: number; itemsSold: number }) => [entry.displayName, entry.rank, entry.itemsSold])).toEqual([
+    expect(
+      body.entries.map((entry: { displayName: string; rank: number; itemsSold: number }) => [
+        entry.displayName,
+        entry.rank,
+        entry.itemsSold,
+      ]),
+    ).toEqual([
       ["Ada", 1, 2],
       ["Bea", 1, 2],
       ["Cy", 3, 1],
     ]);
-    expect(body.entries[0]).toEqual({ rank: 1, sellerId: sellers.Ada, displayName: "Ada", avatarUrl: null, itemsSold: 2, totalViews: 0 });
+    expect(body.entries[0]).toEqual({
+      rank: 1,
+      sellerId: sellers.Ada,
+      displayName: "Ada",
+      avatarUrl: null,
+      itemsSold: 2,
+      totalViews: 0,
+    });
     expect(Date.parse(body.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -87,7 +100,12 @@ describe("GET /api/leaderboard", () => {
     expect(past.body).toMatchObject({ year: 2025, month: 3, firstMonth: { year: 2025, month: 3 } });
     const allTime = await get("?period=all&limit=2");
     expect(allTime.body).toMatchObject({ period: "all", year: null, month: null });
-    expect(allTime.body.entries.map((entry: { displayName: string; itemsSold: number }) => [entry.displayName, entry.itemsSold])).toEqual([
+    expect(
+      allTime.body.entries.map((entry: { displayName: string; itemsSold: number }) => [
+        entry.displayName,
+        entry.itemsSold,
+      ]),
+    ).toEqual([
       ["Dee", 3],
       ["Ada", 2],
     ]);
@@ -101,7 +119,11 @@ describe("GET /api/leaderboard", () => {
     expect(body.entries).toHaveLength(1);
     expect(body.me).toEqual({ rank: 3, itemsSold: 1, totalViews: 0 });
     const dee = await signDemoToken(sellers.Dee, LOCAL_DEV_JWT_SECRET);
-    expect((await get("", { cookie: `sb-access-token=${dee}` })).body.me).toEqual({ rank: null, itemsSold: 0, totalViews: 0 });
+    expect((await get("", { cookie: `sb-access-token=${dee}` })).body.me).toEqual({
+      rank: null,
+      itemsSold: 0,
+      totalViews: 0,
+    });
   });
 
   it("answers 401 for a bad bearer token", async () => {

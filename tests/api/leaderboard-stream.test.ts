@@ -17,7 +17,10 @@ let seller: string;
 let product: string;
 
 async function sell(sellerId: string) {
-  await db.pool.query("insert into public.products (seller_id, title, price, status) values ($1, 'Thing', 10, 'sold')", [sellerId]);
+  await db.pool.query(
+    "insert into public.products (seller_id, title, price, status) values ($1, 'Thing', 10, 'sold')",
+    [sellerId],
+  );
 }
 
 /** A watcher whose events are recorded; waits until its first answer so later changes count. */
@@ -37,7 +40,10 @@ beforeAll(async () => {
   resetConfigForTests();
   ({ GET } = await import("../../app/api/leaderboard/stream/route"));
   seller = await createUser(db.pool, "Ada");
-  const { rows } = await db.pool.query("insert into public.products (seller_id, title, price, status) values ($1, 'Lamp', 10, 'active') returning id", [seller]);
+  const { rows } = await db.pool.query(
+    "insert into public.products (seller_id, title, price, status) values ($1, 'Lamp', 10, 'active') returning id",
+    [seller],
+  );
   product = rows[0].id;
 });
 
@@ -132,7 +138,8 @@ async function openStream() {
       if (done) return;
       stream.text += decoder.decode(value, { stream: true });
       for (const match of stream.text.matchAll(/^event: change\ndata: (.*)$/gm)) {
-        if (stream.changes.length < [...stream.text.matchAll(/^event: change$/gm)].length) stream.changes.push(JSON.parse(match[1]));
+        if (stream.changes.length < [...stream.text.matchAll(/^event: change$/gm)].length)
+          stream.changes.push(JSON.parse(match[1]));
       }
     }
   })();
@@ -168,13 +175,19 @@ describe("GET /api/leaderboard/stream", () => {
     const startedAt = Date.now();
     const sessions = Array.from({ length: 1000 }, () => crypto.randomUUID());
     for (let i = 0; i < sessions.length; i += 50) {
-      await Promise.all(sessions.slice(i, i + 50).map((sessionId) => insertView(db.pool, product, null, { sessionId })));
+      await Promise.all(
+        sessions.slice(i, i + 50).map((sessionId) => insertView(db.pool, product, null, { sessionId })),
+      );
     }
     const burstSeconds = Math.ceil((Date.now() - startedAt) / 1000);
-    await vi.waitFor(() => expect(streams.every((stream) => stream.changes.length > 0)).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(streams.every((stream) => stream.changes.length > 0)).toBe(true), {
+      timeout: 10_000,
+    });
     await sleep(1500);
     for (const stream of streams) expect(stream.changes.length).toBeLessThanOrEqual(burstSeconds + 2);
     for (const stream of streams) stream.close();
-    await vi.waitFor(() => expect(leaderboardWatcher.stats()).toMatchObject({ listeners: 0, timers: 0, polling: false }));
+    await vi.waitFor(() =>
+      expect(leaderboardWatcher.stats()).toMatchObject({ listeners: 0, timers: 0, polling: false }),
+    );
   });
 });

@@ -38,9 +38,14 @@ interface Call {
   headers?: Record<string, string>;
 }
 
-async function call(route: RouteHandler, { method = "GET", path, id, bearer, cookieToken, cookies = {}, json, rawBody, headers = {} }: Call) {
+async function call(
+  route: RouteHandler,
+  { method = "GET", path, id, bearer, cookieToken, cookies = {}, json, rawBody, headers = {} }: Call,
+) {
   const allCookies = { ...cookies, ...(cookieToken ? { [ACCESS_TOKEN_COOKIE]: cookieToken } : {}) };
-  const cookieHeader = Object.entries(allCookies).map(([name, value]) => `${name}=${value}`).join("; ");
+  const cookieHeader = Object.entries(allCookies)
+    .map(([name, value]) => `${name}=${value}`)
+    .join("; ");
   const body = rawBody ?? (json === undefined ? undefined : JSON.stringify(json));
   const request = new NextRequest(`http://localhost${path}`, {
     method,
@@ -68,7 +73,8 @@ async function insertProduct(sellerId: string, status: "active" | "sold" | "draf
   return rows[0].id;
 }
 
-const BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+const BROWSER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 beforeAll(async () => {
@@ -82,7 +88,14 @@ beforeAll(async () => {
     import("../../app/api/products/[id]/views/route"),
     import("../../app/api/my-products/route"),
   ]);
-  routes = { create: collection.POST, get: item.GET, put: item.PUT, remove: item.DELETE, views: views.POST, mine: mine.GET };
+  routes = {
+    create: collection.POST,
+    get: item.GET,
+    put: item.PUT,
+    remove: item.DELETE,
+    views: views.POST,
+    mine: mine.GET,
+  };
   users.ada = await createUser(db.pool, "Ada");
   users.bea = await createUser(db.pool, "Bea");
   users.shopper = await createUser(db.pool, "Sam");
@@ -92,8 +105,10 @@ beforeAll(async () => {
 });
 
 describe("cross-site requests (CSRF), in the one route wrapper", () => {
-  const create = (headers: Record<string, string>, rawBody = JSON.stringify({ title: "Desk", price: 1, status: "draft" })) =>
-    call(routes.create, { method: "POST", path: "/api/products", cookieToken: tokens.ada, rawBody, headers });
+  const create = (
+    headers: Record<string, string>,
+    rawBody = JSON.stringify({ title: "Desk", price: 1, status: "draft" }),
+  ) => call(routes.create, { method: "POST", path: "/api/products", cookieToken: tokens.ada, rawBody, headers });
 
   it("answers 415 to a state-changing request that is not JSON, and creates nothing", async () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
@@ -101,9 +116,21 @@ describe("cross-site requests (CSRF), in the one route wrapper", () => {
       expect(status, type).toBe(415);
       expect(body.error.code).toBe("unsupported_media_type");
     }
-    const noType = await call(routes.remove, { method: "DELETE", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, cookieToken: tokens.ada, headers: { "content-type": "" } });
+    const noType = await call(routes.remove, {
+      method: "DELETE",
+      path: `/api/products/${UNKNOWN_ID}`,
+      id: UNKNOWN_ID,
+      cookieToken: tokens.ada,
+      headers: { "content-type": "" },
+    });
     expect(noType.status).toBe(415);
-    expect((await db.pool.query("select count(*)::int as n from public.products where title = 'Desk' and seller_id = $1", [users.ada])).rows[0].n).toBe(0);
+    expect(
+      (
+        await db.pool.query("select count(*)::int as n from public.products where title = 'Desk' and seller_id = $1", [
+          users.ada,
+        ])
+      ).rows[0].n,
+    ).toBe(0);
   });
 
   it("answers 403 to another site or origin (Sec-Fetch-Site or Origin), and allows same-origin requests", async () => {
@@ -114,14 +141,29 @@ describe("cross-site requests (CSRF), in the one route wrapper", () => {
     expect((await create({ origin: "null" })).status).toBe(403);
     expect((await create({ origin: "http://localhost", "sec-fetch-site": "same-origin" })).status).toBe(201);
     // Deletes and sign-out go through the same wrapper.
-    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, cookieToken: tokens.ada, headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+    expect(
+      (
+        await call(routes.remove, {
+          method: "DELETE",
+          path: `/api/products/${UNKNOWN_ID}`,
+          id: UNKNOWN_ID,
+          cookieToken: tokens.ada,
+          headers: { "sec-fetch-site": "cross-site" },
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
 describe("POST /api/products", () => {
   it("answers 409 with a message for people, not a constraint name, when the seller's profile is gone", async () => {
     const ghost = await signDemoToken(UNKNOWN_ID, LOCAL_DEV_JWT_SECRET);
-    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: ghost, json: { title: "Desk", price: 1, status: "draft" } });
+    const { status, body } = await call(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      bearer: ghost,
+      json: { title: "Desk", price: 1, status: "draft" },
+    });
     expect(status).toBe(409);
     expect(body.error.code).toBe("conflict");
     expect(JSON.stringify(body)).not.toMatch(/fkey|constraint|products_/i);
@@ -135,7 +177,14 @@ describe("POST /api/products", () => {
       json: { title: "  Oak desk  ", description: "Solid oak.", price: 120.5, status: "draft" },
     });
     expect(status).toBe(201);
-    expect(body.product).toMatchObject({ title: "Oak desk", price: 120.5, status: "draft", sellerId: users.ada, soldAt: null, viewCount: 0 });
+    expect(body.product).toMatchObject({
+      title: "Oak desk",
+      price: 120.5,
+      status: "draft",
+      sellerId: users.ada,
+      soldAt: null,
+      viewCount: 0,
+    });
   });
 
   it("creates an active listing with a Bearer token", async () => {
@@ -158,17 +207,31 @@ describe("POST /api/products", () => {
     ["a title over 200 characters", { title: "x".repeat(201), price: 1, status: "draft" }, "title"],
     ["a new product marked sold", { title: "Desk", price: 1, status: "sold" }, "status"],
     ["a NUL byte in the title", { title: "Desk\u0000", price: 1, status: "draft" }, "title"],
-    ["a NUL byte in the description", { title: "Desk", description: "a\u0000b", price: 1, status: "draft" }, "description"],
+    [
+      "a NUL byte in the description",
+      { title: "Desk", description: "a\u0000b", price: 1, status: "draft" },
+      "description",
+    ],
     ["a missing price", { title: "Desk", status: "draft" }, "price"],
   ])("answers 400 with details for %s", async (_, json, path) => {
-    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: tokens.ada, json });
+    const { status, body } = await call(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      bearer: tokens.ada,
+      json,
+    });
     expect(status).toBe(400);
     expect(body.error.code).toBe("invalid_input");
     expect(body.error.details.issues.map((issue: { path: string }) => issue.path)).toContain(path);
   });
 
   it("answers 400 for a body that is not JSON", async () => {
-    const { status, body } = await call(routes.create, { method: "POST", path: "/api/products", bearer: tokens.ada, rawBody: "{title:" });
+    const { status, body } = await call(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      bearer: tokens.ada,
+      rawBody: "{title:",
+    });
     expect(status).toBe(400);
     expect(body.error).toEqual({ code: "invalid_input", message: "The request body is not valid JSON." });
   });
@@ -202,7 +265,9 @@ describe("GET /api/products/:id", () => {
     const active = await insertProduct(users.ada, "active");
     const draft = await insertProduct(users.ada, "draft");
     expect((await call(routes.get, { path: `/api/products/${active}`, id: active })).body.product.id).toBe(active);
-    expect((await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.ada })).status).toBe(200);
+    expect((await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.ada })).status).toBe(
+      200,
+    );
     const other = await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.bea });
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe("not_found");
@@ -228,12 +293,19 @@ describe("PUT /api/products/:id", () => {
       json: { title: "Brass lamp", description: "Works.", price: 30.25 },
     });
     expect(status).toBe(200);
-    expect(body.product).toMatchObject({ id, title: "Brass lamp", description: "Works.", price: 30.25, status: "active" });
+    expect(body.product).toMatchObject({
+      id,
+      title: "Brass lamp",
+      description: "Works.",
+      price: 30.25,
+      status: "active",
+    });
   });
 
   it("marks sold (sold_at set), then active again (sold_at cleared), then draft", async () => {
     const id = await insertProduct(users.ada, "active");
-    const put = (json: unknown) => call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, cookieToken: tokens.ada, json });
+    const put = (json: unknown) =>
+      call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, cookieToken: tokens.ada, json });
     const sold = await put({ status: "sold" });
     expect(sold.status).toBe(200);
     expect(sold.body.product.status).toBe("sold");
@@ -247,12 +319,30 @@ describe("PUT /api/products/:id", () => {
   it("answers 403 for another seller's active product and 404 for another seller's draft", async () => {
     const active = await insertProduct(users.ada, "active");
     const draft = await insertProduct(users.ada, "draft");
-    const forbidden = await call(routes.put, { method: "PUT", path: `/api/products/${active}`, id: active, bearer: tokens.bea, json: { status: "sold" } });
+    const forbidden = await call(routes.put, {
+      method: "PUT",
+      path: `/api/products/${active}`,
+      id: active,
+      bearer: tokens.bea,
+      json: { status: "sold" },
+    });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe("forbidden");
-    const hidden = await call(routes.put, { method: "PUT", path: `/api/products/${draft}`, id: draft, bearer: tokens.bea, json: { status: "active" } });
+    const hidden = await call(routes.put, {
+      method: "PUT",
+      path: `/api/products/${draft}`,
+      id: draft,
+      bearer: tokens.bea,
+      json: { status: "active" },
+    });
     expect(hidden.status).toBe(404);
-    const unknown = await call(routes.put, { method: "PUT", path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID, bearer: tokens.bea, json: { price: 1 } });
+    const unknown = await call(routes.put, {
+      method: "PUT",
+      path: `/api/products/${UNKNOWN_ID}`,
+      id: UNKNOWN_ID,
+      bearer: tokens.bea,
+      json: { price: 1 },
+    });
     expect(unknown.status).toBe(404);
     const { rows } = await db.pool.query("select status from public.products where id = $1", [active]);
     expect(rows[0].status).toBe("active");
@@ -266,23 +356,46 @@ describe("PUT /api/products/:id", () => {
     ["a negative price", { price: -0.01 }],
   ])("answers 400 for %s", async (_, json) => {
     const id = await insertProduct(users.ada, "active");
-    const { status, body } = await call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, bearer: tokens.ada, json });
+    const { status, body } = await call(routes.put, {
+      method: "PUT",
+      path: `/api/products/${id}`,
+      id,
+      bearer: tokens.ada,
+      json,
+    });
     expect(status).toBe(400);
     expect(body.error.code).toBe("invalid_input");
     expect(body.error.details.issues.length).toBeGreaterThan(0);
   });
 
   it("answers 400 for a bad uuid in the path and 401 without a token", async () => {
-    expect((await call(routes.put, { method: "PUT", path: "/api/products/abc", id: "abc", bearer: tokens.ada, json: { price: 1 } })).status).toBe(400);
+    expect(
+      (
+        await call(routes.put, {
+          method: "PUT",
+          path: "/api/products/abc",
+          id: "abc",
+          bearer: tokens.ada,
+          json: { price: 1 },
+        })
+      ).status,
+    ).toBe(400);
     const id = await insertProduct(users.ada, "active");
-    expect((await call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, json: { price: 1 } })).status).toBe(401);
+    expect(
+      (await call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, json: { price: 1 } })).status,
+    ).toBe(401);
   });
 });
 
 describe("DELETE /api/products/:id", () => {
   it("deletes the seller's product, which is then gone", async () => {
     const id = await insertProduct(users.ada, "draft");
-    const { status, body } = await call(routes.remove, { method: "DELETE", path: `/api/products/${id}`, id, bearer: tokens.ada });
+    const { status, body } = await call(routes.remove, {
+      method: "DELETE",
+      path: `/api/products/${id}`,
+      id,
+      bearer: tokens.ada,
+    });
     expect(status).toBe(200);
     expect(body).toEqual({ deleted: id });
     expect((await call(routes.get, { path: `/api/products/${id}`, id, bearer: tokens.ada })).status).toBe(404);
@@ -290,12 +403,22 @@ describe("DELETE /api/products/:id", () => {
 
   it("answers 409 for a sold product, 403 for another seller's, 401 without a token", async () => {
     const sold = await insertProduct(users.ada, "sold");
-    const conflict = await call(routes.remove, { method: "DELETE", path: `/api/products/${sold}`, id: sold, bearer: tokens.ada });
+    const conflict = await call(routes.remove, {
+      method: "DELETE",
+      path: `/api/products/${sold}`,
+      id: sold,
+      bearer: tokens.ada,
+    });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe("conflict");
     const active = await insertProduct(users.ada, "active");
-    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active, bearer: tokens.bea })).status).toBe(403);
-    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active })).status).toBe(401);
+    expect(
+      (await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active, bearer: tokens.bea }))
+        .status,
+    ).toBe(403);
+    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -317,7 +440,13 @@ describe("POST /api/products/:id/views", () => {
   it("counts an anonymous shopper once per product (by viewer_session), then not again", async () => {
     const id = await insertProduct(users.ada, "active");
     const session = crypto.randomUUID();
-    const view = () => call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, cookies: { [VIEWER_SESSION_COOKIE]: session } });
+    const view = () =>
+      call(routes.views, {
+        method: "POST",
+        path: `/api/products/${id}/views`,
+        id,
+        cookies: { [VIEWER_SESSION_COOKIE]: session },
+      });
     expect((await view()).body).toEqual({ counted: true });
     expect((await view()).body).toEqual({ counted: false });
     const product = await call(routes.get, { path: `/api/products/${id}`, id });
@@ -333,23 +462,48 @@ describe("POST /api/products/:id/views", () => {
       expect(body).toEqual({ counted: false });
       expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
     }
-    const cookie = (await call(routes.views, { method: "POST", path, id })).headers.get("set-cookie")!.match(/=([^;]+)/)![1];
-    expect((await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body).toEqual({ counted: true });
+    const cookie = (await call(routes.views, { method: "POST", path, id })).headers
+      .get("set-cookie")!
+      .match(/=([^;]+)/)![1];
+    expect(
+      (await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body,
+    ).toEqual({ counted: true });
     expect((await call(routes.get, { path: `/api/products/${id}`, id })).body.product.viewCount).toBe(1);
   });
 
   it("answers obvious bots without counting them (no agent, crawlers, scripting tools)", async () => {
     const id = await insertProduct(users.ada, "active");
     const path = `/api/products/${id}/views`;
-    for (const agent of ["", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)", "curl/8.5.0", "python-requests/2.32"]) {
+    for (const agent of [
+      "",
+      "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+      "Mozilla/5.0 (compatible; bingbot/2.0)",
+      "curl/8.5.0",
+      "python-requests/2.32",
+    ]) {
       const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
-      const { status, body } = await call(routes.views, { method: "POST", path, id, cookies, headers: { "user-agent": agent } });
+      const { status, body } = await call(routes.views, {
+        method: "POST",
+        path,
+        id,
+        cookies,
+        headers: { "user-agent": agent },
+      });
       expect(status, agent).toBe(200);
       expect(body, agent).toEqual({ counted: false });
     }
-    const signedInBot = await call(routes.views, { method: "POST", path, id, bearer: tokens.shopper, headers: { "user-agent": "curl/8.5.0" } });
+    const signedInBot = await call(routes.views, {
+      method: "POST",
+      path,
+      id,
+      bearer: tokens.shopper,
+      headers: { "user-agent": "curl/8.5.0" },
+    });
     expect(signedInBot.body).toEqual({ counted: false });
-    expect((await db.pool.query("select count(*)::int as n from public.product_views where product_id = $1", [id])).rows[0].n).toBe(0);
+    expect(
+      (await db.pool.query("select count(*)::int as n from public.product_views where product_id = $1", [id])).rows[0]
+        .n,
+    ).toBe(0);
   });
 
   it("caps counted anonymous views per client address, product and month, storing a hash and not the address", async () => {
@@ -361,12 +515,31 @@ describe("POST /api/products/:id/views", () => {
       for (let i = 0; i < 8; i++) {
         // A fresh viewer_session every time, as a cookie-rotating script would.
         const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
-        counted.push((await call(routes.views, { method: "POST", path, id, cookies, headers: { "x-forwarded-for": "198.51.100.7" } })).body.counted);
+        counted.push(
+          (
+            await call(routes.views, {
+              method: "POST",
+              path,
+              id,
+              cookies,
+              headers: { "x-forwarded-for": "198.51.100.7" },
+            })
+          ).body.counted,
+        );
       }
       expect(counted).toEqual([true, true, true, true, true, false, false, false]);
-      const other = await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() }, headers: { "x-forwarded-for": "198.51.100.8" } });
+      const other = await call(routes.views, {
+        method: "POST",
+        path,
+        id,
+        cookies: { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() },
+        headers: { "x-forwarded-for": "198.51.100.8" },
+      });
       expect(other.body).toEqual({ counted: true });
-      const { rows } = await db.pool.query<{ client_key: string }>("select distinct client_key from public.product_views where product_id = $1", [id]);
+      const { rows } = await db.pool.query<{ client_key: string }>(
+        "select distinct client_key from public.product_views where product_id = $1",
+        [id],
+      );
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row.client_key).not.toContain("198.51.100");
     } finally {
@@ -376,7 +549,8 @@ describe("POST /api/products/:id/views", () => {
 
   it("trusts X-Forwarded-For only with TRUST_PROXY, and then only the entry the proxies appended", async () => {
     const { clientAddress } = await import("../../lib/api/client-address");
-    const request = (xff?: string) => new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
+    const request = (xff?: string) =>
+      new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
     // Without TRUST_PROXY a client-written header is ignored (this process did not stamp a socket address).
     expect(clientAddress(request("203.0.113.9"), {})).toBeNull();
     // One proxy appends the address it saw: the client's own entries to the left are ignored.
@@ -389,7 +563,8 @@ describe("POST /api/products/:id/views", () => {
 
   it("counts a signed-in viewer as themselves, and never the seller's own views", async () => {
     const id = await insertProduct(users.ada, "active");
-    const view = (token: string) => call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, bearer: token });
+    const view = (token: string) =>
+      call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, bearer: token });
     expect((await view(tokens.shopper)).body).toEqual({ counted: true });
     expect((await view(tokens.shopper)).body).toEqual({ counted: false });
     expect((await view(tokens.ada)).body).toEqual({ counted: false });
@@ -399,9 +574,21 @@ describe("POST /api/products/:id/views", () => {
 
   it("answers 404 for another seller's draft or an unknown product, 400 for a bad id", async () => {
     const draft = await insertProduct(users.ada, "draft");
-    expect((await call(routes.views, { method: "POST", path: `/api/products/${draft}/views`, id: draft, bearer: tokens.bea })).status).toBe(404);
+    expect(
+      (
+        await call(routes.views, {
+          method: "POST",
+          path: `/api/products/${draft}/views`,
+          id: draft,
+          bearer: tokens.bea,
+        })
+      ).status,
+    ).toBe(404);
     const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
-    expect((await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID, cookies })).status).toBe(404);
+    expect(
+      (await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID, cookies }))
+        .status,
+    ).toBe(404);
     expect((await call(routes.views, { method: "POST", path: "/api/products/x/views", id: "x" })).status).toBe(400);
   });
 
@@ -411,10 +598,16 @@ describe("POST /api/products/:id/views", () => {
     onTestFinished(() => void delete process.env.TRUST_PROXY);
     // A rotating client-written entry left of the proxy's does not escape the limit.
     let spoof = 0;
-    const headers = { get "x-forwarded-for"() { return `10.9.${spoof++ % 250}.1, 203.0.113.61`; } };
+    const headers = {
+      get "x-forwarded-for"() {
+        return `10.9.${spoof++ % 250}.1, 203.0.113.61`;
+      },
+    };
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
-      statuses.push((await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status);
+      statuses.push(
+        (await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status,
+      );
     }
     expect(statuses.every((status) => status === 200)).toBe(true);
     const limited = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers });
@@ -422,7 +615,12 @@ describe("POST /api/products/:id/views", () => {
     expect(limited.body.error.code).toBe("rate_limited");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another address is not affected.
-    const other = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers: { "x-forwarded-for": "203.0.113.62" } });
+    const other = await call(routes.views, {
+      method: "POST",
+      path: `/api/products/${id}/views`,
+      id,
+      headers: { "x-forwarded-for": "203.0.113.62" },
+    });
     expect(other.status).toBe(200);
   });
 });

@@ -1,13 +1,14 @@
 /** The demo sign-in list through the user's eyes: sellers first with counts, one click signs in. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DemoSignInList, type DemoUser } from "../../components/auth/demo-sign-in-list";
+import { DemoSignInList } from "../../components/auth/demo-sign-in-list";
+import type { DemoUserListEntry } from "../../lib/validation/auth";
 import { apiError, stubApi } from "../helpers/api-stub";
 import { renderWithProviders, screen, within } from "../helpers/render";
 
 const router = { push: vi.fn(), refresh: vi.fn() };
 vi.mock("next/navigation", () => ({ useRouter: () => router }));
 
-const users: DemoUser[] = [
+const users: DemoUserListEntry[] = [
   { id: "6f1c2b8e-0000-4000-8000-000000000001", displayName: "Ada Seller", productCount: 12, isSeller: true },
   { id: "6f1c2b8e-0000-4000-8000-000000000002", displayName: "Bo Seller", productCount: 1, isSeller: true },
   { id: "6f1c2b8e-0000-4000-8000-000000000003", displayName: "Cy Shopper", productCount: 0, isSeller: false },
@@ -25,10 +26,11 @@ describe("Demo sign-in", () => {
     renderWithProviders(<DemoSignInList users={users} />);
     const [sellers, shoppers] = screen.getAllByRole("region");
     expect(sellers).toHaveAccessibleName("Sellers");
-    expect(within(sellers).getAllByRole("button").map((button) => button.textContent)).toEqual([
-      "Sign in as Ada Seller (12 products)",
-      "Sign in as Bo Seller (1 product)",
-    ]);
+    expect(
+      within(sellers)
+        .getAllByRole("button")
+        .map((button) => button.textContent),
+    ).toEqual(["Sign in as Ada Seller (12 products)", "Sign in as Bo Seller (1 product)"]);
     expect(shoppers).toHaveAccessibleName("Shoppers");
     expect(within(shoppers).getByRole("button", { name: "Sign in as Cy Shopper" })).toBeInTheDocument();
   });

@@ -39,7 +39,10 @@ describe("Inbox", () => {
     stubApi({ "GET /api/messages": { json: inbox } });
     renderWithProviders(<Inbox initialInbox={inbox} />);
     const items = within(screen.getByRole("list", { name: "Messages" })).getAllByRole("listitem");
-    expect(items.map((item) => item.getAttribute("aria-label"))).toEqual(["From Emma Clarke, unread", "From Noah Schmidt"]);
+    expect(items.map((item) => item.getAttribute("aria-label"))).toEqual([
+      "From Emma Clarke, unread",
+      "From Noah Schmidt",
+    ]);
     expect(items[0]).toHaveTextContent("about Leica M3");
     expect(items[1]).toHaveTextContent("no product");
     expect(screen.getByText("1 unread message.")).toBeInTheDocument();
@@ -47,7 +50,10 @@ describe("Inbox", () => {
 
   it("marks a message read when it is opened, and the unread count drops", async () => {
     const answer = hold({ json: { unreadCount: 0 } });
-    const api = stubApi({ "GET /api/messages": { json: inbox }, [`POST /api/messages/${unread.id}/read`]: answer.reply });
+    const api = stubApi({
+      "GET /api/messages": { json: inbox },
+      [`POST /api/messages/${unread.id}/read`]: answer.reply,
+    });
     const { user } = renderWithProviders(<Inbox initialInbox={inbox} />);
     await user.click(screen.getByRole("button", { name: /Emma Clarke/ }));
     expect(screen.getByRole("button", { name: /Emma Clarke/ })).toHaveAttribute("aria-expanded", "true");
@@ -55,7 +61,9 @@ describe("Inbox", () => {
     expect(screen.getByText("No unread messages.")).toBeInTheDocument(); // at once
     answer.release();
     await waitFor(() => expect(screen.getByRole("listitem", { name: "From Emma Clarke" })).toBeInTheDocument());
-    expect(api.requests.filter((r) => r.method === "POST")).toEqual([{ method: "POST", path: `/api/messages/${unread.id}/read`, body: undefined }]);
+    expect(api.requests.filter((r) => r.method === "POST")).toEqual([
+      { method: "POST", path: `/api/messages/${unread.id}/read`, body: undefined },
+    ]);
 
     // Opening a read message sends nothing.
     await user.click(screen.getByRole("button", { name: /Noah Schmidt/ }));
@@ -64,10 +72,15 @@ describe("Inbox", () => {
   });
 
   it("puts the unread state back and says why when marking read fails", async () => {
-    stubApi({ "GET /api/messages": { json: inbox }, [`POST /api/messages/${unread.id}/read`]: apiError(503, "database_unavailable", "The database is unavailable.") });
+    stubApi({
+      "GET /api/messages": { json: inbox },
+      [`POST /api/messages/${unread.id}/read`]: apiError(503, "database_unavailable", "The database is unavailable."),
+    });
     const { user } = renderWithProviders(<Inbox initialInbox={inbox} />);
     await user.click(screen.getByRole("button", { name: /Emma Clarke/ }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Could not mark the message as read. The database is unavailable.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Could not mark the message as read. The database is unavailable.",
+    );
     expect(screen.getByText("1 unread message.")).toBeInTheDocument();
   });
 
@@ -84,7 +97,11 @@ describe("Inbox", () => {
     await user.type(within(form).getByLabelText("Your reply"), "You're welcome!");
     await user.click(within(form).getByRole("button", { name: "Send reply" }));
     expect(await within(form).findByRole("status")).toHaveTextContent("Reply sent to Noah Schmidt.");
-    expect(api.requests.find((r) => r.method === "POST")).toEqual({ method: "POST", path: `/api/messages/${read.id}/reply`, body: { body: "You're welcome!" } });
+    expect(api.requests.find((r) => r.method === "POST")).toEqual({
+      method: "POST",
+      path: `/api/messages/${read.id}/reply`,
+      body: { body: "You're welcome!" },
+    });
   });
 
   it("says so when there are no messages", () => {

@@ -10,7 +10,13 @@ import type { LeaderboardEntry, LeaderboardResponse } from "../../lib/validation
 import { apiError, hold, stubApi } from "../helpers/api-stub";
 import { renderWithProviders, screen, waitFor, within } from "../helpers/render";
 
-function entry(rank: number, displayName: string, itemsSold: number, totalViews = 0, avatarUrl: string | null = null): LeaderboardEntry {
+function entry(
+  rank: number,
+  displayName: string,
+  itemsSold: number,
+  totalViews = 0,
+  avatarUrl: string | null = null,
+): LeaderboardEntry {
   return { rank, sellerId: `id-${displayName}`, displayName, avatarUrl, itemsSold, totalViews };
 }
 
@@ -27,7 +33,11 @@ function board(overrides: Partial<LeaderboardResponse> = {}): LeaderboardRespons
     timeZone: "UTC",
     updatedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     firstMonth: { year: thisYear - 1, month: 11 },
-    entries: [entry(1, "Ada Lovelace", 5, 40), entry(1, "Bea", 5, 10, "https://example.test/bea.png"), entry(3, "Cy", 2, 90)],
+    entries: [
+      entry(1, "Ada Lovelace", 5, 40),
+      entry(1, "Bea", 5, 10, "https://example.test/bea.png"),
+      entry(3, "Cy", 2, 90),
+    ],
     me: null,
     ...overrides,
   };
@@ -108,9 +118,12 @@ describe("Leaderboard modal", () => {
   });
 
   it("moves between Sales and Views with the arrow keys, with aria-selected", async () => {
-    const api = stubLeaderboard((query) =>
-      ({ json: board({ metric: query.get("metric") as "sales" | "views", entries: query.get("metric") === "views" ? [entry(1, "Cy", 2, 90)] : board().entries }) }),
-    );
+    const api = stubLeaderboard((query) => ({
+      json: board({
+        metric: query.get("metric") as "sales" | "views",
+        entries: query.get("metric") === "views" ? [entry(1, "Cy", 2, 90)] : board().entries,
+      }),
+    }));
     const { user } = renderWithProviders(<LeaderboardButton />);
     await user.click(screen.getByRole("button", { name: "Leaderboard" }));
     const sales = screen.getByRole("tab", { name: "Sales" });
@@ -132,14 +145,23 @@ describe("Leaderboard modal", () => {
       query.get("period") === "all"
         ? { json: board({ period: "all", year: null, month: null }) }
         : query.get("year")
-          ? { json: board({ year: Number(query.get("year")), month: Number(query.get("month")), entries: [] , updatedAt: null }) }
+          ? {
+              json: board({
+                year: Number(query.get("year")),
+                month: Number(query.get("month")),
+                entries: [],
+                updatedAt: null,
+              }),
+            }
           : { json: board() },
     );
     const { user } = renderWithProviders(<LeaderboardButton />);
     await user.click(screen.getByRole("button", { name: "Leaderboard" }));
     await screen.findByText("Ada Lovelace");
     const picker = screen.getByRole("combobox", { name: "Month" });
-    const options = within(picker).getAllByRole("option").map((option) => option.textContent);
+    const options = within(picker)
+      .getAllByRole("option")
+      .map((option) => option.textContent);
     // From the current month back to November of last year.
     expect(options[0]).toMatch(/\(now\)$/);
     expect(options.at(-1)).toBe(`November ${thisYear - 1}, UTC`);
@@ -286,6 +308,9 @@ function fakeEventSource() {
   return {
     sources,
     /** What the server sends when the leaderboard changed: SWR refetches the open board. */
-    change: () => sources.at(-1)!.dispatchEvent(new MessageEvent("change", { data: JSON.stringify({ updatedAt: new Date().toISOString() }) })),
+    change: () =>
+      sources
+        .at(-1)!
+        .dispatchEvent(new MessageEvent("change", { data: JSON.stringify({ updatedAt: new Date().toISOString() }) })),
   };
 }

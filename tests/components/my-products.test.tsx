@@ -41,7 +41,10 @@ describe("My products", () => {
 
   it("shows a status change at once, before the server answers, and keeps the server's answer", async () => {
     const answer = hold({ json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } } });
-    const api = stubApi({ "GET /api/my-products": { json: { products: [lamp] } }, [`PUT /api/products/${lamp.id}`]: answer.reply });
+    const api = stubApi({
+      "GET /api/my-products": { json: { products: [lamp] } },
+      [`PUT /api/products/${lamp.id}`]: answer.reply,
+    });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
 
     await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
@@ -49,7 +52,9 @@ describe("My products", () => {
     expect(api.requests).toContainEqual({ method: "PUT", path: `/api/products/${lamp.id}`, body: { status: "sold" } });
 
     answer.release();
-    await waitFor(() => expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as active" })).toBeEnabled());
+    await waitFor(() =>
+      expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as active" })).toBeEnabled(),
+    );
     expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
@@ -58,28 +63,37 @@ describe("My products", () => {
     const slowList = hold({ json: { products: [lamp, chair] } });
     stubApi({
       "GET /api/my-products": slowList.reply,
-      [`PUT /api/products/${lamp.id}`]: { json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } } },
+      [`PUT /api/products/${lamp.id}`]: {
+        json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } },
+      },
     });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
 
     await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
     expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
     expect(row("Oak chair")).toBeInTheDocument();
-    await waitFor(() => expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as active" })).toBeEnabled());
+    await waitFor(() =>
+      expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as active" })).toBeEnabled(),
+    );
     expect(screen.getByRole("heading", { name: "Your listings (2)" })).toBeInTheDocument();
     slowList.release();
   });
 
   it("rolls the change back and says why when the server refuses", async () => {
     const refusal = hold(apiError(403, "forbidden", "only the seller can edit this product"));
-    stubApi({ "GET /api/my-products": { json: { products: [lamp] } }, [`PUT /api/products/${lamp.id}`]: refusal.reply });
+    stubApi({
+      "GET /api/my-products": { json: { products: [lamp] } },
+      [`PUT /api/products/${lamp.id}`]: refusal.reply,
+    });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
 
     await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
     expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
     refusal.release();
 
-    expect(await screen.findByRole("alert")).toHaveTextContent(/Could not mark “Brass lamp” as sold\. Only the seller can edit this product\./);
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      /Could not mark “Brass lamp” as sold\. Only the seller can edit this product\./,
+    );
     expect(within(row("Brass lamp")).getByText("Active")).toBeInTheDocument();
     expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" })).toBeInTheDocument();
   });
@@ -109,7 +123,11 @@ describe("My products", () => {
     stubApi({ "GET /api/my-products": { json: { products: [lamp, chair, draft] } } });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair, draft]} />);
     const filters = screen.getByRole("group", { name: "Show listings" });
-    expect(within(filters).getAllByRole("button").map((b) => b.textContent)).toEqual(["All (3)", "Active (1)", "Sold (1)", "Drafts (1)"]);
+    expect(
+      within(filters)
+        .getAllByRole("button")
+        .map((b) => b.textContent),
+    ).toEqual(["All (3)", "Active (1)", "Sold (1)", "Drafts (1)"]);
     expect(within(filters).getByRole("button", { name: "All (3)" })).toHaveAttribute("aria-pressed", "true");
 
     await user.click(within(filters).getByRole("button", { name: "Sold (1)" }));
@@ -167,7 +185,11 @@ describe("My products", () => {
     await user.click(within(form).getByRole("button", { name: "Save changes" }));
 
     expect(await screen.findByRole("listitem", { name: "Brass desk lamp" })).toHaveTextContent("$30.00");
-    expect(api.requests.find((request) => request.method === "PUT")?.body).toEqual({ title: "Brass desk lamp", description: "", price: 30 });
+    expect(api.requests.find((request) => request.method === "PUT")?.body).toEqual({
+      title: "Brass desk lamp",
+      description: "",
+      price: 30,
+    });
   });
 });
 
@@ -190,7 +212,9 @@ describe("the create form", () => {
     await user.clear(within(form).getByLabelText("Price (USD)"));
     await user.type(within(form).getByLabelText("Price (USD)"), "1.999");
     await user.click(within(form).getByRole("button", { name: "Create listing" }));
-    expect(within(form).getByLabelText("Price (USD)")).toHaveAccessibleDescription("Price can have at most 2 decimals.");
+    expect(within(form).getByLabelText("Price (USD)")).toHaveAccessibleDescription(
+      "Price can have at most 2 decimals.",
+    );
 
     expect(api.requests.filter((request) => request.method === "POST")).toEqual([]);
   });
@@ -210,7 +234,12 @@ describe("the create form", () => {
     expect(screen.getByRole("listitem", { name: "Desk" })).toHaveAttribute("aria-busy", "true");
     answer.release();
     await waitFor(() => expect(screen.getByRole("listitem", { name: "Desk" })).not.toHaveAttribute("aria-busy"));
-    expect(api.requests.find((request) => request.method === "POST")?.body).toEqual({ title: "Desk", description: "", price: 80, status: "active" });
+    expect(api.requests.find((request) => request.method === "POST")?.body).toEqual({
+      title: "Desk",
+      description: "",
+      price: 80,
+      status: "active",
+    });
     // The form clears once the create has resolved, which can be a tick after the list shows the answer.
     await waitFor(() => expect(within(form).getByLabelText("Title")).toHaveValue(""));
   });

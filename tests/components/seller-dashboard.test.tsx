@@ -24,7 +24,20 @@ const seller: DashboardResponse = {
   rankSalesMonth: 2,
   rankViewsMonth: null,
   timeZone: "UTC",
-  months: months([[0, 0], [0, 0], [0, 0], [0, 0], [2, 100], [5, 300], [4, 250], [6, 500], [8, 900], [7, 1100], [6, 2000], [3, 1234]]),
+  months: months([
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [2, 100],
+    [5, 300],
+    [4, 250],
+    [6, 500],
+    [8, 900],
+    [7, 1100],
+    [6, 2000],
+    [3, 1234],
+  ]),
   topProducts: [
     { id: "p1", title: "Leica M3", status: "active", price: 1450, viewsMonth: 120, viewsAllTime: 800 },
     { id: "p2", title: "Film scanner", status: "sold", price: 200, viewsMonth: 1, viewsAllTime: 30 },
@@ -74,8 +87,12 @@ describe("Seller dashboard", () => {
   it("draws both series as images with a text alternative, and the numbers as a table", async () => {
     stubApi({ "GET /api/dashboard": { json: seller } });
     const { user } = renderWithProviders(<SellerDashboard initialDashboard={seller} />);
-    const sales = screen.getByRole("img", { name: /^Items sold, December 2025 to November 2026: 41 items sold in total, at most 8 in a month/ });
-    const views = screen.getByRole("img", { name: /^Views, December 2025 to November 2026: 6,384 views in total, at most 2,000 in a month/ });
+    const sales = screen.getByRole("img", {
+      name: /^Items sold, December 2025 to November 2026: 41 items sold in total, at most 8 in a month/,
+    });
+    const views = screen.getByRole("img", {
+      name: /^Views, December 2025 to November 2026: 6,384 views in total, at most 2,000 in a month/,
+    });
     expect(sales.querySelectorAll("rect")).toHaveLength(12);
     expect(views.querySelectorAll("rect")).toHaveLength(12);
 
@@ -84,8 +101,16 @@ describe("Seller dashboard", () => {
     const rows = within(table).getAllByRole("row");
     expect(rows).toHaveLength(13);
     expect(within(rows[12]).getByRole("rowheader")).toHaveTextContent("November 2026");
-    expect(within(rows[12]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(["3", "1,234"]);
-    expect(within(rows[1]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(["0", "0"]);
+    expect(
+      within(rows[12])
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent),
+    ).toEqual(["3", "1,234"]);
+    expect(
+      within(rows[1])
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent),
+    ).toEqual(["0", "0"]);
   });
 
   it("lists the most viewed products of the month and has a place for the leaderboard", () => {

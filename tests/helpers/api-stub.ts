@@ -15,12 +15,19 @@ type Reply = { status?: number; json: unknown } | (() => Promise<{ status?: numb
 export function stubApi(routes: Record<string, Reply>) {
   const requests: RecordedRequest[] = [];
   const fetchStub = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, "http://localhost");
+    const url = new URL(
+      typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
+      "http://localhost",
+    );
     const method = (init?.method ?? "GET").toUpperCase();
     const body = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
     requests.push({ method, path: url.pathname, body });
     const route = routes[`${method} ${url.pathname}`];
-    if (!route) return Response.json({ error: { code: "not_found", message: `No stub for ${method} ${url.pathname}` } }, { status: 404 });
+    if (!route)
+      return Response.json(
+        { error: { code: "not_found", message: `No stub for ${method} ${url.pathname}` } },
+        { status: 404 },
+      );
     const { status = 200, json } = typeof route === "function" ? await route() : route;
     return Response.json(json, { status });
   });

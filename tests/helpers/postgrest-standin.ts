@@ -44,13 +44,20 @@ export async function startPostgrestStandIn(databaseUrl: string, secret: string)
       response.end(JSON.stringify(body));
     };
     const match = request.url?.match(/^\/rest\/v1\/rpc\/([a-z_][a-z0-9_]*)(\?.*)?$/);
-    if (request.method !== "POST" || !match) return reply(404, { code: "PGRST125", message: "Not found", details: null, hint: null });
-    const token = (request.headers.authorization ?? "").replace(/^Bearer\s+/i, "") || String(request.headers.apikey ?? "");
+    if (request.method !== "POST" || !match)
+      return reply(404, { code: "PGRST125", message: "Not found", details: null, hint: null });
+    const token =
+      (request.headers.authorization ?? "").replace(/^Bearer\s+/i, "") || String(request.headers.apikey ?? "");
     let session: DbSession;
     try {
       const { payload } = await jwtVerify(token, key);
       if (payload.role === "authenticated" && typeof payload.sub === "string") {
-        session = { role: "authenticated", userId: payload.sub, accessToken: token, claims: payload as Record<string, unknown> };
+        session = {
+          role: "authenticated",
+          userId: payload.sub,
+          accessToken: token,
+          claims: payload as Record<string, unknown>,
+        };
       } else if (payload.role === "anon" || payload.role === "service_role") {
         session = { role: payload.role };
       } else {
@@ -69,8 +76,14 @@ export async function startPostgrestStandIn(databaseUrl: string, secret: string)
     } catch (error) {
       const failure = error as { code?: string; message: string; detail?: string; hint?: string };
       const code = failure.code ?? "";
-      if (!/^[0-9A-Z]{5}$/.test(code)) return reply(503, { code: "PGRST001", message: "Database client error", details: null, hint: null });
-      reply(statusFor(code), { code, message: failure.message, details: failure.detail ?? null, hint: failure.hint ?? null });
+      if (!/^[0-9A-Z]{5}$/.test(code))
+        return reply(503, { code: "PGRST001", message: "Database client error", details: null, hint: null });
+      reply(statusFor(code), {
+        code,
+        message: failure.message,
+        details: failure.detail ?? null,
+        hint: failure.hint ?? null,
+      });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

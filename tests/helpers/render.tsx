@@ -8,7 +8,11 @@ import type { ReactElement, ReactNode } from "react";
 import { SWRConfig } from "swr";
 
 function Providers({ children }: { children: ReactNode }) {
-  return <SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0, revalidateOnFocus: false }}>{children}</SWRConfig>;
+  return (
+    <SWRConfig value={{ provider: () => new Map(), dedupingInterval: 0, revalidateOnFocus: false }}>
+      {children}
+    </SWRConfig>
+  );
 }
 
 export function renderWithProviders(ui: ReactElement, options?: Omit<RenderOptions, "wrapper">) {

@@ -18,7 +18,12 @@ describe("access token verification", () => {
   it("rejects a wrong signature, an expired token, a wrong role and a non-uuid subject with 401", async () => {
     const key = new TextEncoder().encode(secret);
     const sign = (claims: Record<string, unknown>, sub: string, exp: string | number = "1h") =>
-      new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setAudience("authenticated").setExpirationTime(exp).sign(key);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(sub)
+        .setAudience("authenticated")
+        .setExpirationTime(exp)
+        .sign(key);
     const cases = [
       await signDemoToken(randomUUID(), "x".repeat(40)),
       await sign({ role: "authenticated" }, randomUUID(), Math.floor(Date.now() / 1000) - 60),
@@ -33,10 +38,16 @@ describe("access token verification", () => {
 
   it("rejects a token without exp, and one from another issuer where an issuer is configured", async () => {
     const key = new TextEncoder().encode(secret);
-    const forever = await new SignJWT({ role: "authenticated" }).setProtectedHeader({ alg: "HS256" }).setSubject(randomUUID()).setAudience("authenticated").sign(key);
+    const forever = await new SignJWT({ role: "authenticated" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(randomUUID())
+      .setAudience("authenticated")
+      .sign(key);
     await expect(verifyAccessToken(forever, { secret })).rejects.toMatchObject({ status: 401 });
     const token = await signDemoToken(randomUUID(), secret);
-    await expect(verifyAccessToken(token, { secret, issuer: "https://project.supabase.co/auth/v1" })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      verifyAccessToken(token, { secret, issuer: "https://project.supabase.co/auth/v1" }),
+    ).rejects.toMatchObject({ status: 401 });
     expect((await verifyAccessToken(token, { secret, issuer: DEMO_TOKEN_ISSUER })).claims.iss).toBe(DEMO_TOKEN_ISSUER);
   });
 

@@ -17,7 +17,13 @@ describe("npm run bench", () => {
   it("runs a quick mixed workload on all three designs and writes latest.md and latest.json", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
     try {
-      await run(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "scripts/bench/run.ts"], {
+      // As `npm run bench` runs it: under the react-server condition, since it loads server-only modules.
+      const bench = [
+        path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+        "--conditions=react-server",
+        "scripts/bench/run.ts",
+      ];
+      await run(process.execPath, bench, {
         cwd: ROOT,
         env: {
           ...process.env,
@@ -32,7 +38,12 @@ describe("npm run bench", () => {
       expect(Object.keys(json).sort()).toEqual(["machine", "mixed"]);
       expect(json.machine.cores).toBe(os.cpus().length);
       expect(json.mixed!.map((r) => `${r.design} ${r.withDeletes}`).sort()).toEqual([
-        "plain false", "plain true", "project false", "project true", "seed false", "seed true",
+        "plain false",
+        "plain true",
+        "project false",
+        "project true",
+        "seed false",
+        "seed true",
       ]);
       expect(json.mixed!.every((r) => r.rate > 0)).toBe(true);
       // Every design runs the same workload for real: the only failures are the workload's own
@@ -50,11 +61,33 @@ describe("npm run bench", () => {
   });
 
   it("says where the project loses to the seed design", () => {
-    const machine = { cores: 2, cpu: "cpu", node: "v20", postgres: "PostgreSQL 17", date: "2026-01-01", quick: false, rounds: 3, secondsPerRun: 1 };
-    const row = (design: "project" | "seed" | "plain", withDeletes: boolean, rate: number) => ({ design, withDeletes, rate, rounds: [rate], errors: {} });
+    const machine = {
+      cores: 2,
+      cpu: "cpu",
+      node: "v20",
+      postgres: "PostgreSQL 17",
+      date: "2026-01-01",
+      quick: false,
+      rounds: 3,
+      secondsPerRun: 1,
+    };
+    const row = (design: "project" | "seed" | "plain", withDeletes: boolean, rate: number) => ({
+      design,
+      withDeletes,
+      rate,
+      rounds: [rate],
+      errors: {},
+    });
     const md = renderMarkdown({
       machine,
-      mixed: [row("project", true, 500), row("seed", true, 1000), row("plain", true, 2000), row("project", false, 1000), row("seed", false, 500), row("plain", false, 2000)],
+      mixed: [
+        row("project", true, 500),
+        row("seed", true, 1000),
+        row("plain", true, 2000),
+        row("project", false, 1000),
+        row("seed", false, 500),
+        row("plain", false, 2000),
+      ],
     });
     const lines = md.split("\n");
     expect(lines.find((l) => l.startsWith("| with deletes"))).toContain("loses to seed (0.50x)");

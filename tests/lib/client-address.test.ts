@@ -6,7 +6,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { clientAddress } from "../../lib/api/client-address";
-import { installSocketAddressHeader, SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "../../lib/api/socket-address";
+import {
+  installSocketAddressHeader,
+  SOCKET_ADDRESS_HEADER,
+  socketAddressHeaderIsSet,
+} from "../../lib/api/socket-address";
 
 describe("socket address header", () => {
   it("is stamped with the TCP peer's address on every request, replacing a forged one", async () => {
@@ -29,6 +33,10 @@ describe("socket address header", () => {
     }
     expect(seen).toEqual(["127.0.0.1", "127.0.0.1"]);
     // With TRUST_PROXY the proxies' X-Forwarded-For decides instead.
-    expect(clientAddress(new Request("http://localhost/", { headers: { "x-forwarded-for": "1.1.1.1, 203.0.113.7" } }), { TRUST_PROXY: "1" })).toBe("203.0.113.7");
+    expect(
+      clientAddress(new Request("http://localhost/", { headers: { "x-forwarded-for": "1.1.1.1, 203.0.113.7" } }), {
+        TRUST_PROXY: "1",
+      }),
+    ).toBe("203.0.113.7");
   });
 });

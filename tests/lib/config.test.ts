@@ -28,7 +28,9 @@ describe("which parts run where (DESIGN.md)", () => {
 
   it("Supabase: supabase-js transport unless DATABASE_URL is also set; keys required, named", () => {
     const base = { NEXT_PUBLIC_SUPABASE_URL: "https://abc.supabase.co/", NEXT_PUBLIC_SUPABASE_ANON_KEY: "anon" };
-    expect(() => readConfig({ NEXT_PUBLIC_SUPABASE_URL: "https://abc.supabase.co" })).toThrow(/NEXT_PUBLIC_SUPABASE_ANON_KEY/);
+    expect(() => readConfig({ NEXT_PUBLIC_SUPABASE_URL: "https://abc.supabase.co" })).toThrow(
+      /NEXT_PUBLIC_SUPABASE_ANON_KEY/,
+    );
     expect(() => readConfig(base)).toThrow(/SUPABASE_SERVICE_ROLE_KEY/);
     const viaSupabase = readConfig({ ...base, SUPABASE_SERVICE_ROLE_KEY: "service" });
     expect(viaSupabase).toMatchObject({ mode: "supabase", transport: "supabase", demoSignIn: false });

@@ -49,7 +49,12 @@ beforeAll(async () => {
   await db.pool.query(TEST_FUNCTIONS);
   userId = await createUser(db.pool, "Seam Tester");
   const token = await signDemoToken(userId, LOCAL_DEV_JWT_SECRET);
-  userSession = { role: "authenticated", userId, accessToken: token, claims: { sub: userId, role: "authenticated", aud: "authenticated" } };
+  userSession = {
+    role: "authenticated",
+    userId,
+    accessToken: token,
+    claims: { sub: userId, role: "authenticated", aud: "authenticated" },
+  };
   process.env.DATABASE_POOL_SIZE = "1"; // one connection, so "nothing left behind" is checked on the very connection used
   process.env.APP_MODE = "embedded";
   process.env.DATABASE_URL = db.url;
@@ -65,7 +70,12 @@ afterAll(async () => {
 
 const postgresTransport: Transport = (name, args, session) => callPostgres(db.url, name, args, session);
 const supabaseTransport: Transport = (name, args, session) =>
-  callSupabase({ url: standIn.url, anonKey: standIn.anonKey, serviceRoleKey: standIn.serviceRoleKey }, name, args, session);
+  callSupabase(
+    { url: standIn.url, anonKey: standIn.anonKey, serviceRoleKey: standIn.serviceRoleKey },
+    name,
+    args,
+    session,
+  );
 
 const call = (transport: Transport, name: string, args: Record<string, unknown>, session: DbSession) =>
   transport(name as RpcName, args as never, session) as Promise<unknown>;
@@ -75,7 +85,9 @@ describe.each([
   ["supabase", () => supabaseTransport],
 ])("%s transport", (_name, transport) => {
   it("runs as the session's role with its claims", async () => {
-    expect(await call(transport(), "test_whoami", {}, { role: "anon" })).toEqual([{ role: "anon", uid: null, claim_role: "anon" }]);
+    expect(await call(transport(), "test_whoami", {}, { role: "anon" })).toEqual([
+      { role: "anon", uid: null, claim_role: "anon" },
+    ]);
     expect(await call(transport(), "test_whoami", {}, userSession)).toEqual([
       { role: "authenticated", uid: userId, claim_role: "authenticated" },
     ]);
@@ -89,11 +101,25 @@ describe.each([
     const rows = await call(
       transport(),
       "test_echo",
-      { p_text: hostile, p_int: -7, p_num: 1234.56, p_bool: false, p_at: "2026-06-30T23:59:59.999Z", p_doc: { a: [1, "x'y"] } },
+      {
+        p_text: hostile,
+        p_int: -7,
+        p_num: 1234.56,
+        p_bool: false,
+        p_at: "2026-06-30T23:59:59.999Z",
+        p_doc: { a: [1, "x'y"] },
+      },
       { role: "anon" },
     );
     expect(rows).toEqual([
-      { text_value: hostile, int_value: -7, num_value: 1234.56, bool_value: false, at_value: "2026-06-30T23:59:59.999+00:00", doc: { a: [1, "x'y"] } },
+      {
+        text_value: hostile,
+        int_value: -7,
+        num_value: 1234.56,
+        bool_value: false,
+        at_value: "2026-06-30T23:59:59.999+00:00",
+        doc: { a: [1, "x'y"] },
+      },
     ]);
     expect((await db.pool.query("select count(*)::int as n from public.users")).rows[0].n).toBe(1);
   });
@@ -107,8 +133,14 @@ describe.each([
   it("maps failures to the one error shape, never leaking raw messages", async () => {
     setTransportForTests(transport());
     try {
-      const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as AppError);
-      const notFound = await failure(rpc("test_fail" as RpcName, { p_code: "PT404", p_message: "Product not found." } as never, { role: "anon" }));
+      const failure = (promise: Promise<unknown>) =>
+        promise.then(
+          () => undefined,
+          (error: unknown) => error as AppError,
+        );
+      const notFound = await failure(
+        rpc("test_fail" as RpcName, { p_code: "PT404", p_message: "Product not found." } as never, { role: "anon" }),
+      );
       expect(notFound).toBeInstanceOf(AppError);
       expect(notFound?.toBody()).toEqual({ error: { code: "not_found", message: "Product not found." } });
       expect((await failure(rpc("test_fail" as RpcName, { p_code: "PT409" } as never, userSession)))?.status).toBe(409);
@@ -119,9 +151,15 @@ describe.each([
       });
       // Bad characters in the input are the caller's mistake, not an outage.
       for (const code of ["08P01", "22021", "22P05"]) {
-        expect((await failure(rpc("test_fail" as RpcName, { p_code: code } as never, userSession)))?.status, code).toBe(400);
+        expect((await failure(rpc("test_fail" as RpcName, { p_code: code } as never, userSession)))?.status, code).toBe(
+          400,
+        );
       }
-      const internal = await failure(rpc("test_fail" as RpcName, { p_code: "XX000", p_message: "secret internals at /var/lib" } as never, { role: "anon" }));
+      const internal = await failure(
+        rpc("test_fail" as RpcName, { p_code: "XX000", p_message: "secret internals at /var/lib" } as never, {
+          role: "anon",
+        }),
+      );
       expect(internal?.toBody()).toEqual({ error: { code: "internal", message: "Something went wrong on our side." } });
       expect((await failure(rpc("test_private" as RpcName, {} as never, { role: "anon" })))?.status).toBe(401);
       expect((await failure(rpc("test_private" as RpcName, {} as never, userSession)))?.status).toBe(403);
@@ -148,7 +186,10 @@ describe("postgres transport", () => {
     const closed = `postgres://postgres:postgres@127.0.0.1:1/nowhere`;
     setTransportForTests((name, args, session) => callPostgres(closed, name, args, session));
     try {
-      await expect(rpc("test_scalar" as RpcName, {} as never, { role: "anon" })).rejects.toMatchObject({ code: "database_unavailable", status: 503 });
+      await expect(rpc("test_scalar" as RpcName, {} as never, { role: "anon" })).rejects.toMatchObject({
+        code: "database_unavailable",
+        status: 503,
+      });
     } finally {
       setTransportForTests(undefined);
     }
@@ -161,17 +202,25 @@ describe("supabase transport", () => {
       callSupabase({ url: "http://127.0.0.1:1", anonKey: standIn.anonKey }, name, args, session),
     );
     try {
-      await expect(rpc("test_scalar" as RpcName, {} as never, { role: "anon" })).rejects.toMatchObject({ code: "database_unavailable" });
+      await expect(rpc("test_scalar" as RpcName, {} as never, { role: "anon" })).rejects.toMatchObject({
+        code: "database_unavailable",
+      });
     } finally {
       setTransportForTests(undefined);
     }
   });
 
   it("rejects a token that the server cannot verify", async () => {
-    const forged = { ...userSession, accessToken: await signDemoToken(randomUUID(), "another-secret-that-is-at-least-32-chars") } as DbSession;
+    const forged = {
+      ...userSession,
+      accessToken: await signDemoToken(randomUUID(), "another-secret-that-is-at-least-32-chars"),
+    } as DbSession;
     setTransportForTests(supabaseTransport);
     try {
-      await expect(rpc("test_whoami" as RpcName, {} as never, forged)).rejects.toMatchObject({ code: "unauthorized", status: 401 });
+      await expect(rpc("test_whoami" as RpcName, {} as never, forged)).rejects.toMatchObject({
+        code: "unauthorized",
+        status: 401,
+      });
     } finally {
       setTransportForTests(undefined);
     }

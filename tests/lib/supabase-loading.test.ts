@@ -35,9 +35,17 @@ describe("embedded mode", () => {
 
     await proxy(new NextRequest("http://localhost/products"));
     await resolveSession({ authorization: null, cookies: { getAll: () => [] } });
-    const signedOut = await signOut(new NextRequest("http://localhost/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" } }), { params: Promise.resolve({}) });
+    const signedOut = await signOut(
+      new NextRequest("http://localhost/api/auth/sign-out", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      }),
+      { params: Promise.resolve({}) },
+    );
     expect(signedOut.status).toBe(200);
-    expect((await leaderboard(new NextRequest("http://localhost/api/leaderboard"), { params: Promise.resolve({}) })).status).toBe(200);
+    expect(
+      (await leaderboard(new NextRequest("http://localhost/api/leaderboard"), { params: Promise.resolve({}) })).status,
+    ).toBe(200);
     expect(loaded).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../../scripts/lib/net";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../../scripts/lib/embedded-postgres";
-import { markEmbeddedInstance, newEmbeddedInstanceToken } from "../../lib/db/embedded-instance";
+import { markEmbeddedInstance, newEmbeddedInstanceToken } from "../../scripts/lib/embedded-instance";
 import { migrateDatabase } from "../../scripts/lib/migrate";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
 

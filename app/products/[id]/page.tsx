@@ -38,7 +38,8 @@ export default async function ProductPage({ params }: PageProps) {
       </header>
       <p className="price price-large">{formatPrice(product.price)}</p>
       <p className="muted">
-        Sold by <strong>{product.sellerName}</strong> · <ProductViewCount productId={product.id} initialCount={product.viewCount} />
+        Sold by <strong>{product.sellerName}</strong> ·{" "}
+        <ProductViewCount productId={product.id} initialCount={product.viewCount} />
         {product.soldAt && <> · Sold on {formatDate(product.soldAt)}</>}
       </p>
       <div className="description">{product.description || <span className="muted">No description.</span>}</div>

@@ -1,13 +1,11 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { handler } from "@/lib/api/handler";
 import { ACCESS_TOKEN_COOKIE, cookieOptions } from "@/lib/auth/cookies";
 import { embeddedDatabaseProven, findDemoUser } from "@/lib/auth/demo";
 import { DEMO_TOKEN_LIFETIME_SECONDS, signDemoToken } from "@/lib/auth/tokens";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-
-const demoSignInSchema = z.strictObject({ userId: z.uuid("userId must be a UUID.") });
+import { demoSignInSchema } from "@/lib/validation/auth";
 
 /**
  * POST /api/auth/demo-sign-in {userId}: act as any seeded user. Only against the embedded database
@@ -20,7 +18,11 @@ export const POST = handler({ body: demoSignInSchema }, async ({ request, body }
 
   const token = await signDemoToken(user.id, getConfig().jwt.secret!);
   const response = NextResponse.json({ user });
-  response.cookies.set(ACCESS_TOKEN_COOKIE, token, cookieOptions(request.nextUrl.protocol === "https:", DEMO_TOKEN_LIFETIME_SECONDS));
+  response.cookies.set(
+    ACCESS_TOKEN_COOKIE,
+    token,
+    cookieOptions(request.nextUrl.protocol === "https:", DEMO_TOKEN_LIFETIME_SECONDS),
+  );
   return response;
 });
 

@@ -39,7 +39,11 @@ export const POST = handler({ params: productIdParams }, async ({ request, param
 
   if (!viewerSession) {
     const response = NextResponse.json({ counted: false });
-    response.cookies.set(VIEWER_SESSION_COOKIE, randomUUID(), cookieOptions(request.nextUrl.protocol === "https:", ONE_YEAR_SECONDS));
+    response.cookies.set(
+      VIEWER_SESSION_COOKIE,
+      randomUUID(),
+      cookieOptions(request.nextUrl.protocol === "https:", ONE_YEAR_SECONDS),
+    );
     return response;
   }
   return { counted: await recordAnonymousView(params.id, viewerSession, address ? clientKey(address) : null) };
