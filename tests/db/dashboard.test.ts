@@ -11,7 +11,8 @@ import { insertProduct, insertView } from "./leaderboard-helpers";
 let seeded: TestDatabase;
 let db: TestDatabase;
 
-const asUser = <T>(pool: pg.Pool, userId: string, fn: (c: pg.PoolClient) => Promise<T>) => asRole(pool, "authenticated", userId, fn);
+const asUser = <T>(pool: pg.Pool, userId: string, fn: (c: pg.PoolClient) => Promise<T>) =>
+  asRole(pool, "authenticated", userId, fn);
 const asAnon = <T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>) => asRole(pool, "anon", null, fn);
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -29,10 +30,16 @@ beforeAll(async () => {
 
 describe("get_seller_dashboard and the leaderboard", () => {
   it("agree on this month's figures and ranks for every seeded seller", async () => {
-    const { rows: sellers } = await seeded.pool.query<{ id: string }>("select distinct seller_id as id from public.products");
+    const { rows: sellers } = await seeded.pool.query<{ id: string }>(
+      "select distinct seller_id as id from public.products",
+    );
     expect(sellers.length).toBe(12);
-    const sales = await asAnon(seeded.pool, (c) => c.query("select * from public.get_top_sellers_by_sales('month', null, null, 100)"));
-    const views = await asAnon(seeded.pool, (c) => c.query("select * from public.get_top_sellers_by_views('month', null, null, 100)"));
+    const sales = await asAnon(seeded.pool, (c) =>
+      c.query("select * from public.get_top_sellers_by_sales('month', null, null, 100)"),
+    );
+    const views = await asAnon(seeded.pool, (c) =>
+      c.query("select * from public.get_top_sellers_by_views('month', null, null, 100)"),
+    );
     expect(sales.rows.length).toBeGreaterThan(0);
     expect(views.rows.length).toBeGreaterThan(0);
     for (const { id } of sellers) {
@@ -40,13 +47,21 @@ describe("get_seller_dashboard and the leaderboard", () => {
       const dashboard = rows[0];
       const bySales = sales.rows.find((r) => r.seller_id === id);
       const byViews = views.rows.find((r) => r.seller_id === id);
-      expect([dashboard.sold_month, dashboard.rank_sales_month]).toEqual([bySales?.items_sold ?? 0, bySales?.rank ?? null]);
-      expect([dashboard.views_month, dashboard.rank_views_month]).toEqual([byViews?.total_views ?? 0, byViews?.rank ?? null]);
+      expect([dashboard.sold_month, dashboard.rank_sales_month]).toEqual([
+        bySales?.items_sold ?? 0,
+        bySales?.rank ?? null,
+      ]);
+      expect([dashboard.views_month, dashboard.rank_views_month]).toEqual([
+        byViews?.total_views ?? 0,
+        byViews?.rank ?? null,
+      ]);
     }
   });
 
   it("has the monthly series end with this month's dashboard figures, zero months included", async () => {
-    const { rows: sellers } = await seeded.pool.query<{ id: string }>("select distinct seller_id as id from public.products");
+    const { rows: sellers } = await seeded.pool.query<{ id: string }>(
+      "select distinct seller_id as id from public.products",
+    );
     for (const { id } of sellers) {
       const [series, dashboard] = await asUser(seeded.pool, id, async (c) => [
         (await c.query("select * from public.get_seller_monthly_stats()")).rows,
@@ -59,16 +74,32 @@ describe("get_seller_dashboard and the leaderboard", () => {
       // The seed spans eight months, so twelve months hold everything: they add up to all time.
       const sum = (key: string) => series.reduce((total: number, row: Record<string, number>) => total + row[key], 0);
       expect([sum("items_sold"), sum("total_views")]).toEqual([dashboard.sold_all_time, dashboard.views_all_time]);
-      expect(series.some((row: { items_sold: number; total_views: number }) => row.items_sold === 0 && row.total_views === 0)).toBe(true);
+      expect(
+        series.some(
+          (row: { items_sold: number; total_views: number }) => row.items_sold === 0 && row.total_views === 0,
+        ),
+      ).toBe(true);
     }
   });
 
   it("gives null ranks to a user with nothing this month, and the series of zeros", async () => {
     const shopper = await createUser(seeded.pool, "New Shopper");
     const { rows } = await asUser(seeded.pool, shopper, (c) => c.query("select * from public.get_seller_dashboard()"));
-    expect(rows[0]).toMatchObject({ active_listings: 0, sold_month: 0, views_month: 0, rank_sales_month: null, rank_views_month: null });
-    const series = await asUser(seeded.pool, shopper, (c) => c.query("select * from public.get_seller_monthly_stats(3)"));
-    expect(series.rows.map((r) => [r.items_sold, r.total_views])).toEqual([[0, 0], [0, 0], [0, 0]]);
+    expect(rows[0]).toMatchObject({
+      active_listings: 0,
+      sold_month: 0,
+      views_month: 0,
+      rank_sales_month: null,
+      rank_views_month: null,
+    });
+    const series = await asUser(seeded.pool, shopper, (c) =>
+      c.query("select * from public.get_seller_monthly_stats(3)"),
+    );
+    expect(series.rows.map((r) => [r.items_sold, r.total_views])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it("ranks views but not sales for a seller who was viewed but sold nothing", async () => {
@@ -80,9 +111,13 @@ describe("get_seller_dashboard and the leaderboard", () => {
   });
 
   it("refuses the series to a signed-out caller and a bad month count", async () => {
-    expect(await codeOf(asAnon(db.pool, (c) => c.query("select * from public.get_seller_monthly_stats()")))).toBe("42501");
+    expect(await codeOf(asAnon(db.pool, (c) => c.query("select * from public.get_seller_monthly_stats()")))).toBe(
+      "42501",
+    );
     const user = await createUser(db.pool, "Counter");
-    expect(await codeOf(asUser(db.pool, user, (c) => c.query("select * from public.get_seller_monthly_stats(0)")))).toBe("22023");
+    expect(
+      await codeOf(asUser(db.pool, user, (c) => c.query("select * from public.get_seller_monthly_stats(0)"))),
+    ).toBe("22023");
   });
 });
 
@@ -123,13 +158,15 @@ describe("get_trending_products", () => {
     const soldOne = await insertProduct(trendDb.pool, seller, { title: "Sold one" });
     const sameA = await insertProduct(trendDb.pool, seller, { title: "Same A" });
     const sameB = await insertProduct(trendDb.pool, seller, { title: "Same B" });
-    for (let i = 0; i < 4; i++) await insertView(trendDb.pool, hot, new Date(Date.now() - (i + 1) * 3_600_000).toISOString());
+    for (let i = 0; i < 4; i++)
+      await insertView(trendDb.pool, hot, new Date(Date.now() - (i + 1) * 3_600_000).toISOString());
     await insertView(trendDb.pool, tieEarly, new Date(Date.now() - 5 * 3_600_000).toISOString());
     await insertView(trendDb.pool, tieEarly, new Date(Date.now() - 4 * 3_600_000).toISOString());
     await insertView(trendDb.pool, tieLate, new Date(Date.now() - 6 * 3_600_000).toISOString());
     await insertView(trendDb.pool, tieLate, new Date(Date.now() - 2 * 3_600_000).toISOString());
     // Outside a 7-day window, inside a 30-day one.
-    for (let i = 0; i < 9; i++) await insertView(trendDb.pool, stale, new Date(Date.now() - 10 * 86_400_000 - i * 1000).toISOString());
+    for (let i = 0; i < 9; i++)
+      await insertView(trendDb.pool, stale, new Date(Date.now() - 10 * 86_400_000 - i * 1000).toISOString());
     for (let i = 0; i < 9; i++) await insertView(trendDb.pool, soldOne, new Date(Date.now() - 3_600_000).toISOString());
     await trendDb.pool.query("update public.products set status = 'sold' where id = $1", [soldOne]);
     // Same count and same latest view: id decides.
@@ -150,13 +187,25 @@ describe("get_trending_products", () => {
 
     const month = await asAnon(trendDb.pool, (cl) => cl.query("select id from public.get_trending_products(30, 2)"));
     expect(month.rows.map((r) => r.id)).toEqual([stale, hot]);
-    const yesterday = await asRole(trendDb.pool, "authenticated", seller, (cl) => cl.query("select id from public.get_trending_products(1, 10)"));
+    const yesterday = await asRole(trendDb.pool, "authenticated", seller, (cl) =>
+      cl.query("select id from public.get_trending_products(1, 10)"),
+    );
     expect(yesterday.rows.map((r) => r.id)).toEqual([hot, tieLate, tieEarly, first, second]);
   });
 
   it("rejects a window or limit out of range", async () => {
-    for (const [days, limit] of [[0, 10], [366, 10], [7, 0], [7, 101], [null, 10]]) {
-      expect(await codeOf(asAnon(trendDb.pool, (c) => c.query("select * from public.get_trending_products($1, $2)", [days, limit])))).toBe("22023");
+    for (const [days, limit] of [
+      [0, 10],
+      [366, 10],
+      [7, 0],
+      [7, 101],
+      [null, 10],
+    ]) {
+      expect(
+        await codeOf(
+          asAnon(trendDb.pool, (c) => c.query("select * from public.get_trending_products($1, $2)", [days, limit])),
+        ),
+      ).toBe("22023");
     }
   });
 
@@ -168,7 +217,9 @@ describe("get_trending_products", () => {
       const { rows } = await client.query(
         "explain select v.product_id, count(*) from public.product_views v where v.viewed_at > now() - interval '7 days' group by v.product_id",
       );
-      expect(rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/Index (Only )?Scan on product_views_viewed_at_product_idx|using product_views_viewed_at_product_idx/);
+      expect(rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(
+        /Index (Only )?Scan on product_views_viewed_at_product_idx|using product_views_viewed_at_product_idx/,
+      );
     } finally {
       await client.query("reset enable_seqscan");
       client.release();
@@ -201,7 +252,9 @@ describe("messages: inbox, marking read, replying, RLS", () => {
   });
 
   const unread = (userId: string) =>
-    asUser(db.pool, userId, (c) => c.query("select unread_messages from public.get_seller_dashboard()")).then((r) => r.rows[0].unread_messages);
+    asUser(db.pool, userId, (c) => c.query("select unread_messages from public.get_seller_dashboard()")).then(
+      (r) => r.rows[0].unread_messages,
+    );
 
   it("lists the recipient's messages newest first, with sender and product named", async () => {
     const { rows } = await asUser(db.pool, seller, (c) => c.query("select * from public.list_my_messages()"));
@@ -210,23 +263,37 @@ describe("messages: inbox, marking read, replying, RLS", () => {
       [older, "Inbox Shopper", "Teak chair", null],
     ]);
     // The sender's inbox does not hold what they sent.
-    expect((await asUser(db.pool, shopper, (c) => c.query("select * from public.list_my_messages()"))).rows).toEqual([]);
+    expect((await asUser(db.pool, shopper, (c) => c.query("select * from public.list_my_messages()"))).rows).toEqual(
+      [],
+    );
   });
 
   it("marks a message read for its recipient only, and the unread count drops", async () => {
     expect(await unread(seller)).toBe(2);
     // The sender may see it but not mark it; a stranger cannot see it at all.
-    expect(await codeOf(asUser(db.pool, shopper, (c) => c.query("select public.mark_message_read($1)", [older])))).toBe("PT403");
-    expect(await codeOf(asUser(db.pool, stranger, (c) => c.query("select public.mark_message_read($1)", [older])))).toBe("PT404");
+    expect(await codeOf(asUser(db.pool, shopper, (c) => c.query("select public.mark_message_read($1)", [older])))).toBe(
+      "PT403",
+    );
+    expect(
+      await codeOf(asUser(db.pool, stranger, (c) => c.query("select public.mark_message_read($1)", [older]))),
+    ).toBe("PT404");
     expect(await codeOf(asAnon(db.pool, (c) => c.query("select public.mark_message_read($1)", [older])))).toBe("42501");
     expect(await unread(seller)).toBe(2);
 
-    const left = await asRole(db.pool, "authenticated", seller, (c) => c.query("select public.mark_message_read($1) as n", [older]), { commit: true });
+    const left = await asRole(
+      db.pool,
+      "authenticated",
+      seller,
+      (c) => c.query("select public.mark_message_read($1) as n", [older]),
+      { commit: true },
+    );
     expect(left.rows[0].n).toBe(1);
     expect(await unread(seller)).toBe(1);
     // Marking again keeps the first read_at and the count.
     const { rows: before } = await db.pool.query("select read_at from public.messages where id = $1", [older]);
-    await asRole(db.pool, "authenticated", seller, (c) => c.query("select public.mark_message_read($1)", [older]), { commit: true });
+    await asRole(db.pool, "authenticated", seller, (c) => c.query("select public.mark_message_read($1)", [older]), {
+      commit: true,
+    });
     const { rows: after } = await db.pool.query("select read_at from public.messages where id = $1", [older]);
     expect(after[0].read_at).toEqual(before[0].read_at);
     expect(await unread(seller)).toBe(1);
@@ -234,15 +301,23 @@ describe("messages: inbox, marking read, replying, RLS", () => {
 
   it("keeps messages private to sender and recipient (RLS), and read_at the recipient's to set", async () => {
     const visible = (userId: string) =>
-      asUser(db.pool, userId, (c) => c.query("select id from public.messages where id = any($1)", [[older, newer]])).then((r) => r.rows.length);
+      asUser(db.pool, userId, (c) =>
+        c.query("select id from public.messages where id = any($1)", [[older, newer]]),
+      ).then((r) => r.rows.length);
     expect(await visible(seller)).toBe(2);
     expect(await visible(shopper)).toBe(2);
     expect(await visible(stranger)).toBe(0);
     expect(await codeOf(asAnon(db.pool, (c) => c.query("select id from public.messages")))).toBe("42501");
     // The sender's direct update touches nothing (the update policy is the recipient's).
-    const sender = await asUser(db.pool, shopper, (c) => c.query("update public.messages set read_at = now() where id = $1", [newer]));
+    const sender = await asUser(db.pool, shopper, (c) =>
+      c.query("update public.messages set read_at = now() where id = $1", [newer]),
+    );
     expect(sender.rowCount).toBe(0);
-    expect(await codeOf(asUser(db.pool, seller, (c) => c.query("update public.messages set body = 'edited' where id = $1", [newer])))).toBe("42501");
+    expect(
+      await codeOf(
+        asUser(db.pool, seller, (c) => c.query("update public.messages set body = 'edited' where id = $1", [newer])),
+      ),
+    ).toBe("42501");
   });
 
   it("replies to the sender about the same product; only the recipient may reply", async () => {
@@ -253,12 +328,23 @@ describe("messages: inbox, marking read, replying, RLS", () => {
       (c) => c.query("select public.reply_to_message($1, 'Yes, it is!') as id", [newer]),
       { commit: true },
     );
-    const { rows } = await db.pool.query("select sender_id, recipient_id, product_id, body from public.messages where id = $1", [reply.rows[0].id]);
+    const { rows } = await db.pool.query(
+      "select sender_id, recipient_id, product_id, body from public.messages where id = $1",
+      [reply.rows[0].id],
+    );
     expect(rows[0]).toEqual({ sender_id: seller, recipient_id: shopper, product_id: product, body: "Yes, it is!" });
-    const inbox = await asUser(db.pool, shopper, (c) => c.query("select sender_name, body from public.list_my_messages()"));
+    const inbox = await asUser(db.pool, shopper, (c) =>
+      c.query("select sender_name, body from public.list_my_messages()"),
+    );
     expect(inbox.rows).toEqual([{ sender_name: "Inbox Seller", body: "Yes, it is!" }]);
-    expect(await codeOf(asUser(db.pool, stranger, (c) => c.query("select public.reply_to_message($1, 'Hi')", [newer])))).toBe("PT404");
-    expect(await codeOf(asUser(db.pool, shopper, (c) => c.query("select public.reply_to_message($1, 'Hi')", [newer])))).toBe("PT403");
-    expect(await codeOf(asUser(db.pool, seller, (c) => c.query("select public.reply_to_message($1, '   ')", [newer])))).toBe("23514");
+    expect(
+      await codeOf(asUser(db.pool, stranger, (c) => c.query("select public.reply_to_message($1, 'Hi')", [newer]))),
+    ).toBe("PT404");
+    expect(
+      await codeOf(asUser(db.pool, shopper, (c) => c.query("select public.reply_to_message($1, 'Hi')", [newer]))),
+    ).toBe("PT403");
+    expect(
+      await codeOf(asUser(db.pool, seller, (c) => c.query("select public.reply_to_message($1, '   ')", [newer]))),
+    ).toBe("23514");
   });
 });

@@ -90,44 +90,51 @@ afterAll(async () => {
   });
 });
 
-it("applies every migration and seed.sql as hosted postgres, and sign-ups create profiles", { timeout: 120_000 }, async () => {
-  const migrationsDir = path.join(PROJECT_ROOT, "supabase", "migrations");
-  const files = fs.readdirSync(migrationsDir).filter((f) => f.endsWith(".sql")).sort();
-  await withClient(urlFor(DATABASE, POSTGRES), async (client) => {
-    const me = await client.query("select rolsuper from pg_roles where rolname = current_user");
-    expect(me.rows[0].rolsuper).toBe(false);
-    // Each migration in its own transaction, as the Supabase CLI applies them.
-    for (const file of files) {
-      const sql = fs.readFileSync(path.join(migrationsDir, file), "utf8");
-      try {
-        await client.query(`begin;\n${sql}\ncommit;`);
-      } catch (error) {
-        await client.query("rollback").catch(() => undefined);
-        throw new Error(`${file}: ${(error as Error).message}`);
+it(
+  "applies every migration and seed.sql as hosted postgres, and sign-ups create profiles",
+  { timeout: 120_000 },
+  async () => {
+    const migrationsDir = path.join(PROJECT_ROOT, "supabase", "migrations");
+    const files = fs
+      .readdirSync(migrationsDir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort();
+    await withClient(urlFor(DATABASE, POSTGRES), async (client) => {
+      const me = await client.query("select rolsuper from pg_roles where rolname = current_user");
+      expect(me.rows[0].rolsuper).toBe(false);
+      // Each migration in its own transaction, as the Supabase CLI applies them.
+      for (const file of files) {
+        const sql = fs.readFileSync(path.join(migrationsDir, file), "utf8");
+        try {
+          await client.query(`begin;\n${sql}\ncommit;`);
+        } catch (error) {
+          await client.query("rollback").catch(() => undefined);
+          throw new Error(`${file}: ${(error as Error).message}`);
+        }
       }
-    }
-    await client.query(fs.readFileSync(path.join(PROJECT_ROOT, "supabase", "seed.sql"), "utf8"));
-    const seeded = await client.query("select count(*)::int as n from public.users");
-    expect(seeded.rows[0].n).toBeGreaterThan(0);
-    // The schema auth is still Supabase's: nothing of ours was created in it.
-    const ours = await client.query(
-      `select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      await client.query(fs.readFileSync(path.join(PROJECT_ROOT, "supabase", "seed.sql"), "utf8"));
+      const seeded = await client.query("select count(*)::int as n from public.users");
+      expect(seeded.rows[0].n).toBeGreaterThan(0);
+      // The schema auth is still Supabase's: nothing of ours was created in it.
+      const ours = await client.query(
+        `select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'auth' and pg_get_userbyid(c.relowner) = current_user`,
-    );
-    expect(ours.rows[0].n).toBe(0);
-  });
+      );
+      expect(ours.rows[0].n).toBe(0);
+    });
 
-  // GoTrue inserts a sign-up as its own role: the trigger creates the profile.
-  const id = randomUUID();
-  await withClient(urlFor(DATABASE, AUTH_ADMIN), (client) =>
-    client.query("insert into auth.users (id, email, raw_user_meta_data) values ($1, $2, $3)", [
-      id,
-      `${id}@example.test`,
-      JSON.stringify({ display_name: "Hosted sign-up" }),
-    ]),
-  );
-  const profile = await withClient(urlFor(DATABASE), (client) =>
-    client.query("select display_name from public.users where id = $1", [id]),
-  );
-  expect(profile.rows).toEqual([{ display_name: "Hosted sign-up" }]);
-});
+    // GoTrue inserts a sign-up as its own role: the trigger creates the profile.
+    const id = randomUUID();
+    await withClient(urlFor(DATABASE, AUTH_ADMIN), (client) =>
+      client.query("insert into auth.users (id, email, raw_user_meta_data) values ($1, $2, $3)", [
+        id,
+        `${id}@example.test`,
+        JSON.stringify({ display_name: "Hosted sign-up" }),
+      ]),
+    );
+    const profile = await withClient(urlFor(DATABASE), (client) =>
+      client.query("select display_name from public.users where id = $1", [id]),
+    );
+    expect(profile.rows).toEqual([{ display_name: "Hosted sign-up" }]);
+  },
+);

@@ -193,7 +193,9 @@ describe("transitions keep the cache exact", () => {
     const product = await insertProduct(db.pool, seller, { status: "sold", soldAt: old.at });
     await asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product]));
     // Within 24 hours of the undo a sale keeps its original month (tests/db/sales-rules.test.ts).
-    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [product]);
+    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [
+      product,
+    ]);
     await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
     expect(await cached(db.pool, seller, old.year, old.month)).toEqual({ items_sold: 0, total_views: 0 });
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 1, total_views: 0 });
@@ -288,7 +290,13 @@ describe("transitions keep the cache exact", () => {
     );
     // Their figures are all zero (rows may linger at zero: readers ignore them).
     expect(rows[0].n).toBe(0);
-    expect((await db.pool.query("select count(*)::int as n from public.seller_leaderboard_cache where seller_id = $1", [seller])).rows[0].n).toBe(0);
+    expect(
+      (
+        await db.pool.query("select count(*)::int as n from public.seller_leaderboard_cache where seller_id = $1", [
+          seller,
+        ])
+      ).rows[0].n,
+    ).toBe(0);
     expect((await topSales("all", null, null, 100)).some((r) => r.seller_id === seller)).toBe(false);
     await expectNoDrift(db.pool);
   });
@@ -440,8 +448,12 @@ describe("sold_at is decided by status (BEFORE trigger)", () => {
     ).rejects.toMatchObject({ code: "42501" });
     // Clients create products as draft or active only (tests/db/table-rules.test.ts), then sell them.
     const made = await asSeller(seller, async (c) => {
-      const { rows } = await c.query("insert into public.products (title, price, status) values ('x', 1, 'active') returning id");
-      return c.query("update public.products set status = 'sold' where id = $1 returning sold_at, now() as now", [rows[0].id]);
+      const { rows } = await c.query(
+        "insert into public.products (title, price, status) values ('x', 1, 'active') returning id",
+      );
+      return c.query("update public.products set status = 'sold' where id = $1 returning sold_at, now() as now", [
+        rows[0].id,
+      ]);
     });
     expect(made.rows[0].sold_at).toEqual(made.rows[0].now);
     expect((await cached(db.pool, seller, now.year, now.month)).items_sold).toBe(1);

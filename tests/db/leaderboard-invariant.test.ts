@@ -67,216 +67,324 @@ interface Stats {
   unexpected: string[];
 }
 
-it(
-  "keeps the cache exact under concurrent random transitions, without deadlocks",
-  { timeout: 120_000 },
-  async () => {
-    console.info(`invariant: SEED=${SEED} (set SEED to replay these random choices)`);
-    expect(Number.isInteger(SEED), "SEED must be an integer").toBe(true);
-    const rand = seededRandom(SEED);
-    const sellers: string[] = [];
-    for (let i = 0; i < 4; i++) sellers.push(await createUser(db.pool, `Inv seller ${i}`));
-    const viewers: string[] = [];
-    for (let i = 0; i < 12; i++) viewers.push(await createUser(db.pool, `Inv viewer ${i}`));
-    const sessions = Array.from({ length: 60 }, () => randomUUID());
-    const products: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const sold = i % 3 === 0;
-      products.push(
-        await insertProduct(db.pool, sellers[i % sellers.length], {
-          status: sold ? "sold" : "active",
-          soldAt: sold ? pastInstant(rand) : null,
-          price: i % 5 === 0 ? 0 : 10, // some free items: their sales never count
-        }),
-      );
-    }
-    let sellerDeletions = 0;
+it("keeps the cache exact under concurrent random transitions, without deadlocks", { timeout: 120_000 }, async () => {
+  console.info(`invariant: SEED=${SEED} (set SEED to replay these random choices)`);
+  expect(Number.isInteger(SEED), "SEED must be an integer").toBe(true);
+  const rand = seededRandom(SEED);
+  const sellers: string[] = [];
+  for (let i = 0; i < 4; i++) sellers.push(await createUser(db.pool, `Inv seller ${i}`));
+  const viewers: string[] = [];
+  for (let i = 0; i < 12; i++) viewers.push(await createUser(db.pool, `Inv viewer ${i}`));
+  const sessions = Array.from({ length: 60 }, () => randomUUID());
+  const products: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const sold = i % 3 === 0;
+    products.push(
+      await insertProduct(db.pool, sellers[i % sellers.length], {
+        status: sold ? "sold" : "active",
+        soldAt: sold ? pastInstant(rand) : null,
+        price: i % 5 === 0 ? 0 : 10, // some free items: their sales never count
+      }),
+    );
+  }
+  let sellerDeletions = 0;
 
-    const stats: Stats = { committed: 0, expectedErrors: 0, serializationRetries: 0, deadlocks: 0, unexpected: [] };
+  const stats: Stats = { committed: 0, expectedErrors: 0, serializationRetries: 0, deadlocks: 0, unexpected: [] };
 
-    /** One transaction as a role (null: the superuser), retried on serialization failures. */
-    async function tx(role: ApiRole | null, userId: string | null, work: (c: pg.PoolClient) => Promise<unknown>) {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const client = await pool.connect();
-        try {
-          await client.query("begin");
-          if (role) {
-            const claims = userId ? { sub: userId, role, aud: "authenticated" } : { role };
-            await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
-              role,
-              JSON.stringify(claims),
-            ]);
-          }
-          await work(client);
-          await client.query("commit");
-          stats.committed++;
-          return;
-        } catch (error) {
-          await client.query("rollback").catch(() => undefined);
-          const code = (error as { code?: string }).code;
-          if (code === "40001") {
-            stats.serializationRetries++;
-            continue;
-          }
-          if (code === "40P01") {
-            stats.deadlocks++;
-            const { detail, where } = error as { detail?: string; where?: string };
-            stats.unexpected.push(`deadlock: ${detail ?? (error as Error).message}\n  in: ${where ?? "?"}\n  work: ${work.toString().slice(0, 240)}`);
-            return;
-          }
-          // A product or seller deleted by a concurrent operation: not found / foreign key.
-          if (code === "PT404" || code === "23503") {
-            stats.expectedErrors++;
-            return;
-          }
-          stats.unexpected.push(`${code}: ${(error as Error).message}`);
-          return;
-        } finally {
-          client.release();
+  /** One transaction as a role (null: the superuser), retried on serialization failures. */
+  async function tx(role: ApiRole | null, userId: string | null, work: (c: pg.PoolClient) => Promise<unknown>) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        if (role) {
+          const claims = userId ? { sub: userId, role, aud: "authenticated" } : { role };
+          await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
+            role,
+            JSON.stringify(claims),
+          ]);
         }
+        await work(client);
+        await client.query("commit");
+        stats.committed++;
+        return;
+      } catch (error) {
+        await client.query("rollback").catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        if (code === "40001") {
+          stats.serializationRetries++;
+          continue;
+        }
+        if (code === "40P01") {
+          stats.deadlocks++;
+          const { detail, where } = error as { detail?: string; where?: string };
+          stats.unexpected.push(
+            `deadlock: ${detail ?? (error as Error).message}\n  in: ${where ?? "?"}\n  work: ${work.toString().slice(0, 240)}`,
+          );
+          return;
+        }
+        // A product or seller deleted by a concurrent operation: not found / foreign key.
+        if (code === "PT404" || code === "23503") {
+          stats.expectedErrors++;
+          return;
+        }
+        stats.unexpected.push(`${code}: ${(error as Error).message}`);
+        return;
+      } finally {
+        client.release();
       }
     }
+  }
 
-    const ownerOf = async (c: pg.PoolClient, id: string) =>
-      (await c.query<{ seller_id: string }>("select seller_id from public.products where id = $1", [id])).rows[0]
-        ?.seller_id;
+  const ownerOf = async (c: pg.PoolClient, id: string) =>
+    (await c.query<{ seller_id: string }>("select seller_id from public.products where id = $1", [id])).rows[0]
+      ?.seller_id;
 
-    const operationsFor = (rand: Random): [number, () => Promise<void>][] => [
-      // The owner sells through the API role (sold_at = now()).
-      [10, () => tx(null, null, async (c) => {
-        const id = pick(rand, products);
-        const owner = await ownerOf(c, id);
-        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
-          JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
-        ]);
-        await c.query("update public.products set status = 'sold' where id = $1 and status <> 'sold'", [id]);
-      })],
-      // The owner unsells (back to active or to draft).
-      [10, () => tx(null, null, async (c) => {
-        const id = pick(rand, products);
-        const owner = await ownerOf(c, id);
-        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
-          JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
-        ]);
-        await c.query("update public.products set status = $2 where id = $1", [id, pick(rand, ["active", "active", "draft"])]);
-      })],
-      // Setting the status it already has.
-      [3, () => tx("service_role", null, (c) =>
-        c.query("update public.products set status = status where id = $1", [pick(rand, products)]))],
-      // An import re-sells with an explicit past date; an admin corrects sold_at.
-      [6, () => tx("service_role", null, (c) =>
-        c.query("update public.products set status = 'sold', sold_at = $2 where id = $1", [pick(rand, products), pastInstant(rand)]))],
-      [6, () => tx("service_role", null, (c) =>
-        c.query("update public.products set sold_at = $2 where id = $1 and status = 'sold'", [pick(rand, products), pastInstant(rand)]))],
-      // Bulk statements touch several keys at once (lock ordering across rows).
-      [2, () => tx(null, null, (c) =>
-        c.query("update public.products set status = 'active' where seller_id = $1 and status = 'sold' and random() < 0.5", [pick(rand, sellers)]))],
-      [2, () => tx("service_role", null, (c) =>
-        c.query(
-          `insert into public.products (seller_id, title, price, status, sold_at)
+  const operationsFor = (rand: Random): [number, () => Promise<void>][] => [
+    // The owner sells through the API role (sold_at = now()).
+    [
+      10,
+      () =>
+        tx(null, null, async (c) => {
+          const id = pick(rand, products);
+          const owner = await ownerOf(c, id);
+          await c.query(
+            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
+          );
+          await c.query("update public.products set status = 'sold' where id = $1 and status <> 'sold'", [id]);
+        }),
+    ],
+    // The owner unsells (back to active or to draft).
+    [
+      10,
+      () =>
+        tx(null, null, async (c) => {
+          const id = pick(rand, products);
+          const owner = await ownerOf(c, id);
+          await c.query(
+            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
+          );
+          await c.query("update public.products set status = $2 where id = $1", [
+            id,
+            pick(rand, ["active", "active", "draft"]),
+          ]);
+        }),
+    ],
+    // Setting the status it already has.
+    [
+      3,
+      () =>
+        tx("service_role", null, (c) =>
+          c.query("update public.products set status = status where id = $1", [pick(rand, products)]),
+        ),
+    ],
+    // An import re-sells with an explicit past date; an admin corrects sold_at.
+    [
+      6,
+      () =>
+        tx("service_role", null, (c) =>
+          c.query("update public.products set status = 'sold', sold_at = $2 where id = $1", [
+            pick(rand, products),
+            pastInstant(rand),
+          ]),
+        ),
+    ],
+    [
+      6,
+      () =>
+        tx("service_role", null, (c) =>
+          c.query("update public.products set sold_at = $2 where id = $1 and status = 'sold'", [
+            pick(rand, products),
+            pastInstant(rand),
+          ]),
+        ),
+    ],
+    // Bulk statements touch several keys at once (lock ordering across rows).
+    [
+      2,
+      () =>
+        tx(null, null, (c) =>
+          c.query(
+            "update public.products set status = 'active' where seller_id = $1 and status = 'sold' and random() < 0.5",
+            [pick(rand, sellers)],
+          ),
+        ),
+    ],
+    [
+      2,
+      () =>
+        tx("service_role", null, (c) =>
+          c
+            .query(
+              `insert into public.products (seller_id, title, price, status, sold_at)
            select $1, 'bulk', 3, 'sold', t from unnest($2::timestamptz[]) t returning id`,
-          [pick(rand, sellers), [pastInstant(rand), pastInstant(rand), pastInstant(rand)]],
-        ).then((r) => products.push(...r.rows.map((row) => row.id))))],
-      // Insert of an already sold product.
-      [4, () => tx(null, null, async (c) => {
-        const r = await c.query(
-          "insert into public.products (seller_id, title, price, status, sold_at) values ($1, 'imported', $3, 'sold', $2) returning id",
-          [pick(rand, sellers), pastInstant(rand), pick(rand, [0, 7, 7])],
-        );
-        products.push(r.rows[0].id);
-      })],
-      // Delete (sold or not), then list a fresh product.
-      [4, () => tx("service_role", null, async (c) => {
-        const id = pick(rand, products);
-        await c.query("delete from public.products where id = $1", [id]);
-        const r = await c.query(
-          "insert into public.products (seller_id, title, price, status) values ($1, 'fresh', 5, 'active') returning id",
-          [pick(rand, sellers)],
-        );
-        products.push(r.rows[0].id);
-      })],
-      // The owner changes a price, from or to 0 (a sold product's sale then stops or starts counting).
-      [5, () => tx(null, null, async (c) => {
-        const id = pick(rand, products);
-        const owner = await ownerOf(c, id);
-        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
-          JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
-        ]);
-        await c.query("update public.products set price = $2 where id = $1", [id, pick(rand, [0, 0, 4, 9])]);
-      })],
-      // Undo and redo in one transaction (within 24 hours: the original month), and an undo aged past 24 hours.
-      [4, () => tx(null, null, async (c) => {
-        const id = pick(rand, products);
-        const owner = await ownerOf(c, id);
-        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
-          JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
-        ]);
-        await c.query("update public.products set status = 'active' where id = $1 and status = 'sold'", [id]);
-        await c.query("update public.products set status = 'sold' where id = $1", [id]);
-      })],
-      [2, () => tx("service_role", null, (c) =>
-        c.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1 and unsold_at is not null", [
-          pick(rand, products),
-        ]))],
-      // Move a product to another seller.
-      [5, () => tx(null, null, (c) =>
-        c.query("update public.products set seller_id = $2 where id = $1", [pick(rand, products), pick(rand, sellers)]))],
-      // Views: signed-in viewers, anonymous sessions through the server, hot seller traffic.
-      [14, () => tx("authenticated", pick(rand, viewers), (c) =>
-        c.query("select public.record_product_view($1)", [pick(rand, products)]))],
-      [14, () => tx("service_role", null, (c) =>
-        c.query("select public.record_product_view($1, $2)", [pick(rand, products), pick(rand, sessions)]))],
-      [10, () => tx("service_role", null, (c) =>
-        c.query(
-          "select public.record_product_view(id, $2) from public.products where seller_id = $1 and status = 'active' order by random() limit 1",
-          [sellers[0], randomUUID()],
-        ))],
-      // Past views inserted directly (superuser), one or several per statement.
-      [8, () => tx(null, null, (c) =>
-        c.query(
-          `insert into public.product_views (product_id, session_id, viewed_at)
+              [pick(rand, sellers), [pastInstant(rand), pastInstant(rand), pastInstant(rand)]],
+            )
+            .then((r) => products.push(...r.rows.map((row) => row.id))),
+        ),
+    ],
+    // Insert of an already sold product.
+    [
+      4,
+      () =>
+        tx(null, null, async (c) => {
+          const r = await c.query(
+            "insert into public.products (seller_id, title, price, status, sold_at) values ($1, 'imported', $3, 'sold', $2) returning id",
+            [pick(rand, sellers), pastInstant(rand), pick(rand, [0, 7, 7])],
+          );
+          products.push(r.rows[0].id);
+        }),
+    ],
+    // Delete (sold or not), then list a fresh product.
+    [
+      4,
+      () =>
+        tx("service_role", null, async (c) => {
+          const id = pick(rand, products);
+          await c.query("delete from public.products where id = $1", [id]);
+          const r = await c.query(
+            "insert into public.products (seller_id, title, price, status) values ($1, 'fresh', 5, 'active') returning id",
+            [pick(rand, sellers)],
+          );
+          products.push(r.rows[0].id);
+        }),
+    ],
+    // The owner changes a price, from or to 0 (a sold product's sale then stops or starts counting).
+    [
+      5,
+      () =>
+        tx(null, null, async (c) => {
+          const id = pick(rand, products);
+          const owner = await ownerOf(c, id);
+          await c.query(
+            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
+          );
+          await c.query("update public.products set price = $2 where id = $1", [id, pick(rand, [0, 0, 4, 9])]);
+        }),
+    ],
+    // Undo and redo in one transaction (within 24 hours: the original month), and an undo aged past 24 hours.
+    [
+      4,
+      () =>
+        tx(null, null, async (c) => {
+          const id = pick(rand, products);
+          const owner = await ownerOf(c, id);
+          await c.query(
+            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
+          );
+          await c.query("update public.products set status = 'active' where id = $1 and status = 'sold'", [id]);
+          await c.query("update public.products set status = 'sold' where id = $1", [id]);
+        }),
+    ],
+    [
+      2,
+      () =>
+        tx("service_role", null, (c) =>
+          c.query(
+            "update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1 and unsold_at is not null",
+            [pick(rand, products)],
+          ),
+        ),
+    ],
+    // Move a product to another seller.
+    [
+      5,
+      () =>
+        tx(null, null, (c) =>
+          c.query("update public.products set seller_id = $2 where id = $1", [
+            pick(rand, products),
+            pick(rand, sellers),
+          ]),
+        ),
+    ],
+    // Views: signed-in viewers, anonymous sessions through the server, hot seller traffic.
+    [
+      14,
+      () =>
+        tx("authenticated", pick(rand, viewers), (c) =>
+          c.query("select public.record_product_view($1)", [pick(rand, products)]),
+        ),
+    ],
+    [
+      14,
+      () =>
+        tx("service_role", null, (c) =>
+          c.query("select public.record_product_view($1, $2)", [pick(rand, products), pick(rand, sessions)]),
+        ),
+    ],
+    [
+      10,
+      () =>
+        tx("service_role", null, (c) =>
+          c.query(
+            "select public.record_product_view(id, $2) from public.products where seller_id = $1 and status = 'active' order by random() limit 1",
+            [sellers[0], randomUUID()],
+          ),
+        ),
+    ],
+    // Past views inserted directly (superuser), one or several per statement.
+    [
+      8,
+      () =>
+        tx(null, null, (c) =>
+          c.query(
+            `insert into public.product_views (product_id, session_id, viewed_at)
            select $1, gen_random_uuid(), t from unnest($2::timestamptz[]) t on conflict do nothing`,
-          [pick(rand, products), Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pastInstant(rand))],
-        ))],
-      // View deletes, single and several.
-      [6, () => tx(null, null, (c) =>
-        c.query(
-          "delete from public.product_views where id in (select id from public.product_views where product_id = $1 order by random() limit $2)",
-          [pick(rand, products), 1 + Math.floor(rand() * 2)],
-        ))],
-      // Sometimes a seller account is deleted (and a new seller signs up). As in the app, nothing new is
-      // assigned to an account while it is being deleted (a product moved or listed *to* a seller whose
-      // deletion is in flight deadlocks through the foreign key alone, cache or not); their existing
-      // products keep being sold, viewed, moved away and deleted meanwhile.
-      [1, async () => {
+            [pick(rand, products), Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pastInstant(rand))],
+          ),
+        ),
+    ],
+    // View deletes, single and several.
+    [
+      6,
+      () =>
+        tx(null, null, (c) =>
+          c.query(
+            "delete from public.product_views where id in (select id from public.product_views where product_id = $1 order by random() limit $2)",
+            [pick(rand, products), 1 + Math.floor(rand() * 2)],
+          ),
+        ),
+    ],
+    // Sometimes a seller account is deleted (and a new seller signs up). As in the app, nothing new is
+    // assigned to an account while it is being deleted (a product moved or listed *to* a seller whose
+    // deletion is in flight deadlocks through the foreign key alone, cache or not); their existing
+    // products keep being sold, viewed, moved away and deleted meanwhile.
+    [
+      1,
+      async () => {
         if (sellerDeletions >= 6 || rand() < 0.5) return;
         sellerDeletions++;
         const victim = sellers[1 + Math.floor(rand() * (sellers.length - 1))];
         const slot = sellers.indexOf(victim);
         sellers.splice(slot, 1, await createUser(pool, `Inv seller new ${sellerDeletions}`));
         await tx(null, null, (c) => c.query("delete from auth.users where id = $1", [victim]));
-      }],
-    ];
-    const started = Date.now();
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async (_, connection) => {
-        // One stream per connection, so each connection's choices replay whatever the interleaving.
-        const connectionRand = seededRandom(SEED + 1 + connection);
-        const operations = operationsFor(connectionRand);
-        const totalWeight = operations.reduce((n, [w]) => n + w, 0);
-        for (let i = 0; i < OPERATIONS_PER_CONNECTION; i++) {
-          let r = connectionRand() * totalWeight;
-          const op = operations.find(([w]) => (r -= w) < 0)?.[1] ?? operations[0][1];
-          await op();
-        }
-      }),
-    );
-    const seconds = (Date.now() - started) / 1000;
+      },
+    ],
+  ];
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, connection) => {
+      // One stream per connection, so each connection's choices replay whatever the interleaving.
+      const connectionRand = seededRandom(SEED + 1 + connection);
+      const operations = operationsFor(connectionRand);
+      const totalWeight = operations.reduce((n, [w]) => n + w, 0);
+      for (let i = 0; i < OPERATIONS_PER_CONNECTION; i++) {
+        let r = connectionRand() * totalWeight;
+        const op = operations.find(([w]) => (r -= w) < 0)?.[1] ?? operations[0][1];
+        await op();
+      }
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000;
 
-    const drift = await db.pool.query("select * from public.seller_leaderboard_drift()");
-    // An independent recomputation: every (seller, UTC month) and all-time (0/0) with a sale or a view.
-    const expected = await db.pool.query(
-      `with events as (
+  const drift = await db.pool.query("select * from public.seller_leaderboard_drift()");
+  // An independent recomputation: every (seller, UTC month) and all-time (0/0) with a sale or a view.
+  const expected = await db.pool.query(
+    `with events as (
          select seller_id, sold_at as at, 1 as sold, 0 as viewed from public.products where status = 'sold' and price > 0
          union all
          select p.seller_id, v.viewed_at, 0, 1 from public.product_views v join public.products p on p.id = v.product_id
@@ -289,43 +397,42 @@ it(
        union all
        select seller_id, 0, 0, sum(items_sold)::int, sum(total_views)::int from monthly group by seller_id
        order by 1, 2, 3`,
-    );
-    const cache = await db.pool.query(
-      `select seller_id::text, year, month, sum(items_sold)::int as items_sold, sum(total_views)::int as total_views
+  );
+  const cache = await db.pool.query(
+    `select seller_id::text, year, month, sum(items_sold)::int as items_sold, sum(total_views)::int as total_views
          from (select seller_id, year, month, items_sold, 0 as total_views from public.seller_sales_counts
                union all select seller_id, year, month, 0, total_views from public.seller_view_counts) c
         group by 1, 2, 3 having sum(items_sold) <> 0 or sum(total_views) <> 0
         order by 1, 2, 3`,
-    );
-    const view = await db.pool.query(
-      `select seller_id::text, year, month, items_sold, total_views from public.seller_leaderboard_cache order by 1, 2, 3`,
-    );
-    const negative = await db.pool.query(
-      `select (select count(*) from public.seller_sales_counts where items_sold < 0)
+  );
+  const view = await db.pool.query(
+    `select seller_id::text, year, month, items_sold, total_views from public.seller_leaderboard_cache order by 1, 2, 3`,
+  );
+  const negative = await db.pool.query(
+    `select (select count(*) from public.seller_sales_counts where items_sold < 0)
             + (select count(*) from public.seller_view_counts where total_views < 0) as n`,
-    );
-    const figures = await db.pool.query(
-      `select (select count(*) from public.products where status = 'sold')::int as sold,
+  );
+  const figures = await db.pool.query(
+    `select (select count(*) from public.products where status = 'sold')::int as sold,
               (select count(*) from public.product_views)::int as views,
               (select count(*) from public.seller_view_counts where slot > 0)::int as overflow_slots,
               (select count(*) from private.leaderboard_pending)::int as pending`,
-    );
-    console.info(
-      `invariant: ${CONNECTIONS} connections, ${CONNECTIONS * OPERATIONS_PER_CONNECTION} operations in ${seconds.toFixed(1)}s; ` +
-        `${stats.committed} committed, ${stats.expectedErrors} expected errors (concurrent deletes), ` +
-        `${stats.serializationRetries} serialization retries, ${stats.deadlocks} deadlocks; ` +
-        `${figures.rows[0].sold} sold products, ${figures.rows[0].views} views, ${figures.rows[0].overflow_slots} overflow slots, ` +
-        `${expected.rows.length} cache rows, ${sellerDeletions} sellers deleted; SEED=${SEED}`,
-    );
+  );
+  console.info(
+    `invariant: ${CONNECTIONS} connections, ${CONNECTIONS * OPERATIONS_PER_CONNECTION} operations in ${seconds.toFixed(1)}s; ` +
+      `${stats.committed} committed, ${stats.expectedErrors} expected errors (concurrent deletes), ` +
+      `${stats.serializationRetries} serialization retries, ${stats.deadlocks} deadlocks; ` +
+      `${figures.rows[0].sold} sold products, ${figures.rows[0].views} views, ${figures.rows[0].overflow_slots} overflow slots, ` +
+      `${expected.rows.length} cache rows, ${sellerDeletions} sellers deleted; SEED=${SEED}`,
+  );
 
-    expect(stats.unexpected).toEqual([]);
-    expect(stats.deadlocks).toBe(0);
-    expect(stats.committed).toBeGreaterThan(CONNECTIONS * OPERATIONS_PER_CONNECTION * 0.8);
-    expect(drift.rows).toEqual([]);
-    expect(cache.rows).toEqual(expected.rows);
-    expect(view.rows).toEqual(expected.rows.filter((r) => r.month > 0));
-    expect(Number(negative.rows[0].n)).toBe(0);
-    expect(figures.rows[0].pending).toBe(0);
-    expect(expected.rows.length).toBeGreaterThan(20);
-  },
-);
+  expect(stats.unexpected).toEqual([]);
+  expect(stats.deadlocks).toBe(0);
+  expect(stats.committed).toBeGreaterThan(CONNECTIONS * OPERATIONS_PER_CONNECTION * 0.8);
+  expect(drift.rows).toEqual([]);
+  expect(cache.rows).toEqual(expected.rows);
+  expect(view.rows).toEqual(expected.rows.filter((r) => r.month > 0));
+  expect(Number(negative.rows[0].n)).toBe(0);
+  expect(figures.rows[0].pending).toBe(0);
+  expect(expected.rows.length).toBeGreaterThan(20);
+});

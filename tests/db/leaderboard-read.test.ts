@@ -221,7 +221,6 @@ describe("parameters", () => {
       ["get_top_sellers_by_views", "s"],
     ]);
   });
-
 });
 
 describe("record_product_view", () => {
@@ -234,12 +233,19 @@ describe("record_product_view", () => {
     active = await insertProduct(db.pool, seller);
   });
 
-  const record = (role: "anon" | "authenticated" | "service_role", user: string | null, product: string, session?: string) =>
+  const record = (
+    role: "anon" | "authenticated" | "service_role",
+    user: string | null,
+    product: string,
+    session?: string,
+  ) =>
     asRole(
       db.pool,
       role,
       user,
-      async (c) => (await c.query("select public.record_product_view($1, $2) as counted", [product, session ?? null])).rows[0].counted as boolean,
+      async (c) =>
+        (await c.query("select public.record_product_view($1, $2) as counted", [product, session ?? null])).rows[0]
+          .counted as boolean,
       { commit: true },
     );
 
@@ -298,7 +304,7 @@ describe("record_product_view", () => {
     const { rows } = await db.pool.query(
       "select prosecdef, proconfig from pg_proc where oid = 'public.record_product_view(uuid, uuid, text)'::regprocedure",
     );
-    expect(rows[0]).toEqual({ prosecdef: true, proconfig: ["search_path=\"\""] });
+    expect(rows[0]).toEqual({ prosecdef: true, proconfig: ['search_path=""'] });
   });
 });
 
@@ -323,7 +329,9 @@ describe("get_seller_dashboard", () => {
        values ($1, $2, 'hi', null), ($1, $2, 'again', null), ($1, $2, 'old', now()), ($2, $1, 'reply', null)`,
       [buyer, me],
     );
-    const { rows } = await asRole(db.pool, "authenticated", me, (c) => c.query("select * from public.get_seller_dashboard()"));
+    const { rows } = await asRole(db.pool, "authenticated", me, (c) =>
+      c.query("select * from public.get_seller_dashboard()"),
+    );
     const salesRank = (await call("select * from public.get_top_sellers_by_sales('month', null, null, 100)")).find(
       (r) => r.seller_id === me,
     ).rank;
@@ -351,7 +359,12 @@ describe("get_seller_dashboard", () => {
     const { rows } = await asRole(db.pool, "authenticated", newbie, (c) =>
       c.query("select * from public.get_seller_dashboard()"),
     );
-    expect(rows[0]).toMatchObject({ rank_sales_month: null, rank_views_month: null, active_listings: 0, earnings_total: "0" });
+    expect(rows[0]).toMatchObject({
+      rank_sales_month: null,
+      rank_views_month: null,
+      active_listings: 0,
+      earnings_total: "0",
+    });
     await expect(
       asRole(db.pool, "anon", null, (c) => c.query("select * from public.get_seller_dashboard()")),
     ).rejects.toMatchObject({ code: "42501" });

@@ -20,7 +20,11 @@ describe("leaderboard read functions", () => {
                            'get_leaderboard_last_updated', 'get_seller_dashboard', 'leaderboard_views_ahead')
        order by 1`);
     expect(rows.length).toBeGreaterThanOrEqual(6);
-    for (const row of rows) expect({ name: row.name, jitOff: (row.config ?? []).includes("jit=off") }).toEqual({ name: row.name, jitOff: true });
+    for (const row of rows)
+      expect({ name: row.name, jitOff: (row.config ?? []).includes("jit=off") }).toEqual({
+        name: row.name,
+        jitOff: true,
+      });
   });
 
   it("still answer with jit = off set on the function", async () => {

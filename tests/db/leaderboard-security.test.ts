@@ -43,7 +43,10 @@ describe.each(clients)("as %s", (_label, role, user) => {
       "insert into public.product_views (product_id, session_id) select id, gen_random_uuid() from public.products where seller_id = $1",
     ];
     for (const sql of writes) {
-      await expect(asRole(db.pool, role, user(), (c) => c.query(sql, [owner])), sql).rejects.toMatchObject({
+      await expect(
+        asRole(db.pool, role, user(), (c) => c.query(sql, [owner])),
+        sql,
+      ).rejects.toMatchObject({
         code: expect.stringMatching(/^(42501|0A000|55000)$/),
       });
     }
@@ -62,7 +65,10 @@ describe.each(clients)("as %s", (_label, role, user) => {
     ];
     for (const sql of calls) {
       const params = sql.includes("$1") ? [owner] : [];
-      await expect(asRole(db.pool, role, user(), (c) => c.query(sql, params)), sql).rejects.toMatchObject({
+      await expect(
+        asRole(db.pool, role, user(), (c) => c.query(sql, params)),
+        sql,
+      ).rejects.toMatchObject({
         code: "42501",
       });
     }

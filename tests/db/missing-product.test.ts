@@ -34,7 +34,10 @@ it("refuses a view of a missing product in the cache trigger with 23503, holding
     await client.query("savepoint view");
     const error = await client
       .query("insert into public.product_views (product_id, session_id) values ($1, $2)", [product, randomUUID()])
-      .then(() => null, (e: { code: string }) => e);
+      .then(
+        () => null,
+        (e: { code: string }) => e,
+      );
     expect(error).toMatchObject({ code: "23503" });
     await client.query("rollback to savepoint view");
     const locks = await client.query(
@@ -61,14 +64,18 @@ it("refuses a view of a product whose delete is in flight at once, without waiti
     let settled = false;
     const view = viewer
       .query("insert into public.product_views (product_id, session_id) values ($1, $2)", [product, randomUUID()])
-      .then(() => null, (e: { code: string }) => e)
+      .then(
+        () => null,
+        (e: { code: string }) => e,
+      )
       .finally(() => (settled = true));
     // Either the insert answers while the delete is still open, or it is seen waiting for a lock.
     let waited = false;
     while (!settled) {
-      const waiting = await db.pool.query("select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'", [
-        rows[0].pid,
-      ]);
+      const waiting = await db.pool.query(
+        "select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'",
+        [rows[0].pid],
+      );
       if (waiting.rowCount) {
         waited = true;
         break;

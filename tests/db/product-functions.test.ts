@@ -48,7 +48,13 @@ beforeAll(async () => {
 
 describe("grants", () => {
   it("gives each function only to the roles meant for it", async () => {
-    const { rows } = await db.pool.query<{ fn: string; anon: boolean; authenticated: boolean; service_role: boolean; public: boolean }>(
+    const { rows } = await db.pool.query<{
+      fn: string;
+      anon: boolean;
+      authenticated: boolean;
+      service_role: boolean;
+      public: boolean;
+    }>(
       `select p.proname as fn,
               has_function_privilege('anon', p.oid, 'execute') as anon,
               has_function_privilege('authenticated', p.oid, 'execute') as authenticated,
@@ -128,18 +134,33 @@ describe("list_products", () => {
     expect(page1.rows[0]).toMatchObject({ seller_id: seller, seller_name: "Pager", title: "Item 0", views: 0 });
     expect(Object.keys(page1.rows[0]).sort()).toEqual(
       [
-        "id", "seller_id", "seller_name", "seller_avatar_url", "title", "description", "price", "status",
-        "views", "sold_at", "created_at", "updated_at", "total_count",
+        "id",
+        "seller_id",
+        "seller_name",
+        "seller_avatar_url",
+        "title",
+        "description",
+        "price",
+        "status",
+        "views",
+        "sold_at",
+        "created_at",
+        "updated_at",
+        "total_count",
       ].sort(),
     );
 
-    const page3 = await asRole(local.pool, "authenticated", seller, (c) => c.query("select * from public.list_products(10, 20)"));
+    const page3 = await asRole(local.pool, "authenticated", seller, (c) =>
+      c.query("select * from public.list_products(10, 20)"),
+    );
     expect(page3.rows.map((r) => r.id)).toEqual(ids.slice(20, 30));
 
     const beyond = await asRole(local.pool, "anon", null, (c) => c.query("select * from public.list_products(10, 30)"));
     expect(beyond.rows).toEqual([]);
 
-    const defaults = await asRole(local.pool, "service_role", null, (c) => c.query("select * from public.list_products()"));
+    const defaults = await asRole(local.pool, "service_role", null, (c) =>
+      c.query("select * from public.list_products()"),
+    );
     expect(defaults.rows).toHaveLength(24);
   });
 
@@ -157,12 +178,24 @@ describe("list_products", () => {
   });
 
   it("rejects a limit outside 1..100 and a negative offset with 22023", async () => {
-    for (const [limit, offset] of [[0, 0], [101, 0], [null, 0], [10, -1], [10, null]]) {
-      expect(await codeOf(asRole(local.pool, "anon", null, (c) => c.query("select * from public.list_products($1, $2)", [limit, offset])))).toBe(
-        "22023",
-      );
+    for (const [limit, offset] of [
+      [0, 0],
+      [101, 0],
+      [null, 0],
+      [10, -1],
+      [10, null],
+    ]) {
+      expect(
+        await codeOf(
+          asRole(local.pool, "anon", null, (c) =>
+            c.query("select * from public.list_products($1, $2)", [limit, offset]),
+          ),
+        ),
+      ).toBe("22023");
     }
-    expect(await codeOf(asRole(local.pool, "anon", null, (c) => c.query("select * from public.list_products(100, 0)")))).toBe("ok");
+    expect(
+      await codeOf(asRole(local.pool, "anon", null, (c) => c.query("select * from public.list_products(100, 0)"))),
+    ).toBe("ok");
   });
 });
 
@@ -177,7 +210,14 @@ describe("get_product and the derived view figure", () => {
     for (const run of [asAnon, <T>(fn: (c: pg.PoolClient) => Promise<T>) => asUser(bob, fn), asService]) {
       const { rows } = await run((c) => c.query("select * from public.get_product($1)", [id]));
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ id, seller_id: alice, seller_name: "Alice Seller", title: "Camera", status: "active", views: 3 });
+      expect(rows[0]).toMatchObject({
+        id,
+        seller_id: alice,
+        seller_name: "Alice Seller",
+        title: "Camera",
+        status: "active",
+        views: 3,
+      });
       expect(rows[0]).not.toHaveProperty("total_count");
     }
     // There is no stored counter that could disagree: the figure is derived everywhere.
@@ -203,14 +243,18 @@ describe("get_product and the derived view figure", () => {
     const own = await asUser(alice, (c) => c.query("select * from public.get_product($1)", [draft]));
     expect(own.rows[0]).toMatchObject({ id: draft, status: "draft" });
     expect(
-      await codeOf(asAnon((c) => c.query("select * from public.get_product($1)", ["00000000-0000-4000-8000-999999999999"]))),
+      await codeOf(
+        asAnon((c) => c.query("select * from public.get_product($1)", ["00000000-0000-4000-8000-999999999999"])),
+      ),
     ).toBe("PT404");
     expect(await codeOf(asAnon((c) => c.query("select * from public.get_product($1)", ["not-a-uuid"])))).toBe("22P02");
   });
 
   it("product_view_total reveals nothing about a product the caller cannot see", async () => {
     const draft = await insertProduct(alice, { status: "draft" });
-    await db.pool.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [draft]);
+    await db.pool.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
+      draft,
+    ]);
     const total = (run: typeof asAnon) =>
       run((c) => c.query("select public.product_view_total($1) as n", [draft])).then((r) => r.rows[0].n);
     expect(await total(asAnon)).toBe(0);
@@ -234,9 +278,9 @@ describe("list_my_products", () => {
   });
 
   it("raises PT401 without a signed-in user", async () => {
-    expect(await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("select * from public.list_my_products()")))).toBe(
-      "PT401",
-    );
+    expect(
+      await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("select * from public.list_my_products()"))),
+    ).toBe("PT401");
   });
 });
 
@@ -244,8 +288,14 @@ describe("create_product", () => {
   it("creates a draft (default) or active product owned by the caller", async () => {
     const draft = await asUser(alice, (c) => c.query("select * from public.create_product('Lamp')"));
     expect(draft.rows[0]).toMatchObject({
-      seller_id: alice, seller_name: "Alice Seller", title: "Lamp", description: "", price: "0.00", status: "draft",
-      views: 0, sold_at: null,
+      seller_id: alice,
+      seller_name: "Alice Seller",
+      title: "Lamp",
+      description: "",
+      price: "0.00",
+      status: "draft",
+      views: 0,
+      sold_at: null,
     });
     const active = await asUser(
       alice,
@@ -262,7 +312,9 @@ describe("create_product", () => {
 
   it("refuses creating as sold or with an unknown status (22023)", async () => {
     for (const status of ["sold", "archived", null]) {
-      expect(await codeOf(asUser(alice, (c) => c.query("select * from public.create_product('X', '', 1, $1)", [status])))).toBe("22023");
+      expect(
+        await codeOf(asUser(alice, (c) => c.query("select * from public.create_product('X', '', 1, $1)", [status]))),
+      ).toBe("22023");
     }
   });
 
@@ -278,24 +330,34 @@ describe("create_product", () => {
     };
     expect(await fail("select * from public.create_product('')")).toEqual(["23514", "products_title_check"]);
     expect(await fail("select * from public.create_product('   ')")).toEqual(["23514", "products_title_check"]);
-    expect(await fail("select * from public.create_product($1)", ["x".repeat(201)])).toEqual(["23514", "products_title_check"]);
+    expect(await fail("select * from public.create_product($1)", ["x".repeat(201)])).toEqual([
+      "23514",
+      "products_title_check",
+    ]);
     expect(await fail("select * from public.create_product($1)", ["x".repeat(200)])).toEqual(["ok"]);
     expect(await fail("select * from public.create_product('X', '', -1)")).toEqual(["23514", "products_price_check"]);
     expect(await fail("select * from public.create_product('X', '', 1e12)")).toEqual(["22003", undefined]);
     expect(await fail("select * from public.create_product(null)")).toEqual(["23502", undefined]);
     expect(await fail("select * from public.create_product('X', null)")).toEqual(["23502", undefined]);
-    expect(await fail("select * from public.create_product('X', $1)", ["d".repeat(5001)])).toEqual(["23514", "products_description_check"]);
+    expect(await fail("select * from public.create_product('X', $1)", ["d".repeat(5001)])).toEqual([
+      "23514",
+      "products_description_check",
+    ]);
   });
 
   it("raises PT401 without a signed-in user", async () => {
-    expect(await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("select * from public.create_product('X')")))).toBe("PT401");
+    expect(
+      await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("select * from public.create_product('X')"))),
+    ).toBe("PT401");
   });
 });
 
 describe("update_product", () => {
   it("edits only the given fields and bumps updated_at", async () => {
     const id = await insertProduct(alice, { title: "Old", price: 10, createdAt: "2026-01-01T00:00:00Z" });
-    const { rows } = await asUser(alice, (c) => c.query("select * from public.update_product($1, p_price => 12.5)", [id]));
+    const { rows } = await asUser(alice, (c) =>
+      c.query("select * from public.update_product($1, p_price => 12.5)", [id]),
+    );
     expect(rows[0]).toMatchObject({ id, title: "Old", price: "12.50", status: "active", seller_name: "Alice Seller" });
     expect(rows[0].updated_at.getTime()).toBeGreaterThan(new Date("2026-01-01T00:00:00Z").getTime());
   });
@@ -315,48 +377,74 @@ describe("update_product", () => {
   it("a no-op update leaves updated_at (and sold_at) unchanged", async () => {
     const past = "2026-01-01T00:00:00.000Z";
     const id = await insertProduct(alice, { title: "Same", price: 10, status: "sold", createdAt: past });
-    const before = await db.pool.query("select updated_at, sold_at, xmin::text from public.products where id = $1", [id]);
+    const before = await db.pool.query("select updated_at, sold_at, xmin::text from public.products where id = $1", [
+      id,
+    ]);
     const { rows } = await asUser(
       alice,
       (c) =>
-        c.query("select * from public.update_product($1, 'Same', '', 10, 'sold')", [id]).then(() =>
-          c.query("select * from public.update_product($1)", [id]),
-        ),
+        c
+          .query("select * from public.update_product($1, 'Same', '', 10, 'sold')", [id])
+          .then(() => c.query("select * from public.update_product($1)", [id])),
       { commit: true },
     );
     expect(rows[0].updated_at.toISOString()).toBe(past);
-    const after = await db.pool.query("select updated_at, sold_at, xmin::text from public.products where id = $1", [id]);
+    const after = await db.pool.query("select updated_at, sold_at, xmin::text from public.products where id = $1", [
+      id,
+    ]);
     expect(after.rows[0]).toEqual(before.rows[0]); // not even rewritten
   });
 
   it("raises PT404 when the caller cannot see the product, PT403 when it is not theirs", async () => {
     const draft = await insertProduct(alice, { status: "draft" });
     const listed = await insertProduct(alice);
-    expect(await codeOf(asUser(bob, (c) => c.query("select * from public.update_product($1, 'Mine now')", [draft])))).toBe("PT404");
-    expect(await codeOf(asUser(bob, (c) => c.query("select * from public.update_product($1, 'Mine now')", [listed])))).toBe("PT403");
     expect(
-      await codeOf(asUser(bob, (c) => c.query("select * from public.update_product($1, 'X')", ["00000000-0000-4000-8000-999999999999"]))),
+      await codeOf(asUser(bob, (c) => c.query("select * from public.update_product($1, 'Mine now')", [draft]))),
     ).toBe("PT404");
-    expect(await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("select * from public.update_product($1, 'X')", [listed])))).toBe(
-      "PT401",
-    );
+    expect(
+      await codeOf(asUser(bob, (c) => c.query("select * from public.update_product($1, 'Mine now')", [listed]))),
+    ).toBe("PT403");
+    expect(
+      await codeOf(
+        asUser(bob, (c) =>
+          c.query("select * from public.update_product($1, 'X')", ["00000000-0000-4000-8000-999999999999"]),
+        ),
+      ),
+    ).toBe("PT404");
+    expect(
+      await codeOf(
+        asRole(db.pool, "authenticated", null, (c) =>
+          c.query("select * from public.update_product($1, 'X')", [listed]),
+        ),
+      ),
+    ).toBe("PT401");
     const unchanged = await db.pool.query("select title from public.products where id = $1", [listed]);
     expect(unchanged.rows[0].title).toBe("Thing");
   });
 
   it("lets constraint violations through", async () => {
     const id = await insertProduct(alice);
-    expect(await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, '')", [id])))).toBe("23514");
-    expect(await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, $2)", [id, "t".repeat(201)])))).toBe("23514");
-    expect(await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, p_price => -5)", [id])))).toBe("23514");
-    expect(await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, p_status => 'gone')", [id])))).toBe("23514");
+    expect(await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, '')", [id])))).toBe(
+      "23514",
+    );
+    expect(
+      await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, $2)", [id, "t".repeat(201)]))),
+    ).toBe("23514");
+    expect(
+      await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, p_price => -5)", [id]))),
+    ).toBe("23514");
+    expect(
+      await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, p_status => 'gone')", [id]))),
+    ).toBe("23514");
   });
 });
 
 describe("delete_product", () => {
   it("deletes the owner's draft or active product and returns its id", async () => {
     const id = await insertProduct(alice, { status: "draft" });
-    const { rows } = await asUser(alice, (c) => c.query("select public.delete_product($1) as id", [id]), { commit: true });
+    const { rows } = await asUser(alice, (c) => c.query("select public.delete_product($1) as id", [id]), {
+      commit: true,
+    });
     expect(rows[0].id).toBe(id);
     const left = await db.pool.query("select 1 from public.products where id = $1", [id]);
     expect(left.rowCount).toBe(0);
@@ -369,8 +457,14 @@ describe("delete_product", () => {
     expect(await codeOf(asUser(alice, (c) => c.query("select public.delete_product($1)", [sold])))).toBe("PT409");
     expect(await codeOf(asUser(bob, (c) => c.query("select public.delete_product($1)", [listed])))).toBe("PT403");
     expect(await codeOf(asUser(bob, (c) => c.query("select public.delete_product($1)", [draft])))).toBe("PT404");
-    expect(await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("select public.delete_product($1)", [listed])))).toBe("PT401");
-    const left = await db.pool.query("select count(*)::int as n from public.products where id = any($1)", [[sold, listed, draft]]);
+    expect(
+      await codeOf(
+        asRole(db.pool, "authenticated", null, (c) => c.query("select public.delete_product($1)", [listed])),
+      ),
+    ).toBe("PT401");
+    const left = await db.pool.query("select count(*)::int as n from public.products where id = any($1)", [
+      [sold, listed, draft],
+    ]);
     expect(left.rows[0].n).toBe(3);
   });
 });
@@ -384,7 +478,9 @@ describe("list_demo_users", () => {
       `insert into public.products (seller_id, title, price, status) values ($1, 'a', 1, 'draft'), ($1, 'b', 1, 'active')`,
       [s],
     );
-    const { rows } = await asRole(local.pool, "service_role", null, (c) => c.query("select * from public.list_demo_users()"));
+    const { rows } = await asRole(local.pool, "service_role", null, (c) =>
+      c.query("select * from public.list_demo_users()"),
+    );
     expect(rows).toEqual([
       { id: s, display_name: "Zed Seller", avatar_url: null, product_count: 2, is_seller: true },
       { id: shopper, display_name: "Amy Shopper", avatar_url: null, product_count: 0, is_seller: false },

@@ -43,13 +43,18 @@ beforeAll(async () => {
   );
   const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.id]));
   ({ active, sold, draft } = byStatus);
-  await db.pool.query("insert into public.products (seller_id, title, price, status) values ($1, 'Other draft', 5, 'draft')", [other]);
+  await db.pool.query(
+    "insert into public.products (seller_id, title, price, status) values ($1, 'Other draft', 5, 'draft')",
+    [other],
+  );
   const m = await db.pool.query(
     "insert into public.messages (sender_id, recipient_id, product_id, body) values ($1, $2, $3, 'Is it available?') returning id",
     [shopper, owner, active],
   );
   message = m.rows[0].id;
-  await db.pool.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [active]);
+  await db.pool.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
+    active,
+  ]);
 });
 
 describe("reading products", () => {
@@ -77,14 +82,18 @@ describe("reading products", () => {
 
 describe("writing products", () => {
   it("anon cannot insert, update or delete products", async () => {
-    expect(await codeOf(asAnon((c) => c.query("insert into public.products (title, price) values ('x', 1)")))).toBe("42501");
+    expect(await codeOf(asAnon((c) => c.query("insert into public.products (title, price) values ('x', 1)")))).toBe(
+      "42501",
+    );
     expect(await codeOf(asAnon((c) => c.query("update public.products set title = 'x'")))).toBe("42501");
     expect(await codeOf(asAnon((c) => c.query("delete from public.products")))).toBe("42501");
   });
 
   it("the owner creates, edits and deletes their own products", async () => {
     const result = await asOwner(async (c) => {
-      const created = await c.query("insert into public.products (title, price, status) values ('New', 3, 'active') returning seller_id");
+      const created = await c.query(
+        "insert into public.products (title, price, status) values ('New', 3, 'active') returning seller_id",
+      );
       const updated = await c.query("update public.products set title = 'Renamed', price = 4 where id = $1", [active]);
       const deleted = await c.query("delete from public.products where id = $1", [draft]);
       return { seller: created.rows[0].seller_id, updated: updated.rowCount, deleted: deleted.rowCount };
@@ -95,11 +104,17 @@ describe("writing products", () => {
   it("a seller cannot create a product for someone else", async () => {
     // No insert grant on seller_id at all...
     expect(
-      await codeOf(asOther((c) => c.query("insert into public.products (seller_id, title, price) values ($1, 'x', 1)", [owner]))),
+      await codeOf(
+        asOther((c) => c.query("insert into public.products (seller_id, title, price) values ($1, 'x', 1)", [owner])),
+      ),
     ).toBe("42501");
     // ...and signed out, the default seller_id (auth.uid()) is null, which the policy refuses.
     expect(
-      await codeOf(asRole(db.pool, "authenticated", null, (c) => c.query("insert into public.products (title, price) values ('x', 1)"))),
+      await codeOf(
+        asRole(db.pool, "authenticated", null, (c) =>
+          c.query("insert into public.products (title, price) values ('x', 1)"),
+        ),
+      ),
     ).toBe("42501");
   });
 
@@ -110,32 +125,43 @@ describe("writing products", () => {
       return [updated.rowCount, deleted.rowCount];
     });
     expect(result).toEqual([0, 0]);
-    const { rows } = await db.pool.query("select count(*)::int as n from public.products where seller_id = $1 and title <> 'Hijacked'", [owner]);
+    const { rows } = await db.pool.query(
+      "select count(*)::int as n from public.products where seller_id = $1 and title <> 'Hijacked'",
+      [owner],
+    );
     expect(rows[0].n).toBe(3);
   });
 
   it("through the functions, another seller gets PT403 on listed products and PT404 on drafts", async () => {
-    expect(await codeOf(asOther((c) => c.query("select * from public.update_product($1, 'x')", [active])))).toBe("PT403");
+    expect(await codeOf(asOther((c) => c.query("select * from public.update_product($1, 'x')", [active])))).toBe(
+      "PT403",
+    );
     expect(await codeOf(asOther((c) => c.query("select public.delete_product($1)", [sold])))).toBe("PT403");
-    expect(await codeOf(asOther((c) => c.query("select * from public.update_product($1, 'x')", [draft])))).toBe("PT404");
+    expect(await codeOf(asOther((c) => c.query("select * from public.update_product($1, 'x')", [draft])))).toBe(
+      "PT404",
+    );
     expect(await codeOf(asOther((c) => c.query("select public.delete_product($1)", [draft])))).toBe("PT404");
   });
 
   it("the owner cannot hand a product to another seller", async () => {
-    expect(await codeOf(asOwner((c) => c.query("update public.products set seller_id = $1 where id = $2", [other, active])))).toBe(
-      "42501",
-    );
+    expect(
+      await codeOf(asOwner((c) => c.query("update public.products set seller_id = $1 where id = $2", [other, active]))),
+    ).toBe("42501");
   });
 
   it.each(["seller_id", "created_at", "updated_at", "sold_at"])(
     "clients cannot write products.%s directly",
     async (column) => {
       const value = column === "seller_id" ? `'${owner}'` : "now() - interval '1 day'";
-      expect(await codeOf(asOwner((c) => c.query(`update public.products set ${column} = ${value} where id = $1`, [active])))).toBe(
-        "42501",
-      );
       expect(
-        await codeOf(asOwner((c) => c.query(`insert into public.products (title, price, ${column}) values ('x', 1, ${value})`))),
+        await codeOf(
+          asOwner((c) => c.query(`update public.products set ${column} = ${value} where id = $1`, [active])),
+        ),
+      ).toBe("42501");
+      expect(
+        await codeOf(
+          asOwner((c) => c.query(`insert into public.products (title, price, ${column}) values ('x', 1, ${value})`)),
+        ),
       ).toBe("42501");
     },
   );
@@ -157,20 +183,35 @@ describe("messages", () => {
 
   it("are sent as oneself and marked read by the recipient only", async () => {
     expect(
-      await codeOf(asShopper((c) => c.query("insert into public.messages (recipient_id, body) values ($1, 'Hello')", [other]))),
+      await codeOf(
+        asShopper((c) => c.query("insert into public.messages (recipient_id, body) values ($1, 'Hello')", [other])),
+      ),
     ).toBe("ok");
     expect(
       await codeOf(
-        asShopper((c) => c.query("insert into public.messages (sender_id, recipient_id, body) values ($1, $2, 'Forged')", [other, owner])),
+        asShopper((c) =>
+          c.query("insert into public.messages (sender_id, recipient_id, body) values ($1, $2, 'Forged')", [
+            other,
+            owner,
+          ]),
+        ),
       ),
     ).toBe("42501");
-    const bySender = await asShopper((c) => c.query("update public.messages set read_at = now() where id = $1", [message]));
+    const bySender = await asShopper((c) =>
+      c.query("update public.messages set read_at = now() where id = $1", [message]),
+    );
     expect(bySender.rowCount).toBe(0);
-    const byOther = await asOther((c) => c.query("update public.messages set read_at = now() where id = $1", [message]));
+    const byOther = await asOther((c) =>
+      c.query("update public.messages set read_at = now() where id = $1", [message]),
+    );
     expect(byOther.rowCount).toBe(0);
-    const byRecipient = await asOwner((c) => c.query("update public.messages set read_at = now() where id = $1", [message]));
+    const byRecipient = await asOwner((c) =>
+      c.query("update public.messages set read_at = now() where id = $1", [message]),
+    );
     expect(byRecipient.rowCount).toBe(1);
-    expect(await codeOf(asOwner((c) => c.query("update public.messages set body = 'edited' where id = $1", [message])))).toBe("42501");
+    expect(
+      await codeOf(asOwner((c) => c.query("update public.messages set body = 'edited' where id = $1", [message]))),
+    ).toBe("42501");
   });
 });
 
@@ -179,7 +220,13 @@ describe("product_views", () => {
     for (const run of [asAnon, asOwner, asOther]) {
       expect(await codeOf(run((c) => c.query("select * from public.product_views")))).toBe("42501");
       expect(
-        await codeOf(run((c) => c.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [active]))),
+        await codeOf(
+          run((c) =>
+            c.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
+              active,
+            ]),
+          ),
+        ),
       ).toBe("42501");
     }
     const { rows } = await asService((c) => c.query("select count(*)::int as n from public.product_views"));
@@ -194,15 +241,23 @@ describe("user profiles", () => {
   });
 
   it("each user updates only their own profile", async () => {
-    const own = await asOwner((c) => c.query("update public.users set display_name = 'Renamed' where id = $1", [owner]));
+    const own = await asOwner((c) =>
+      c.query("update public.users set display_name = 'Renamed' where id = $1", [owner]),
+    );
     expect(own.rowCount).toBe(1);
-    const others = await asOwner((c) => c.query("update public.users set display_name = 'Hijacked' where id = $1", [other]));
+    const others = await asOwner((c) =>
+      c.query("update public.users set display_name = 'Hijacked' where id = $1", [other]),
+    );
     expect(others.rowCount).toBe(0);
     expect(await codeOf(asAnon((c) => c.query("update public.users set display_name = 'x'")))).toBe("42501");
-    expect(await codeOf(asOwner((c) => c.query("update public.users set id = gen_random_uuid() where id = $1", [owner])))).toBe("42501");
-    expect(await codeOf(asOwner((c) => c.query("insert into public.users (id, display_name) values (gen_random_uuid(), 'x')")))).toBe(
-      "42501",
-    );
+    expect(
+      await codeOf(asOwner((c) => c.query("update public.users set id = gen_random_uuid() where id = $1", [owner]))),
+    ).toBe("42501");
+    expect(
+      await codeOf(
+        asOwner((c) => c.query("insert into public.users (id, display_name) values (gen_random_uuid(), 'x')")),
+      ),
+    ).toBe("42501");
     expect(await codeOf(asOwner((c) => c.query("delete from public.users where id = $1", [owner])))).toBe("42501");
   });
 });

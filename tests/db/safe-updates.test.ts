@@ -56,10 +56,12 @@ describe("the WHERE detector", () => {
   it("accepts statements with WHERE and ignores locking clauses and upserts", () => {
     expect(statementsWithoutWhere("with d as (delete from q where true returning *) select 1")).toEqual([]);
     expect(statementsWithoutWhere("update public.t set a = 1 where id = 2 returning a;")).toEqual([]);
-    expect(statementsWithoutWhere("select 1 from t for update; select 1 from t for no key update skip locked;")).toEqual([]);
     expect(
-      statementsWithoutWhere("insert into t values (1) on conflict (id) do update set a = excluded.a;"),
+      statementsWithoutWhere("select 1 from t for update; select 1 from t for no key update skip locked;"),
     ).toEqual([]);
+    expect(statementsWithoutWhere("insert into t values (1) on conflict (id) do update set a = excluded.a;")).toEqual(
+      [],
+    );
   });
 });
 

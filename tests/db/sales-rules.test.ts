@@ -54,7 +54,9 @@ describe("two concurrent sales of one product", () => {
       const { rows: pid } = await second.query<{ pid: number }>("select pg_backend_pid() as pid, now()");
       await first.query("begin");
       await first.query("update public.products set status = 'sold' where id = $1", [product]);
-      const waiting = second.query("update public.products set status = 'sold' where id = $1 returning sold_at", [product]);
+      const waiting = second.query("update public.products set status = 'sold' where id = $1 returning sold_at", [
+        product,
+      ]);
       // Wait until the second update is blocked on the first's row lock (no sleeps: poll the lock table).
       for (;;) {
         const { rows } = await db.pool.query(
@@ -83,7 +85,9 @@ describe("two concurrent sales of one product", () => {
     const seller = await createUser(db.pool, "Future seller");
     const product = await insertProduct(db.pool, seller, { status: "active" });
     await expect(
-      db.pool.query("update public.products set status = 'sold', sold_at = now() + interval '1 hour' where id = $1", [product]),
+      db.pool.query("update public.products set status = 'sold', sold_at = now() + interval '1 hour' where id = $1", [
+        product,
+      ]),
     ).rejects.toMatchObject({ code: "23514" });
   });
 });
@@ -130,7 +134,9 @@ describe("undo and sell again", () => {
 
     // Undone more than 24 hours ago (the undo's time moved back by an admin): a new sale, now.
     await setStatus(seller, product, "draft");
-    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [product]);
+    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [
+      product,
+    ]);
     await setStatus(seller, product, "sold");
     expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(0);
     expect((await cached(db.pool, seller, year, month)).items_sold).toBe(1);
@@ -163,7 +169,10 @@ describe("excluding a seller from the boards", () => {
     await asUserWithAppMetadata(admin, { role: "admin" }, (c) =>
       c.query("select public.exclude_seller($1, 'free items sold to myself')", [cheat]),
     );
-    const record = await db.pool.query("select excluded_by, reason from public.seller_exclusions where seller_id = $1", [cheat]);
+    const record = await db.pool.query(
+      "select excluded_by, reason from public.seller_exclusions where seller_id = $1",
+      [cheat],
+    );
     expect(record.rows).toEqual([{ excluded_by: admin, reason: "free items sold to myself" }]);
     // Who and why are for moderators: clients see only who is excluded.
     await expect(

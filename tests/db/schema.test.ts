@@ -25,7 +25,10 @@ describe("messages", () => {
     const listed = rows.find((row) => row.status === "active").id;
     const send = (productId: string) =>
       asRole(db.pool, "authenticated", shopper, (c) =>
-        c.query("insert into public.messages (recipient_id, product_id, body) values ($1, $2, 'Hi')", [seller, productId]),
+        c.query("insert into public.messages (recipient_id, product_id, body) values ($1, $2, 'Hi')", [
+          seller,
+          productId,
+        ]),
       );
     await expect(send(listed)).resolves.toBeDefined();
     await expect(send(draft)).rejects.toMatchObject({ code: "42501" });
@@ -42,7 +45,12 @@ describe("security rules of the whole schema (DESIGN.md rule 5)", () => {
     expect(tables.rows.length).toBeGreaterThanOrEqual(6);
     expect(tables.rows.filter((table) => !table.rls)).toEqual([]);
 
-    const functions = await db.pool.query<{ name: string; definer: boolean; config: string[] | null; public_exec: boolean }>(
+    const functions = await db.pool.query<{
+      name: string;
+      definer: boolean;
+      config: string[] | null;
+      public_exec: boolean;
+    }>(
       `select p.oid::regprocedure::text as name, p.prosecdef as definer, p.proconfig as config,
               has_function_privilege('public', p.oid, 'execute') as public_exec
          from pg_proc p

@@ -24,12 +24,16 @@ describe("seed.sql", () => {
              (select count(*)::int from public.users u
               where not exists (select 1 from public.products p where p.seller_id = u.id)) as shoppers`);
     expect(users).toEqual({ users: 32, profiles: 32, sellers: 12, shoppers: 20 });
-    const named = await one<{ n: number }>("select count(*)::int as n from public.users where display_name ~ '^\\S+ \\S+'");
+    const named = await one<{ n: number }>(
+      "select count(*)::int as n from public.users where display_name ~ '^\\S+ \\S+'",
+    );
     expect(named.n).toBe(32);
   });
 
   it("has about 150 products across every status, with consistent dates", async () => {
-    const { rows } = await db.pool.query("select status, count(*)::int as n from public.products group by status order by status");
+    const { rows } = await db.pool.query(
+      "select status, count(*)::int as n from public.products group by status order by status",
+    );
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     expect(byStatus.active + byStatus.sold + byStatus.draft).toBe(150);
     expect(byStatus.active).toBeGreaterThan(40);
@@ -41,7 +45,9 @@ describe("seed.sql", () => {
          or created_at < now() - interval '9 months' or price < 0`);
     expect(bad.n).toBe(0);
     // Every seller has something listed right now.
-    const listing = await one<{ n: number }>("select count(distinct seller_id)::int as n from public.products where status = 'active'");
+    const listing = await one<{ n: number }>(
+      "select count(distinct seller_id)::int as n from public.products where status = 'active'",
+    );
     expect(listing.n).toBe(12);
   });
 
@@ -57,7 +63,14 @@ describe("seed.sql", () => {
   });
 
   it("has several thousand views that follow the counting rules", async () => {
-    const views = await one<{ total: number; anonymous: number; signed_in: number; months: number; current: number; week: number }>(`
+    const views = await one<{
+      total: number;
+      anonymous: number;
+      signed_in: number;
+      months: number;
+      current: number;
+      week: number;
+    }>(`
       select count(*)::int as total,
              count(*) filter (where session_id is not null)::int as anonymous,
              count(*) filter (where user_id is not null)::int as signed_in,
@@ -90,7 +103,13 @@ describe("seed.sql", () => {
   });
 
   it("has conversations between shoppers and sellers, some unread", async () => {
-    const messages = await one<{ total: number; unread: number; threads: number; to_sellers: number; to_shoppers: number }>(`
+    const messages = await one<{
+      total: number;
+      unread: number;
+      threads: number;
+      to_sellers: number;
+      to_shoppers: number;
+    }>(`
       select count(*)::int as total,
              count(*) filter (where read_at is null)::int as unread,
              count(distinct product_id)::int as threads,
@@ -103,7 +122,9 @@ describe("seed.sql", () => {
     expect(messages.threads).toBeGreaterThan(50);
     expect(messages.to_sellers).toBeGreaterThan(0);
     expect(messages.to_shoppers).toBeGreaterThan(0);
-    const future = await one<{ n: number }>("select count(*)::int as n from public.messages where created_at > now() or read_at < created_at");
+    const future = await one<{ n: number }>(
+      "select count(*)::int as n from public.messages where created_at > now() or read_at < created_at",
+    );
     expect(future.n).toBe(0);
   });
 

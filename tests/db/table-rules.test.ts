@@ -15,8 +15,13 @@ beforeAll(async () => {
   seller = await createUser(db.pool, "Direct seller");
 });
 
-const asSeller = <T>(fn: (c: pg.PoolClient) => Promise<T>) => asRole(db.pool, "authenticated", seller, fn, { commit: true });
-const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: { code?: string }) => e.code);
+const asSeller = <T>(fn: (c: pg.PoolClient) => Promise<T>) =>
+  asRole(db.pool, "authenticated", seller, fn, { commit: true });
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: { code?: string }) => e.code,
+  );
 
 describe("products, written directly as the seller", () => {
   it("a sold product cannot be deleted (delete_product says 409; the table deletes nothing)", async () => {
@@ -33,11 +38,15 @@ describe("products, written directly as the seller", () => {
 
   it("a product cannot be inserted already sold", async () => {
     expect(
-      await codeOf(asSeller((c) => c.query("insert into public.products (title, price, status) values ('x', 5, 'sold')"))),
+      await codeOf(
+        asSeller((c) => c.query("insert into public.products (title, price, status) values ('x', 5, 'sold')")),
+      ),
     ).toBe("42501");
     for (const status of ["draft", "active"]) {
       expect(
-        await codeOf(asSeller((c) => c.query("insert into public.products (title, price, status) values ('x', 5, $1)", [status]))),
+        await codeOf(
+          asSeller((c) => c.query("insert into public.products (title, price, status) values ('x', 5, $1)", [status])),
+        ),
       ).toBe("ok");
     }
   });
@@ -59,19 +68,23 @@ describe("users.avatar_url", () => {
     expect(await setAvatar(url)).toBe("23514");
   });
 
-  it.each(["https://example.com/a.png", "https://cdn.example.com:8443/u/1?size=64", "http://localhost:3000/a.png", null])(
-    "accepts %s",
-    async (url) => {
-      expect(await setAvatar(url)).toBe("ok");
-    },
-  );
+  it.each([
+    "https://example.com/a.png",
+    "https://cdn.example.com:8443/u/1?size=64",
+    "http://localhost:3000/a.png",
+    null,
+  ])("accepts %s", async (url) => {
+    expect(await setAvatar(url)).toBe("ok");
+  });
 
   it("a sign-up with an unsafe avatar still creates the profile, without the avatar", async () => {
     const { rows } = await db.pool.query(
       `insert into auth.users (id, email, raw_user_meta_data)
        values (gen_random_uuid(), 'x@example.test', '{"display_name":"X","avatar_url":"javascript:alert(1)"}') returning id`,
     );
-    const profile = await db.pool.query("select display_name, avatar_url from public.users where id = $1", [rows[0].id]);
+    const profile = await db.pool.query("select display_name, avatar_url from public.users where id = $1", [
+      rows[0].id,
+    ]);
     expect(profile.rows).toEqual([{ display_name: "X", avatar_url: null }]);
   });
 });

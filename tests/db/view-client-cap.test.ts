@@ -25,8 +25,10 @@ const record = (role: ApiRole, user: string | null, product: string, session: st
     user,
     async (c) =>
       clientKey === undefined
-        ? (await c.query("select public.record_product_view($1, $2) as counted", [product, session])).rows[0].counted as boolean
-        : (await c.query("select public.record_product_view($1, $2, $3) as counted", [product, session, clientKey])).rows[0].counted as boolean,
+        ? ((await c.query("select public.record_product_view($1, $2) as counted", [product, session])).rows[0]
+            .counted as boolean)
+        : ((await c.query("select public.record_product_view($1, $2, $3) as counted", [product, session, clientKey]))
+            .rows[0].counted as boolean),
     { commit: true },
   );
 
@@ -41,14 +43,23 @@ describe("record_product_view per-client cap", () => {
     expect(await record("service_role", null, other, randomUUID(), "key-a")).toBe(true);
     // Without a key (address unknown) the two-argument contract still counts.
     expect(await record("service_role", null, product, randomUUID())).toBe(true);
-    const { rows } = await db.pool.query("select client_key, count(*)::int as n from public.product_views where product_id = $1 group by 1 order by 1", [product]);
-    expect(rows).toEqual([{ client_key: "key-a", n: 5 }, { client_key: "key-b", n: 1 }, { client_key: null, n: 1 }]);
+    const { rows } = await db.pool.query(
+      "select client_key, count(*)::int as n from public.product_views where product_id = $1 group by 1 order by 1",
+      [product],
+    );
+    expect(rows).toEqual([
+      { client_key: "key-a", n: 5 },
+      { client_key: "key-b", n: 1 },
+      { client_key: null, n: 1 },
+    ]);
   });
 
   it("ignores a client key from a signed-in caller (never stored, never capped) and refuses anon", async () => {
     const product = await insertProduct(db.pool, seller);
     expect(await record("authenticated", viewer, product, null, "key-x")).toBe(true);
-    const { rows } = await db.pool.query("select client_key from public.product_views where product_id = $1", [product]);
+    const { rows } = await db.pool.query("select client_key from public.product_views where product_id = $1", [
+      product,
+    ]);
     expect(rows).toEqual([{ client_key: null }]);
     await expect(record("anon", null, product, randomUUID(), "key-x")).rejects.toMatchObject({ code: "42501" });
   });

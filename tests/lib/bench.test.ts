@@ -48,7 +48,11 @@ describe("npm run bench", () => {
       expect(json.mixed!.every((r) => r.rate > 0)).toBe(true);
       // Every design runs the same workload for real: the only failures are the workload's own
       // (a view of a product deleted a moment before, a repeated view, the seed design's deadlocks).
-      const unexpected = json.mixed!.flatMap((r) => Object.keys(r.errors).filter((code) => !["23503", "23505", "40P01"].includes(code)).map((code) => `${r.design}: ${code}`));
+      const unexpected = json.mixed!.flatMap((r) =>
+        Object.keys(r.errors)
+          .filter((code) => !["23503", "23505", "40P01"].includes(code))
+          .map((code) => `${r.design}: ${code}`),
+      );
       expect(unexpected).toEqual([]);
       // After sells, unsells, drafts, imports, deletes and views from 8 connections, the cache is exact.
       expect(json.mixed!.filter((r) => r.design === "project").map((r) => r.drift)).toEqual([0, 0]);
