@@ -18,6 +18,10 @@ import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./
 
 const TOP = 10;
 const CLOCK_TICK_MS = 5000;
+const PERIODS: [LeaderboardPeriod, string][] = [
+  ["month", "This month"],
+  ["all", "All time"],
+];
 
 type Movement = "up" | "down";
 
@@ -117,22 +121,17 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
 
         <div className="leaderboard-controls">
           <div className="leaderboard-period" role="group" aria-label="Period">
-            <button
-              type="button"
-              className="secondary"
-              aria-pressed={period === "month"}
-              onClick={() => setPeriod("month")}
-            >
-              This month
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              aria-pressed={period === "all"}
-              onClick={() => setPeriod("all")}
-            >
-              All time
-            </button>
+            {PERIODS.map(([value, label]) => (
+              <button
+                key={value}
+                type="button"
+                className="secondary"
+                aria-pressed={period === value}
+                onClick={() => setPeriod(value)}
+              >
+                {label}
+              </button>
+            ))}
           </div>
           {period === "month" && months.length > 0 && (
             <label className="leaderboard-month">
