@@ -112,6 +112,8 @@ end;
 $$;
 grant usage on schema seed_design to service_role;
 grant all on all tables in schema seed_design to service_role;
+-- The project's migrations close new functions by default (20260103000000): open this one as the project's is.
+grant execute on function seed_design.record_product_view(uuid, uuid) to service_role;
 `;
 
 export async function createDesigns(db: pg.Client | pg.Pool): Promise<void> {

@@ -4,7 +4,8 @@
  *   project   the read function as a bare `select`, and through the rpc() seam's postgres transport;
  *   seed      the seed design's read (its cache has no all-time rows: all time is a sum over the months);
  *   recompute counting from products/product_views (BENCH_VIEWS views), at the largest size only.
- * Run once per server (the embedded build and a standard build with JIT).
+ * On each server (the embedded build and a standard build with JIT): the data is generated on both at once,
+ * the reads are measured on one server at a time.
  */
 import type pg from "pg";
 import { callPostgres, closePools } from "../../lib/db/postgres";
@@ -19,6 +20,9 @@ export interface ReadRow {
   p50: number;
   p99: number;
 }
+
+/** How long one query is sampled per round (a slow query still runs 3 times). */
+const SAMPLE_BUDGET_MS = 1000;
 
 const QUERIES = ["sales, month", "sales, all time", "views, month", "views, all time"] as const;
 type Query = (typeof QUERIES)[number];
@@ -114,7 +118,7 @@ function sqlFor(design: "project" | "seed" | "recompute", query: Query, year: nu
 }
 
 /** Latencies (ms) of one query: up to `runs` runs within `budgetMs`, at least 3, after 3 warm-ups. */
-async function sample(call: () => Promise<unknown>, runs: number, budgetMs: number): Promise<number[]> {
+async function sample(call: () => Promise<unknown>, runs: number, budgetMs = SAMPLE_BUDGET_MS): Promise<number[]> {
   // Warm-ups: three, or fewer for a slow query (a recompute takes about a second).
   const warm = performance.now();
   for (let i = 0; i < 3 && performance.now() - warm < 300; i++) await call();
@@ -128,8 +132,24 @@ async function sample(call: () => Promise<unknown>, runs: number, budgetMs: numb
   return times;
 }
 
-export async function measureRead(url: string, serverLabel: string): Promise<{ rows: ReadRow[]; jitOn?: ReadRow[] }> {
-  const db = await connect(url);
+/** One server of the read measurement: its database, its sellers so far and its results. */
+interface ReadTarget {
+  url: string;
+  label: string;
+  db: pg.Client;
+  sellers: string[];
+  rows: ReadRow[];
+  jitOn?: ReadRow[];
+}
+
+/**
+ * The read measurement on every given server (the embedded build, a standard build with JIT). Each size's
+ * data is generated on all servers at once (every generation is one busy backend, so two servers use two
+ * cores), then each server is measured alone.
+ */
+export async function measureRead(
+  servers: { url: string; label: string }[],
+): Promise<{ rows: ReadRow[]; jitOn?: ReadRow[] }[]> {
   const now = new Date();
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
@@ -137,78 +157,86 @@ export async function measureRead(url: string, serverLabel: string): Promise<{ r
     const d = new Date(Date.UTC(year, month - 1 - i, 1));
     return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
   });
-  const runs = options.quick ? 30 : 200;
-  const out: ReadRow[] = [];
-  let jitOn: ReadRow[] | undefined;
+  const targets: ReadTarget[] = [];
   try {
-    await createDesigns(db);
-    const sellers: string[] = [];
+    for (const server of servers) targets.push({ ...server, db: await connect(server.url), sellers: [], rows: [] });
+    await Promise.all(targets.map((t) => createDesigns(t.db)));
     const sizes = [...options.sellers].sort((a, b) => a - b);
+    const labels = targets.map((t) => t.label).join(" and ");
     for (const size of sizes) {
-      progress(`read (${serverLabel}): ${size.toLocaleString("en")} sellers x ${options.months} months of history`);
-      const added = await addSellers(db, size - sellers.length, "reader");
-      sellers.push(...added);
-      await addHistory(db, added, months);
       const largest = size === sizes[sizes.length - 1];
-      if (largest) {
-        progress(
-          `read (${serverLabel}): ${options.views.toLocaleString("en")} source views for the recompute reference`,
-        );
-        await addSourceRows(db, sellers, options.views, options.months);
-      }
-      await db.query("vacuum analyze");
-      const samples = new Map<string, number[][]>();
-      const keep = (design: ReadRow["design"], query: Query, times: number[]) => {
-        const key = `${design}|${query}`;
-        samples.set(key, [...(samples.get(key) ?? []), times]);
-      };
-      for (let round = 1; round <= options.rounds; round++) {
-        progress(`read (${serverLabel}) ${size.toLocaleString("en")} sellers, round ${round}/${options.rounds}`);
-        for (const query of QUERIES) {
-          const metric = query.startsWith("sales") ? "sales" : "views";
-          const all = query.endsWith("all time");
-          keep("project", query, await sample(() => db.query(sqlFor("project", query, year, month)), runs, 1500));
-          keep(
-            "project rpc()",
-            query,
-            await sample(
-              () =>
-                callPostgres(
-                  url,
-                  metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views",
-                  all
-                    ? { p_period: "all", p_limit: 10 }
-                    : { p_period: "month", p_year: year, p_month: month, p_limit: 10 },
-                  ANON,
-                ),
-              runs,
-              1500,
-            ),
-          );
-          keep("seed", query, await sample(() => db.query(sqlFor("seed", query, year, month)), runs, 1500));
-          if (largest)
-            keep("recompute", query, await sample(() => db.query(sqlFor("recompute", query, year, month)), runs, 1500));
-        }
-      }
-      for (const [key, rounds] of samples) {
-        const [design, query] = key.split("|") as [ReadRow["design"], Query];
-        out.push({
-          size,
-          query,
-          design,
-          p50: median(rounds.map((t) => percentile(t, 50))),
-          p99: median(rounds.map((t) => percentile(t, 99))),
-        });
-      }
-      if (largest && (await db.query("select current_setting('jit') = 'on' and pg_jit_available() as on")).rows[0].on) {
-        jitOn = await withoutJitSetting(db, year, month, size, runs);
-      }
+      progress(`read (${labels}): ${size.toLocaleString("en")} sellers x ${options.months} months of history`);
+      if (largest) progress(`read: and ${options.views.toLocaleString("en")} source views for the recompute reference`);
+      await Promise.all(targets.map((t) => fillTo(t, size, largest, months)));
+      for (const target of targets) await measureSize(target, size, largest, year, month);
     }
   } finally {
-    await db.end();
+    await Promise.all(targets.map((t) => t.db.end()));
     await closePools();
   }
-  return { rows: out, jitOn };
+  return targets.map(({ rows, jitOn }) => ({ rows, jitOn }));
+}
+
+/** Grows a server's data to `size` sellers (and, at the largest size, the recompute reference's rows). */
+async function fillTo(
+  target: ReadTarget,
+  size: number,
+  largest: boolean,
+  months: { year: number; month: number }[],
+): Promise<void> {
+  const added = await addSellers(target.db, size - target.sellers.length, "reader");
+  target.sellers.push(...added);
+  await addHistory(target.db, added, months);
+  if (largest) await addSourceRows(target.db, target.sellers, options.views, options.months);
+  await target.db.query("vacuum analyze");
+}
+
+async function measureSize(target: ReadTarget, size: number, largest: boolean, year: number, month: number) {
+  const { db, url } = target;
+  const runs = options.quick ? 30 : 200;
+  const samples = new Map<string, number[][]>();
+  const keep = (design: ReadRow["design"], query: Query, times: number[]) => {
+    const key = `${design}|${query}`;
+    samples.set(key, [...(samples.get(key) ?? []), times]);
+  };
+  for (let round = 1; round <= options.rounds; round++) {
+    progress(`read (${target.label}) ${size.toLocaleString("en")} sellers, round ${round}/${options.rounds}`);
+    for (const query of QUERIES) {
+      const metric = query.startsWith("sales") ? "sales" : "views";
+      const all = query.endsWith("all time");
+      keep("project", query, await sample(() => db.query(sqlFor("project", query, year, month)), runs));
+      keep(
+        "project rpc()",
+        query,
+        await sample(
+          () =>
+            callPostgres(
+              url,
+              metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views",
+              all ? { p_period: "all", p_limit: 10 } : { p_period: "month", p_year: year, p_month: month, p_limit: 10 },
+              ANON,
+            ),
+          runs,
+        ),
+      );
+      keep("seed", query, await sample(() => db.query(sqlFor("seed", query, year, month)), runs));
+      if (largest)
+        keep("recompute", query, await sample(() => db.query(sqlFor("recompute", query, year, month)), runs));
+    }
+  }
+  for (const [key, rounds] of samples) {
+    const [design, query] = key.split("|") as [ReadRow["design"], Query];
+    target.rows.push({
+      size,
+      query,
+      design,
+      p50: median(rounds.map((t) => percentile(t, 50))),
+      p99: median(rounds.map((t) => percentile(t, 99))),
+    });
+  }
+  if (largest && (await db.query("select current_setting('jit') = 'on' and pg_jit_available() as on")).rows[0].on) {
+    target.jitOn = await withoutJitSetting(db, year, month, size, runs);
+  }
 }
 
 /** Where the server has JIT: the month reads with jit left on (before `set jit = off` was added to them), for the record. */
@@ -229,7 +257,7 @@ async function withoutJitSetting(
     for (const query of ["sales, month", "views, month"] as const) {
       const rounds: number[][] = [];
       for (let round = 0; round < options.rounds; round++)
-        rounds.push(await sample(() => db.query(sqlFor("project", query, year, month)), runs, 1500));
+        rounds.push(await sample(() => db.query(sqlFor("project", query, year, month)), runs));
       rows.push({
         size,
         query,

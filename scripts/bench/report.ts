@@ -8,6 +8,9 @@ import type { ReadRow } from "./read";
 import type { StartupResult } from "./startup";
 import type { MixedRow, RateRow } from "./writes";
 
+/** A server the read measurement could not run on (the standard build not installed). */
+export type ReadServerMissing = { server: string; available: false; reason: string };
+
 export interface ReadServerResult {
   server: string;
   version: string;
@@ -28,7 +31,7 @@ export interface Results {
     rounds: number;
     secondsPerRun: number;
   };
-  read?: { servers: (ReadServerResult | { server: string; available: false; reason: string })[] };
+  read?: { servers: (ReadServerResult | ReadServerMissing)[] };
   ingest?: RateRow[];
   hot?: RateRow[];
   mixed?: MixedRow[];

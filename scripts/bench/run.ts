@@ -13,7 +13,7 @@ import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
 import { measureRead } from "./read";
-import { updateReadme, writeResults, type ReadServerResult, type Results } from "./report";
+import { updateReadme, writeResults, type ReadServerMissing, type ReadServerResult, type Results } from "./report";
 import { STANDARD_MISSING, standardBuildInstalled, startStandardServer } from "./standard-server";
 import { measureStartup } from "./startup";
 import { measureHot, measureIngest, measureMixed, prepareWriteData } from "./writes";
@@ -24,25 +24,46 @@ process.env.DATABASE_POOL_SIZE ??= "32";
 
 const wanted = (key: string) => !options.only || options.only.includes(key);
 
-async function readOn(server: BenchServer): Promise<ReadServerResult> {
-  const db = await createDatabase(server);
+/** read on the main server and, where installed, a throwaway cluster of the standard build with JIT. */
+async function readOnServers(main: BenchServer): Promise<(ReadServerResult | ReadServerMissing)[]> {
+  const servers: BenchServer[] = [main];
+  const missing: ReadServerMissing[] = [];
+  if (!standardBuildInstalled())
+    missing.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
+  else {
+    progress(`read: starting a throwaway cluster of ${options.pgBin}`);
+    servers.push(await startStandardServer());
+  }
+  const databases: { url: string; drop(): Promise<void> }[] = [];
   try {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    const jit = (
-      await c.query("select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'")
-    ).rows[0].on as boolean;
-    await c.end();
-    const { rows, jitOn } = await measureRead(db.url, server.label);
-    return {
-      server: server.label === "standard" ? `standard build (${options.pgBin})` : server.label,
-      version: server.version,
-      jit,
-      rows,
-      jitOn,
-    };
+    for (const server of servers) databases.push(await createDatabase(server));
+    const jit: boolean[] = [];
+    for (const db of databases) {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      jit.push(
+        (
+          await c.query(
+            "select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'",
+          )
+        ).rows[0].on as boolean,
+      );
+      await c.end();
+    }
+    const measured = await measureRead(databases.map((db, i) => ({ url: db.url, label: servers[i].label })));
+    return [
+      ...measured.map(({ rows, jitOn }, i) => ({
+        server: servers[i].label === "standard" ? `standard build (${options.pgBin})` : servers[i].label,
+        version: servers[i].version,
+        jit: jit[i],
+        rows,
+        jitOn,
+      })),
+      ...missing,
+    ];
   } finally {
-    await db.drop();
+    for (const db of databases) await db.drop();
+    for (const server of servers.slice(1)) await server.stop();
   }
 }
 
@@ -64,19 +85,7 @@ async function main() {
   progress(`${results.machine.postgres}, ${results.machine.cores} cores${options.quick ? ", QUICK mode" : ""}`);
   try {
     if (wanted("read")) {
-      const servers: NonNullable<Results["read"]>["servers"] = [await readOn(main)];
-      if (!standardBuildInstalled())
-        servers.push({ server: "standard build with JIT", available: false, reason: STANDARD_MISSING });
-      else {
-        progress(`read: starting a throwaway cluster of ${options.pgBin}`);
-        const standard = await startStandardServer();
-        try {
-          servers.push(await readOn(standard));
-        } finally {
-          await standard.stop();
-        }
-      }
-      results.read = { servers };
+      results.read = { servers: await readOnServers(main) };
       writeResults(results);
     }
 

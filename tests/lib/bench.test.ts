@@ -1,6 +1,6 @@
 /**
  * The bench runs and writes both result files (it never asserts a time: speed is what it reports).
- * A tiny run of the mixed workload against the test server, plus the report's "where we lose" column.
+ * Tiny runs of the ingest and mixed workloads against the test server, plus the report's "where we lose" column.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -14,7 +14,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 describe("npm run bench", () => {
-  it("runs a quick mixed workload on all three designs and writes latest.md and latest.json", async () => {
+  it("runs quick ingest and mixed workloads on all three designs and writes latest.md and latest.json", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
     try {
       // As `npm run bench` runs it: under the react-server condition, since it loads server-only modules.
@@ -28,14 +28,28 @@ describe("npm run bench", () => {
         env: {
           ...process.env,
           BENCH_QUICK: "1",
-          BENCH_ONLY: "mixed",
+          BENCH_ONLY: "ingest,mixed",
           BENCH_SECONDS: "0.3",
           BENCH_DATABASE_URL: inject("adminDatabaseUrl"),
           BENCH_OUT: out,
         },
       });
       const json = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8")) as Results;
-      expect(Object.keys(json).sort()).toEqual(["machine", "mixed"]);
+      expect(Object.keys(json).sort()).toEqual(["ingest", "machine", "mixed"]);
+      // Every ingest variant counts views for real: fresh sessions, so no failure of any kind (a
+      // permission error of one design's record_product_view once passed for a fast rate).
+      expect(json.ingest!.map((r) => `${r.label}@${r.connections}`).sort()).toEqual(
+        [
+          "plain, insert",
+          "project, insert",
+          "project, record_product_view",
+          "seed, insert",
+          "seed, record_product_view",
+        ]
+          .flatMap((label) => [`${label}@1`, `${label}@8`])
+          .sort(),
+      );
+      expect(json.ingest!.filter((r) => Object.keys(r.errors).length > 0 || !(r.rate > 0))).toEqual([]);
       expect(json.machine.cores).toBe(os.cpus().length);
       expect(json.mixed!.map((r) => `${r.design} ${r.withDeletes}`).sort()).toEqual([
         "plain false",
