@@ -211,7 +211,12 @@ export function renderMarkdown(r: Results): string {
   );
 
   if (r.read) {
-    out.push("## read: top 10 (ms, p50 / p99 from Node, round trip included)", "");
+    out.push(
+      "## read: top 10 (ms, p50 / p99 from Node, round trip included)",
+      "",
+      "Each query runs for half a second per round; a query with fewer than 10 runs in a round (the slow references) is summarised over all its runs instead of round by round.",
+      "",
+    );
     for (const s of r.read.servers) {
       if (!("rows" in s)) {
         out.push(`**${s.server}**: ${s.reason}`, "");
