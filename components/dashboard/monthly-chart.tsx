@@ -64,25 +64,20 @@ function SeriesChart({ title, months, value, unit, className }: SeriesChartProps
   );
 }
 
+/** The two series of the dashboard's chart. */
+const SERIES: Omit<SeriesChartProps, "months">[] = [
+  { title: "Items sold", value: (m) => m.itemsSold, unit: ["item sold", "items sold"], className: "chart-sales" },
+  { title: "Views", value: (m) => m.totalViews, unit: ["view", "views"], className: "chart-views" },
+];
+
 /** The last months of sales and views: two bar charts and, for reading rather than looking, a table. */
 export function MonthlyChart({ months }: { months: DashboardMonth[] }) {
   return (
     <figure className="monthly-chart">
       <div className="chart-pair">
-        <SeriesChart
-          title="Items sold"
-          months={months}
-          value={(m) => m.itemsSold}
-          unit={["item sold", "items sold"]}
-          className="chart-sales"
-        />
-        <SeriesChart
-          title="Views"
-          months={months}
-          value={(m) => m.totalViews}
-          unit={["view", "views"]}
-          className="chart-views"
-        />
+        {SERIES.map((series) => (
+          <SeriesChart key={series.title} {...series} months={months} />
+        ))}
       </div>
       <details className="chart-table">
         <summary>Show the numbers as a table</summary>
