@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
  */
 export function LeaderboardCallToAction({ action }: { action?: ReactNode }) {
   return (
-    <section className="card leaderboard-cta" aria-labelledby="leaderboard-cta-title" data-slot="leaderboard-button">
+    <section className="card leaderboard-cta" aria-labelledby="leaderboard-cta-title">
       <h2 id="leaderboard-cta-title">How you compare</h2>
       <p className="muted">See the top sellers by sales and by views, this month and all time.</p>
       {action}

@@ -5,13 +5,14 @@ import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useSellerDashboard } from "@/lib/swr/use-seller-dashboard";
 import type { DashboardResponse } from "@/lib/validation/dashboard";
 import { FigureCards } from "./figure-cards";
-import { formatCount, formatMonth } from "./format";
+import { monthLabel } from "../leaderboard/format";
+import { formatCount } from "./format";
 import { LeaderboardCallToAction } from "./leaderboard-call-to-action";
 import { MonthlyChart } from "./monthly-chart";
 import { TopProducts } from "./top-products";
 
 /** Nothing listed, sold or viewed, ever: a shopper (or a seller whose listings are all drafts). */
-export function hasNoSellerActivity(dashboard: DashboardResponse): boolean {
+function hasNoSellerActivity(dashboard: DashboardResponse): boolean {
   return (
     dashboard.activeListings === 0 &&
     dashboard.soldAllTime === 0 &&
@@ -27,9 +28,7 @@ export function hasNoSellerActivity(dashboard: DashboardResponse): boolean {
 export function SellerDashboard({ initialDashboard }: { initialDashboard: DashboardResponse }) {
   const { dashboard = initialDashboard, error } = useSellerDashboard(initialDashboard);
   const current = dashboard.months[dashboard.months.length - 1];
-  const monthLabel = current
-    ? `${formatMonth(current.year, current.month)}, ${dashboard.timeZone}`
-    : dashboard.timeZone;
+  const thisMonth = current ? monthLabel(current.year, current.month, dashboard.timeZone) : dashboard.timeZone;
 
   // The tab's one EventSource: a sale or view anywhere revalidates /api/dashboard at once.
   useLiveUpdates();
@@ -71,7 +70,7 @@ export function SellerDashboard({ initialDashboard }: { initialDashboard: Dashbo
       )}
       <section aria-labelledby="dashboard-figures-title">
         <h2 id="dashboard-figures-title">
-          Your figures <span className="muted dashboard-month">· this month is {monthLabel}</span>
+          Your figures <span className="muted dashboard-month">· this month is {thisMonth}</span>
         </h2>
         <FigureCards dashboard={dashboard} />
       </section>

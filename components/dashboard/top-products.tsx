@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/products/status-badge";
 import type { DashboardTopProduct } from "@/lib/validation/dashboard";
+import { formatViews } from "../products/format";
 import { formatCount } from "./format";
 
 /** The seller's products with the most counted views this month. */
@@ -17,8 +18,7 @@ export function TopProducts({ products }: { products: DashboardTopProduct[] }) {
             <StatusBadge status={product.status} />
           </span>
           <span className="muted">
-            {formatCount(product.viewsMonth)} {product.viewsMonth === 1 ? "view" : "views"} this month ·{" "}
-            {formatCount(product.viewsAllTime)} all time
+            {formatViews(product.viewsMonth)} this month · {formatCount(product.viewsAllTime)} all time
           </span>
         </li>
       ))}

@@ -1,10 +1,9 @@
 /** Labels for the leaderboard modal (pure functions; `now` is passed in so tests can fix it). */
-
-const monthFormat = new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+import { formatMonth } from "../dashboard/format";
 
 /** "November 2026, UTC": months are labelled with the leaderboard's time zone. */
 export function monthLabel(year: number, month: number, timeZone: string): string {
-  return `${monthFormat.format(Date.UTC(year, month - 1, 15))}, ${timeZone}`;
+  return `${formatMonth(year, month)}, ${timeZone}`;
 }
 
 const relative = new Intl.RelativeTimeFormat("en-US", { numeric: "auto" });

@@ -8,12 +8,14 @@ import * as Tabs from "@radix-ui/react-tabs";
 import { useEffect, useState } from "react";
 import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useLeaderboard } from "@/lib/swr/use-leaderboard";
+import { LEADERBOARD_TIME_ZONE } from "@/lib/validation/leaderboard";
 import type {
   LeaderboardEntry,
   LeaderboardMetric,
   LeaderboardPeriod,
   LeaderboardResponse,
 } from "@/lib/validation/leaderboard";
+import { formatViews } from "../products/format";
 import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
 
 const TOP = 10;
@@ -75,12 +77,12 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   const selection = { metric, period, year: pastMonth?.year ?? null, month: pastMonth?.month ?? null };
   const { leaderboard, error, isLoading, isRefreshing, retry } = useLeaderboard(selection, { refreshInterval });
   useLiveUpdates();
-  const now = useNow(CLOCK_TICK_MS);
 
-  // The current month as the server resolved it (its clock decides), and the first month with data,
-  // remembered for the month picker: kept from the answers as they arrive, while rendering them.
+  // The current month as the server resolved it (its clock decides), remembered for the month picker
+  // while rendering the answers (all-time and past-month answers do not carry it). Every answer carries
+  // the first month with data, and the last answer stays while the next loads.
   const [currentMonth, setCurrentMonth] = useState<{ year: number; month: number } | null>(null);
-  const [firstMonth, setFirstMonth] = useState<{ year: number; month: number } | null>(null);
+  const firstMonth = leaderboard?.firstMonth ?? null;
   if (
     leaderboard?.period === "month" &&
     !pastMonth &&
@@ -89,12 +91,6 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
     (currentMonth?.year !== leaderboard.year || currentMonth?.month !== leaderboard.month)
   ) {
     setCurrentMonth({ year: leaderboard.year, month: leaderboard.month });
-  }
-  if (
-    leaderboard &&
-    (firstMonth?.year !== leaderboard.firstMonth?.year || firstMonth?.month !== leaderboard.firstMonth?.month)
-  ) {
-    setFirstMonth(leaderboard.firstMonth);
   }
 
   // While another board loads, the previous one stays (dimmed), so nothing jumps.
@@ -144,11 +140,13 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
                 }}
               >
                 <option value="current">
-                  {currentMonth ? `${monthLabel(currentMonth.year, currentMonth.month, "UTC")} (now)` : "This month"}
+                  {currentMonth
+                    ? `${monthLabel(currentMonth.year, currentMonth.month, LEADERBOARD_TIME_ZONE)} (now)`
+                    : "This month"}
                 </option>
                 {months.map(({ year, month }) => (
                   <option key={`${year}-${month}`} value={`${year}-${month}`}>
-                    {monthLabel(year, month, "UTC")}
+                    {monthLabel(year, month, LEADERBOARD_TIME_ZONE)}
                   </option>
                 ))}
               </select>
@@ -161,7 +159,6 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
             <BoardStatus
               leaderboard={matches ? leaderboard : undefined}
               current={!pastMonth}
-              now={now}
               refreshing={isRefreshing || (!matches && leaderboard !== undefined)}
             />
             {error && (
@@ -194,14 +191,14 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
 function BoardStatus({
   leaderboard,
   current,
-  now,
   refreshing,
 }: {
   leaderboard?: LeaderboardResponse;
   current: boolean;
-  now: number;
   refreshing: boolean;
 }) {
+  // Only the status line shows relative times: only it re-renders with the clock.
+  const now = useNow(CLOCK_TICK_MS);
   return (
     <div className="leaderboard-status">
       <span>
@@ -251,20 +248,14 @@ function Board({
   const lastRank = entries.at(-1)?.rank ?? 0;
   const showMe =
     me !== null && (me.rank === null || me.rank > lastRank || (entries.length < TOP && me.rank > entries.length));
+  const nothing = `${metric === "sales" ? "No sales" : "No views"} ${leaderboard.period === "all" ? "yet" : "in this month"}.`;
   if (entries.length === 0 && !showMe) {
-    return (
-      <p className="leaderboard-empty">
-        {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}. Check
-        back soon.
-      </p>
-    );
+    return <p className="leaderboard-empty">{nothing} Check back soon.</p>;
   }
   return (
     <div className={stale ? "leaderboard-board stale" : "leaderboard-board"} aria-busy={stale}>
       {entries.length === 0 ? (
-        <p className="leaderboard-empty">
-          {metric === "sales" ? "No sales" : "No views"} {leaderboard.period === "all" ? "yet" : "in this month"}.
-        </p>
+        <p className="leaderboard-empty">{nothing}</p>
       ) : (
         <ol className="leaderboard-list" aria-label={`Top sellers by ${metric}`}>
           {entries.map((entry) => (
@@ -322,7 +313,7 @@ function Figures({
   metric: LeaderboardMetric;
 }) {
   const sold = `${itemsSold.toLocaleString("en-US")} sold`;
-  const views = `${totalViews.toLocaleString("en-US")} ${totalViews === 1 ? "view" : "views"}`;
+  const views = formatViews(totalViews);
   return (
     <span className="leaderboard-figures">
       {metric === "sales" ? (

@@ -78,8 +78,8 @@ export function subscribeLiveUpdates(mutate: ScopedMutator): () => void {
   };
 }
 
-/** Keeps the tab's stream open while the calling component is mounted and `enabled`. */
-export function useLiveUpdates(enabled = true): void {
+/** Keeps the tab's stream open while the calling component is mounted. */
+export function useLiveUpdates(): void {
   const { mutate } = useSWRConfig();
-  useEffect(() => (enabled ? subscribeLiveUpdates(mutate) : undefined), [enabled, mutate]);
+  useEffect(() => subscribeLiveUpdates(mutate), [mutate]);
 }

@@ -1,8 +1,8 @@
 "use client";
 /**
- * The leaderboard (GET /api/leaderboard?...). While `enabled` (the modal is open) it polls every
+ * The leaderboard (GET /api/leaderboard?...). While mounted (the modal is open) it polls every
  * `refreshInterval` (default 30 s, or NEXT_PUBLIC_LEADERBOARD_REFRESH_MS) as the fallback to the live
- * stream; SWR skips polls while the tab is hidden, and a null key (closed) stops them. The previous
+ * stream; SWR skips polls while the tab is hidden, and closing the modal unmounts it. The previous
  * answer stays on screen while the next one loads, so the list never flickers.
  */
 import "client-only";
@@ -10,7 +10,7 @@ import useSWR from "swr";
 import { swrFetcher } from "../api/client";
 import type { LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "../validation/leaderboard";
 
-export const DEFAULT_LEADERBOARD_REFRESH_MS = 30_000;
+const DEFAULT_LEADERBOARD_REFRESH_MS = 30_000;
 
 export interface LeaderboardSelection {
   metric: LeaderboardMetric;
@@ -21,7 +21,7 @@ export interface LeaderboardSelection {
   limit?: number;
 }
 
-export function leaderboardKey({ metric, period, year, month, limit = 10 }: LeaderboardSelection): string {
+function leaderboardKey({ metric, period, year, month, limit = 10 }: LeaderboardSelection): string {
   const params = new URLSearchParams({ metric, period, limit: String(limit) });
   if (period === "month" && year != null && month != null) {
     params.set("year", String(year));
@@ -30,17 +30,14 @@ export function leaderboardKey({ metric, period, year, month, limit = 10 }: Lead
   return `/api/leaderboard?${params}`;
 }
 
-export function configuredRefreshMs(): number {
+function configuredRefreshMs(): number {
   const value = Number(process.env.NEXT_PUBLIC_LEADERBOARD_REFRESH_MS);
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_LEADERBOARD_REFRESH_MS;
 }
 
-export function useLeaderboard(
-  selection: LeaderboardSelection,
-  { enabled = true, refreshInterval = configuredRefreshMs() } = {},
-) {
+export function useLeaderboard(selection: LeaderboardSelection, { refreshInterval = configuredRefreshMs() } = {}) {
   const { data, error, isLoading, isValidating, mutate } = useSWR<LeaderboardResponse>(
-    enabled ? leaderboardKey(selection) : null,
+    leaderboardKey(selection),
     swrFetcher,
     { refreshInterval, refreshWhenHidden: false, keepPreviousData: true },
   );
