@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { beforeAll, expect, it } from "vitest";
-import { createTestDatabase, createUser, type ApiRole, type TestDatabase } from "../helpers/db";
+import { createTestDatabase, createUser, setRole, type ApiRole, type TestDatabase } from "../helpers/db";
 import { insertProduct } from "./leaderboard-helpers";
 
 const CONNECTIONS = 10;
@@ -97,13 +97,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       const client = await pool.connect();
       try {
         await client.query("begin");
-        if (role) {
-          const claims = userId ? { sub: userId, role, aud: "authenticated" } : { role };
-          await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
-            role,
-            JSON.stringify(claims),
-          ]);
-        }
+        if (role) await setRole(client, role, userId);
         await work(client);
         await client.query("commit");
         stats.committed++;
@@ -140,6 +134,14 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
     (await c.query<{ seller_id: string }>("select seller_id from public.products where id = $1", [id])).rows[0]
       ?.seller_id;
 
+  /** The product's owner, through the API role (a product deleted meanwhile: some other user). */
+  const actAsOwner = async (c: pg.PoolClient, id: string) => {
+    const owner = await ownerOf(c, id);
+    await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [
+      JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" }),
+    ]);
+  };
+
   const operationsFor = (rand: Random): [number, () => Promise<void>][] => [
     // The owner sells through the API role (sold_at = now()).
     [
@@ -147,11 +149,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       () =>
         tx(null, null, async (c) => {
           const id = pick(rand, products);
-          const owner = await ownerOf(c, id);
-          await c.query(
-            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
-            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
-          );
+          await actAsOwner(c, id);
           await c.query("update public.products set status = 'sold' where id = $1 and status <> 'sold'", [id]);
         }),
     ],
@@ -161,11 +159,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       () =>
         tx(null, null, async (c) => {
           const id = pick(rand, products);
-          const owner = await ownerOf(c, id);
-          await c.query(
-            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
-            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
-          );
+          await actAsOwner(c, id);
           await c.query("update public.products set status = $2 where id = $1", [
             id,
             pick(rand, ["active", "active", "draft"]),
@@ -257,11 +251,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       () =>
         tx(null, null, async (c) => {
           const id = pick(rand, products);
-          const owner = await ownerOf(c, id);
-          await c.query(
-            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
-            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
-          );
+          await actAsOwner(c, id);
           await c.query("update public.products set price = $2 where id = $1", [id, pick(rand, [0, 0, 4, 9])]);
         }),
     ],
@@ -271,11 +261,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       () =>
         tx(null, null, async (c) => {
           const id = pick(rand, products);
-          const owner = await ownerOf(c, id);
-          await c.query(
-            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
-            [JSON.stringify({ sub: owner ?? randomUUID(), role: "authenticated" })],
-          );
+          await actAsOwner(c, id);
           await c.query("update public.products set status = 'active' where id = $1 and status = 'sold'", [id]);
           await c.query("update public.products set status = 'sold' where id = $1", [id]);
         }),

@@ -49,6 +49,15 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
 
 export type ApiRole = "anon" | "authenticated" | "service_role";
 
+/** Acts as an API role (and user) for the rest of the client's transaction, as PostgREST does. */
+export async function setRole(client: pg.ClientBase, role: ApiRole, userId: string | null): Promise<void> {
+  const claims = userId ? { sub: userId, role, aud: "authenticated" } : { role };
+  await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
+    role,
+    JSON.stringify(claims),
+  ]);
+}
+
 /**
  * Runs `fn` in a transaction as an API role, with the JWT claims PostgREST would set. The transaction
  * is rolled back unless `commit` is true, so tests can try writes without changing the database.
@@ -63,11 +72,7 @@ export async function asRole<T>(
   const client = await pool.connect();
   try {
     await client.query("begin");
-    const claims = userId ? { sub: userId, role, aud: "authenticated" } : { role };
-    await client.query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
-      role,
-      JSON.stringify(claims),
-    ]);
+    await setRole(client, role, userId);
     const result = await fn(client);
     await client.query(options.commit ? "commit" : "rollback");
     return result;
