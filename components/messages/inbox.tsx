@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { formatDate } from "@/components/products/format";
 import { useMyMessages } from "@/lib/swr/use-my-messages";
 import type { InboxMessage, InboxResponse } from "@/lib/validation/messages";
-import { replySchema } from "@/lib/validation/messages";
+import { MESSAGE_BODY_MAX, replySchema } from "@/lib/validation/messages";
 
 /** The inbox: newest first; opening a message marks it read (the unread count drops); the recipient may reply. */
 export function Inbox({ initialInbox }: { initialInbox: InboxResponse }) {
@@ -114,7 +114,12 @@ function ReplyForm({ to, onSend }: { to: string; onSend: (body: string) => Promi
     <form className="form reply-form" aria-label={`Reply to ${to}`} onSubmit={submit}>
       <label>
         Your reply
-        <textarea value={body} onChange={(event) => setBody(event.target.value)} rows={3} maxLength={4000} />
+        <textarea
+          value={body}
+          onChange={(event) => setBody(event.target.value)}
+          rows={3}
+          maxLength={MESSAGE_BODY_MAX}
+        />
       </label>
       {status && (
         <p

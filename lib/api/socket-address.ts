@@ -17,7 +17,7 @@ export function socketAddressHeaderIsSet(): boolean {
   return (globalThis as Flagged)[INSTALLED] === true;
 }
 
-export function stampSocketAddress(request: IncomingMessage): void {
+function stampSocketAddress(request: IncomingMessage): void {
   const address = request.socket?.remoteAddress;
   if (address) request.headers[SOCKET_ADDRESS_HEADER] = address;
   else delete request.headers[SOCKET_ADDRESS_HEADER];

@@ -4,6 +4,7 @@
  * expired cookie just means "signed out".
  */
 import "server-only";
+import { cache } from "react";
 import { getConfig } from "../config";
 import type { DbSession } from "../db/types";
 import { AppError } from "../errors";
@@ -65,9 +66,12 @@ export async function resolveSession({ authorization, cookies }: RequestCredenti
   }
 }
 
-/** For server components and server actions. */
-export async function currentSession(): Promise<DbSession> {
+/**
+ * For server components and server actions. Resolved once per render (React's cache): the header and
+ * the page share it; outside a render cache() is a passthrough.
+ */
+export const currentSession = cache(async (): Promise<DbSession> => {
   const { cookies, headers } = await import("next/headers");
   const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
   return resolveSession({ authorization: headerStore.get("authorization"), cookies: cookieStore });
-}
+});

@@ -53,11 +53,12 @@ export interface DatabaseFailure {
   status?: number;
 }
 
-export function isUnavailable(failure: DatabaseFailure): boolean {
+/** Only after BAD_INPUT_CODES (toAppError): those are 08xxx too, but not an outage. */
+function isUnavailable(failure: DatabaseFailure): boolean {
   const code = failure.code ?? "";
   return (
     UNAVAILABLE_NODE_CODES.has(code) ||
-    (code.startsWith("08") && !BAD_INPUT_CODES.has(code)) || // connection exceptions
+    code.startsWith("08") || // connection exceptions
     code === "57P01" ||
     code === "57P02" ||
     code === "57P03" || // admin shutdown, crash, cannot connect now

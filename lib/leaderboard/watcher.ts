@@ -19,7 +19,7 @@ export interface WatcherListener {
   ping(): void;
 }
 
-export interface WatcherOptions {
+interface WatcherOptions {
   /** How often the database is asked (ms); DESIGN.md says 250-500. */
   pollMs?: number;
   /** The shortest gap between two events to one listener (ms). */
@@ -45,7 +45,6 @@ export class LeaderboardWatcher {
   private since: string | null = null;
   private fingerprint: string | null = null;
   private latest: string | null = null;
-  private started = false;
   /** Bumped on every stop, so a poll in flight when the last listener left does not restart anything. */
   private generation = 0;
   private polls = 0;
@@ -76,14 +75,14 @@ export class LeaderboardWatcher {
     for (const subscription of this.subscriptions) if (subscription.trailingTimer) trailingTimers++;
     return {
       listeners: this.subscriptions.size,
-      polling: this.pollTimer !== null || this.started,
+      // Polling from the first subscribe to the last unsubscribe (a poll in flight has no timer yet).
+      polling: this.subscriptions.size > 0,
       timers: (this.pollTimer ? 1 : 0) + (this.heartbeatTimer ? 1 : 0) + trailingTimers,
       polls: this.polls,
     };
   }
 
   private start() {
-    this.started = true;
     const generation = ++this.generation;
     this.heartbeatTimer = setInterval(() => {
       for (const subscription of this.subscriptions) subscription.listener.ping();
@@ -92,7 +91,6 @@ export class LeaderboardWatcher {
   }
 
   private stop() {
-    this.started = false;
     this.generation++;
     if (this.pollTimer) clearTimeout(this.pollTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
@@ -111,7 +109,8 @@ export class LeaderboardWatcher {
       const [answer] = await rpc("get_leaderboard_changes", this.since === null ? {} : { p_since: this.since }, ANON);
       if (generation !== this.generation) return;
       this.failing = false;
-      const first = this.since === null && this.latest === null && this.fingerprint === null;
+      // next_fingerprint is never null (a count and sums), so a null one means no answer yet.
+      const first = this.fingerprint === null;
       const changed =
         !first &&
         (answer.latest !== this.latest || (this.since !== null && answer.since_fingerprint !== this.fingerprint));

@@ -6,14 +6,16 @@ import "server-only";
 import { rpc, type DbSession } from "../db";
 import { inboxResponseSchema, type InboxResponse, type ReplyInput } from "../validation/messages";
 
-export const INBOX_LIMIT = 50;
+const INBOX_LIMIT = 50;
 
 /** Newest first, with the unread count (which counts every unread message, not only the page's). */
 export async function listMyMessages(session: DbSession): Promise<InboxResponse> {
-  const [rows, [figures]] = await Promise.all([
-    rpc("list_my_messages", { p_limit: INBOX_LIMIT }, session),
-    rpc("get_seller_dashboard", {}, session),
-  ]);
+  const rows = await rpc("list_my_messages", { p_limit: INBOX_LIMIT }, session);
+  // A short page is the whole inbox: count its unread rows here. A full one may have more beyond it.
+  const unreadCount =
+    rows.length < INBOX_LIMIT
+      ? rows.filter((row) => (row.read_at ?? null) === null).length
+      : (await rpc("get_seller_dashboard", {}, session))[0].unread_messages;
   return inboxResponseSchema.parse({
     messages: rows.map((row) => ({
       id: row.id,
@@ -25,7 +27,7 @@ export async function listMyMessages(session: DbSession): Promise<InboxResponse>
       createdAt: row.created_at,
       readAt: row.read_at ?? null,
     })),
-    unreadCount: figures.unread_messages,
+    unreadCount,
   });
 }
 

@@ -22,11 +22,11 @@ export const PRODUCTS_PER_PAGE = 24;
 type ProductRow = RpcRow<"get_product">;
 
 /**
- * A row in the API's shape, checked by the schema (the generator types function columns as non-null
- * and status as text; sold_at and avatar_url are nullable in fact).
+ * A row in the API's shape, unchecked (the generator types function columns as non-null and status
+ * as text; sold_at and avatar_url are nullable in fact): callers parse it, once.
  */
-function toProduct(row: ProductRow): Product {
-  return productSchema.parse({
+function productFields(row: ProductRow) {
+  return {
     id: row.id,
     sellerId: row.seller_id,
     sellerName: row.seller_name,
@@ -39,7 +39,12 @@ function toProduct(row: ProductRow): Product {
     soldAt: row.sold_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  });
+  };
+}
+
+/** A row in the API's shape, checked by the schema. */
+function toProduct(row: ProductRow): Product {
+  return productSchema.parse(productFields(row));
 }
 
 /** A one-row answer from a set-returning function; an empty one means the product is not visible. */
@@ -59,7 +64,7 @@ export async function listActiveProducts(page: number, session: DbSession): Prom
   // total_count rides on every row; a page past the end has no rows, hence no total.
   const total = rows[0]?.total_count ?? 0;
   return productPageSchema.parse({
-    products: rows.map(toProduct),
+    products: rows.map(productFields), // parsed here, with the page
     page,
     pageCount: Math.max(1, Math.ceil(total / PRODUCTS_PER_PAGE)),
     total,
@@ -110,7 +115,7 @@ export async function deleteProduct(productId: string, session: DbSession): Prom
 }
 
 export const TRENDING_DAYS = 7;
-export const TRENDING_LIMIT = 6;
+const TRENDING_LIMIT = 6;
 
 /** Active products with the most counted views lately (ranked in SQL: get_trending_products). */
 export async function listTrendingProducts(session: DbSession): Promise<TrendingProduct[]> {

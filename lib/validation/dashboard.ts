@@ -3,6 +3,8 @@
  * the JSON always has this shape) and the client (types of what SWR receives).
  */
 import { z } from "zod";
+import { LEADERBOARD_TIME_ZONE } from "./leaderboard";
+import { PRODUCT_STATUSES } from "./products";
 
 export const DASHBOARD_MONTHS = 12;
 export const DASHBOARD_TOP_PRODUCTS = 5;
@@ -10,7 +12,7 @@ export const DASHBOARD_TOP_PRODUCTS = 5;
 const count = z.number().int().min(0);
 const rank = z.number().int().min(1).nullable();
 
-export const dashboardMonthSchema = z.strictObject({
+const dashboardMonthSchema = z.strictObject({
   year: z.number().int(),
   month: z.number().int().min(1).max(12),
   itemsSold: count,
@@ -18,10 +20,10 @@ export const dashboardMonthSchema = z.strictObject({
 });
 export type DashboardMonth = z.infer<typeof dashboardMonthSchema>;
 
-export const dashboardTopProductSchema = z.strictObject({
+const dashboardTopProductSchema = z.strictObject({
   id: z.string(),
   title: z.string(),
-  status: z.enum(["active", "sold", "draft"]),
+  status: z.enum(PRODUCT_STATUSES),
   price: z.number(),
   viewsMonth: count,
   viewsAllTime: count,
@@ -41,7 +43,7 @@ export const dashboardResponseSchema = z.strictObject({
   /** Ranks this month; null when not ranked (nothing sold / viewed this month). */
   rankSalesMonth: rank,
   rankViewsMonth: rank,
-  timeZone: z.literal("UTC"),
+  timeZone: z.literal(LEADERBOARD_TIME_ZONE),
   /** The last DASHBOARD_MONTHS months, oldest first, the current month last; zero months included. */
   months: z.array(dashboardMonthSchema),
   topProducts: z.array(dashboardTopProductSchema),

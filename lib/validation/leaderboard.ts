@@ -32,7 +32,7 @@ export type LeaderboardPeriod = LeaderboardQuery["period"];
 const count = z.number().int().min(0);
 const rank = z.number().int().min(1);
 
-export const leaderboardEntrySchema = z.strictObject({
+const leaderboardEntrySchema = z.strictObject({
   rank,
   sellerId: z.string(),
   displayName: z.string(),

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 export const MESSAGE_BODY_MAX = 4000;
 
-export const inboxMessageSchema = z.strictObject({
+const inboxMessageSchema = z.strictObject({
   id: z.string(),
   senderId: z.string(),
   senderName: z.string(),

@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 
-export const MAX_PAGE = 100_000;
+const MAX_PAGE = 100_000;
 
-export const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE).catch(1);
+const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE).catch(1);
 
 export function pageFrom(value: string | string[] | undefined): number {
   return pageParam.parse(Array.isArray(value) ? value[0] : (value ?? 1));

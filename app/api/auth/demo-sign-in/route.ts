@@ -12,7 +12,7 @@ import { demoSignInSchema } from "@/lib/validation/auth";
  * the launcher started (demo data, local secret); everywhere else the route does not exist.
  */
 export const POST = handler({ body: demoSignInSchema }, async ({ request, body }) => {
-  if (!(await demoSignInAvailable())) throw new AppError("not_found", "Demo sign-in is not available here.");
+  if (!(await embeddedDatabaseProven())) throw new AppError("not_found", "Demo sign-in is not available here.");
   const user = await findDemoUser(body.userId);
   if (!user) throw new AppError("not_found", "There is no demo user with that id.");
 
@@ -25,12 +25,3 @@ export const POST = handler({ body: demoSignInSchema }, async ({ request, body }
   );
   return response;
 });
-
-async function demoSignInAvailable(): Promise<boolean> {
-  try {
-    getConfig();
-  } catch {
-    return false; // misconfigured server: the rest of the app reports it; this route simply is not there
-  }
-  return embeddedDatabaseProven();
-}
