@@ -13,11 +13,11 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { freePort } from "./lib/net";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { PROJECT_ROOT } from "./lib/paths";
 import { supabaseCli } from "./lib/migrate";
+import { withClient } from "./lib/pg-client";
 
 const SCHEMAS = "('public', 'private', 'auth')";
 
@@ -149,9 +149,7 @@ function migrationsInWorkingTree(): Map<string, string> {
 }
 
 async function catalogue(url: string): Promise<Map<string, Set<string>>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const facts = new Map<string, Set<string>>();
     for (const [kind, sql] of Object.entries(CATALOGUE)) {
       const { rows } = await client.query<Record<string, string>>(sql);
@@ -159,9 +157,7 @@ async function catalogue(url: string): Promise<Map<string, Set<string>>> {
       facts.set(kind, new Set(kind === "function body" ? values.map(bodyFact) : values));
     }
     return facts;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** For a function whose body differs on both sides: the normalised lines only one side has. */
@@ -189,10 +185,7 @@ async function main() {
     ];
     const facts: Map<string, Set<string>>[] = [];
     for (const [i, [, files]] of sides.entries()) {
-      const admin = new pg.Client({ connectionString: server.adminUrl });
-      await admin.connect();
-      await admin.query(`create database db_diff_${i}`);
-      await admin.end();
+      await withClient(server.adminUrl, (admin) => admin.query(`create database db_diff_${i}`));
       const dir = workdir(files);
       dirs.push(dir);
       await supabaseCli(["migration", "up", "--include-all", "--workdir", dir], server.urlFor(`db_diff_${i}`));

@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./lib/net";
-import { analyzeCounters, migrateDatabase, seedDatabase, supabaseCli } from "./lib/migrate";
+import { analyzeCounters, migrateDatabase, supabaseCli } from "./lib/migrate";
 import { PROJECT_ROOT } from "./lib/paths";
 import {
   APP_DATABASE,
@@ -26,13 +26,11 @@ import {
   describeDatabase,
   ensureDatabase,
   isLocalDatabase,
-  markSeeded,
   migrationSummary,
   openEmbedded,
   reportFailure,
   runningEmbeddedPort,
-  SEED_FILE,
-  seedRecorded,
+  seedOnce,
   type EmbeddedHandle,
 } from "./lib/database";
 import { withClient } from "./lib/pg-client";
@@ -88,7 +86,7 @@ function optionValue(args: string[], name: string): string | undefined {
 }
 
 /** Refuses to reset a non-local database unless --confirm names it. */
-export function checkResetAllowed(databaseUrl: string, confirm: string | undefined): void {
+function checkResetAllowed(databaseUrl: string, confirm: string | undefined): void {
   const name = databaseName(databaseUrl);
   if (confirm !== undefined && confirm !== name) {
     throw new CommandError(
@@ -116,18 +114,17 @@ async function resetCommand(args: string[]): Promise<void> {
     // records it in supabase_migrations.seed_files.
     const output = await supabaseCli(["db", "reset", "--yes"], url);
     for (const line of migrationSummary(output)) console.log(`  ${line}`);
-    if (!fs.existsSync(SEED_FILE)) {
-      console.log("supabase/seed.sql does not exist: the database has the schema but no demo data.");
-    } else if (await seedRecorded(url)) {
+    // Already seeded by the CLI, or (seeding disabled in config.toml) loaded here, exactly once.
+    const seed = await seedOnce(url);
+    if (seed === "seeded" || seed === "already-seeded") {
       console.log("Demo data loaded from supabase/seed.sql.");
     } else {
-      // The CLI did not seed (seeding disabled in config.toml): load it ourselves, exactly once.
-      await seedDatabase(url);
-      await withClient(url, (client) => markSeeded(client, fs.readFileSync(SEED_FILE, "utf8")));
-      console.log("Demo data loaded from supabase/seed.sql.");
+      if (seed === "no-seed-file")
+        console.log("supabase/seed.sql does not exist: the database has the schema but no demo data.");
+      else console.log("The database already has users: demo data not loaded.");
+      // seed.sql ends with ANALYZE; without it the fresh tables still need statistics.
+      await analyzeCounters(url);
     }
-    // seed.sql ends with ANALYZE too; without a seed the fresh tables still need statistics.
-    await analyzeCounters(url);
     console.log("Reset done.");
   } finally {
     await embedded?.stop();

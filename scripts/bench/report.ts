@@ -69,7 +69,7 @@ function table(head: string[], rows: string[][]): string {
 }
 
 /** One line per measurement with its headline figures and ratios: the top of latest.md and the README. */
-export function renderSummary(r: Results): string {
+function renderSummary(r: Results): string {
   const rows: string[][] = [];
   for (const s of r.read?.servers ?? []) {
     if (!("rows" in s)) {

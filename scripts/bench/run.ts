@@ -8,6 +8,7 @@
  */
 import os from "node:os";
 import { seedDatabase } from "../lib/migrate";
+import { withClient } from "../lib/pg-client";
 import { createDatabase, options, progress, startMainServer, stopOnInterrupt, type BenchServer } from "./common";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
@@ -17,7 +18,6 @@ import { updateReadme, writeResults, type ReadServerMissing, type ReadServerResu
 import { STANDARD_MISSING, standardBuildInstalled, startStandardServer } from "./standard-server";
 import { measureStartup } from "./startup";
 import { measureHot, measureIngest, measureMixed, prepareWriteData } from "./writes";
-import pg from "pg";
 
 // The rpc() transport's pool (10 connections by default) must not cap the 32-connection ingest runs.
 process.env.DATABASE_POOL_SIZE ??= "32";
@@ -37,28 +37,15 @@ async function readOnServers(main: BenchServer): Promise<(ReadServerResult | Rea
   const databases: { url: string; drop(): Promise<void> }[] = [];
   try {
     for (const server of servers) databases.push(await createDatabase(server));
-    const jit: boolean[] = [];
-    for (const db of databases) {
-      const c = new pg.Client({ connectionString: db.url });
-      await c.connect();
-      jit.push(
-        (
-          await c.query(
-            "select setting = 'on' and pg_catalog.pg_jit_available() as on from pg_settings where name = 'jit'",
-          )
-        ).rows[0].on as boolean,
-      );
-      await c.end();
-    }
     // The standard build is there for JIT, which only the largest size's month reads are planned for.
     const measured = await measureRead(
       databases.map((db, i) => ({ url: db.url, label: servers[i].label, largestOnly: i > 0 })),
     );
     return [
-      ...measured.map(({ rows, jitOn }, i) => ({
+      ...measured.map(({ jit, rows, jitOn }, i) => ({
         server: servers[i].label === "standard" ? `standard build (${options.pgBin})` : servers[i].label,
         version: servers[i].version,
-        jit: jit[i],
+        jit,
         rows,
         jitOn,
       })),
@@ -95,10 +82,7 @@ async function main() {
     if (wanted("ingest") || wanted("hot") || wanted("mixed")) {
       const db = await createDatabase(main);
       try {
-        const setup = new pg.Client({ connectionString: db.url });
-        await setup.connect();
-        await createDesigns(setup);
-        await setup.end();
+        await withClient(db.url, createDesigns);
         const data = await prepareWriteData(db.url);
         if (wanted("ingest")) results.ingest = await measureIngest(db.url, data);
         if (wanted("hot")) results.hot = await measureHot(db.url, data);

@@ -6,10 +6,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { freePort } from "../lib/net";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { migrateDatabase, seedDatabase } from "../lib/migrate";
+import { withClient } from "../lib/pg-client";
 import { median, onInterrupt, options, progress } from "./common";
 
 export interface StartupResult {
@@ -23,17 +23,13 @@ export async function measureStartup(): Promise<StartupResult> {
   const cold: number[] = [];
   const warm: number[] = [];
   for (let round = 1; round <= options.rounds; round++) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-startup-"));
-    fs.rmSync(dataDir, { recursive: true }); // the helper initialises a missing or empty folder
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-startup-")); // empty: the helper initialises it
     try {
       progress(`startup round ${round}/${options.rounds}: cold`);
       let t = performance.now();
       let server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
       let forget = onInterrupt(() => server.stop());
-      const admin = new pg.Client({ connectionString: server.adminUrl });
-      await admin.connect();
-      await admin.query("create database marketplace");
-      await admin.end();
+      await withClient(server.adminUrl, (admin) => admin.query("create database marketplace"));
       await migrateDatabase(server.urlFor("marketplace"));
       await seedDatabase(server.urlFor("marketplace"));
       cold.push(performance.now() - t);

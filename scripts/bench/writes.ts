@@ -61,6 +61,26 @@ export interface RateRow {
   errors: Record<string, number>;
 }
 
+/**
+ * Adds one run to the row of `key` (created from `fields` on its first run): its rate to the rounds, its
+ * failures to the counts. The row's `rate` is a placeholder until medianRates() fills it in.
+ */
+function addRun<Fields extends object>(
+  rows: Map<string, Fields & { rate: number; rounds: number[]; errors: Record<string, number> }>,
+  key: string,
+  fields: Fields,
+  result: RunResult,
+): void {
+  const row = rows.get(key) ?? { ...fields, rate: 0, rounds: [], errors: {} };
+  row.rounds.push(result.rate);
+  addCounts(row.errors, result.errors);
+  rows.set(key, row);
+}
+
+/** Every row with its rate: the median of its rounds. */
+const medianRates = <Row extends { rate: number; rounds: number[] }>(rows: Map<string, Row>): Row[] =>
+  [...rows.values()].map((r) => ({ ...r, rate: median(r.rounds) }));
+
 export async function prepareWriteData(
   url: string,
 ): Promise<{ spread: string[]; hotSeller: string[]; hotProduct: string[] }> {
@@ -87,22 +107,16 @@ export async function measureIngest(url: string, data: { spread: string[] }): Pr
       for (const variant of VARIANTS) {
         progress(`ingest round ${round}/${options.rounds}: ${variant.label}, ${connections} connections`);
         const result = await viewRun(url, variant, connections, data.spread);
-        const key = `${variant.label}@${connections}`;
-        const row = rows.get(key) ?? {
-          label: variant.label,
-          design: variant.design,
-          connections,
-          rate: 0,
-          rounds: [],
-          errors: {},
-        };
-        row.rounds.push(result.rate);
-        addCounts(row.errors, result.errors);
-        rows.set(key, row);
+        addRun(
+          rows,
+          `${variant.label}@${connections}`,
+          { label: variant.label, design: variant.design, connections },
+          result,
+        );
       }
     }
   }
-  return [...rows.values()].map((r) => ({ ...r, rate: median(r.rounds) }));
+  return medianRates(rows);
 }
 
 export async function measureHot(
@@ -111,25 +125,21 @@ export async function measureHot(
 ): Promise<RateRow[]> {
   const rows = new Map<string, RateRow>();
   const connections = 8;
-  const shapes = [
+  const shapes: [string, string[]][] = [
     ["spread over 1,000 sellers", data.spread],
     ["one seller", data.hotSeller],
     ["one product", data.hotProduct],
-  ] as const;
+  ];
   for (let round = 1; round <= options.rounds; round++) {
     for (const [shape, products] of shapes) {
       for (const design of DESIGNS) {
         progress(`hot round ${round}/${options.rounds}: ${design}, ${shape}`);
         const result = await viewRun(url, { label: design, design, via: "insert" }, connections, [...products]);
-        const key = `${design}@${shape}`;
-        const row = rows.get(key) ?? { label: shape, design, connections, rate: 0, rounds: [], errors: {} };
-        row.rounds.push(result.rate);
-        addCounts(row.errors, result.errors);
-        rows.set(key, row);
+        addRun(rows, `${design}@${shape}`, { label: shape, design, connections }, result);
       }
     }
   }
-  return [...rows.values()].map((r) => ({ ...r, rate: median(r.rounds) }));
+  return medianRates(rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,20 +222,12 @@ export async function measureMixed(url: string): Promise<MixedRow[]> {
         const result = await runWorkers(url, 8, options.seconds, (c) =>
           mixedOp(c, design, states[design], withDeletes),
         );
-        const key = `${design}@${withDeletes}`;
-        const row = rows.get(key) ?? { design, withDeletes, rate: 0, rounds: [], errors: {} };
-        row.rounds.push(result.rate);
-        addCounts(row.errors, result.errors);
-        rows.set(key, row);
+        addRun(rows, `${design}@${withDeletes}`, { design, withDeletes }, result);
       }
     }
   }
   const drift = (await db.query("select count(*)::int as n from public.seller_leaderboard_drift()")).rows[0]
     .n as number;
   await db.end();
-  return [...rows.values()].map((r) => ({
-    ...r,
-    rate: median(r.rounds),
-    ...(r.design === "project" ? { drift } : {}),
-  }));
+  return medianRates(rows).map((r) => (r.design === "project" ? { ...r, drift } : r));
 }

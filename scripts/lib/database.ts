@@ -26,7 +26,7 @@ const SEED_RECORD_PATH = "supabase/seed.sql";
 /** A user-facing failure: printed as its message alone, exit code 1. */
 export class CommandError extends Error {}
 
-export function embeddedPort(): number {
+function embeddedPort(): number {
   const raw = process.env.EMBEDDED_PG_PORT?.trim();
   if (!raw) return 54329;
   const port = Number(raw);
@@ -154,7 +154,7 @@ export async function seedRecorded(databaseUrl: string): Promise<boolean> {
   });
 }
 
-export type SeedOutcome = "seeded" | "already-seeded" | "has-data" | "no-seed-file";
+type SeedOutcome = "seeded" | "already-seeded" | "has-data" | "no-seed-file";
 
 /**
  * Loads supabase/seed.sql once per database: the load is recorded in supabase_migrations.seed_files

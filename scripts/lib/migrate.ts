@@ -6,15 +6,15 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { isLocalHost } from "./net";
 import { PROJECT_ROOT } from "./paths";
+import { withClient } from "./pg-client";
 
 const run = promisify(execFile);
 const SUPABASE_BIN = path.join(PROJECT_ROOT, "node_modules", "supabase", "dist", "supabase.js");
 
 /** The CLI wants a local server's URL with sslmode=disable (it tries TLS otherwise). */
-export function cliDatabaseUrl(databaseUrl: string): string {
+function cliDatabaseUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   const local = isLocalHost(url.hostname);
   if (local && !url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
@@ -53,17 +53,13 @@ export const ANALYZED_TABLES = [
 
 /** ANALYZE the counter tables (and what they are counted from), skipping any not created yet. */
 export async function analyzeCounters(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  await withClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ name: string }>(
       "select t as name from unnest($1::text[]) t where to_regclass(t) is not null",
       [ANALYZED_TABLES],
     );
     if (rows.length) await client.query(`analyze ${rows.map((r) => r.name).join(", ")}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function migrateDatabase(databaseUrl: string): Promise<string> {
@@ -74,11 +70,5 @@ export async function migrateDatabase(databaseUrl: string): Promise<string> {
 
 export async function seedDatabase(databaseUrl: string): Promise<void> {
   const sql = fs.readFileSync(path.join(PROJECT_ROOT, "supabase", "seed.sql"), "utf8");
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await withClient(databaseUrl, (client) => client.query(sql));
 }

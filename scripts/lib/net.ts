@@ -1,8 +1,9 @@
-/** Small network helpers for dev tooling: local hosts, free ports. */
+/** Small network helpers for dev tooling: local hosts, free ports, waiting for a server to answer. */
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 
 /** Host names that mean "this machine" (a database there is a developer's own, not a deployment). */
-export const LOCAL_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "::1", "[::1]"];
+const LOCAL_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "::1", "[::1]"];
 
 export function isLocalHost(hostname: string): boolean {
   return LOCAL_HOSTS.includes(hostname);
@@ -21,8 +22,8 @@ function canListen(port: number, host?: string): Promise<boolean> {
 }
 
 /** Whether nothing listens on a port of the loopback interface. */
-export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return canListen(port, host);
+export function portIsFree(port: number): Promise<boolean> {
+  return canListen(port, "127.0.0.1");
 }
 
 /** For a server that listens on every interface (Next.js): one on the IPv4 or the wildcard address blocks it. */
@@ -41,4 +42,37 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Polls `url` every `intervalMs` until it answers with a 2xx status. Fails with `exited(code)` when the
+ * child process serving it exits first, and after `onTimeout` (stop the child there) with `timedOut()`
+ * once `timeoutMs` has passed. The errors are built when thrown, so they can quote the child's output.
+ */
+export async function waitForAnswer(
+  url: string,
+  child: ChildProcess,
+  wait: {
+    timeoutMs: number;
+    intervalMs: number;
+    /** Limit on one request (none when left out). */
+    requestTimeoutMs?: number;
+    exited: (code: number) => Error;
+    timedOut: () => Error;
+    onTimeout?: () => unknown;
+  },
+): Promise<void> {
+  const deadline = Date.now() + wait.timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw wait.exited(child.exitCode);
+    try {
+      const signal = wait.requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(wait.requestTimeoutMs);
+      if ((await fetch(url, { signal })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait.intervalMs));
+  }
+  await wait.onTimeout?.();
+  throw wait.timedOut();
 }

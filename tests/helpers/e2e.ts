@@ -14,8 +14,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
-import { freePort } from "../../scripts/lib/net";
-import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { freePort, waitForAnswer } from "../../scripts/lib/net";
+import { NEXT_BIN, PROJECT_ROOT } from "../../scripts/lib/paths";
 import { createTestDatabase, type TestDatabase } from "./db";
 
 const SERVER_START_TIMEOUT_MS = 120_000;
@@ -70,14 +70,7 @@ export async function startApp(databaseUrl: string): Promise<E2eApp> {
   let log = "";
   const server: ChildProcess = spawn(
     process.execPath,
-    [
-      path.join(PROJECT_ROOT, "node_modules", "next", "dist", "bin", "next"),
-      "dev",
-      "--port",
-      String(port),
-      "--hostname",
-      "127.0.0.1",
-    ],
+    [NEXT_BIN, "dev", "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: PROJECT_ROOT,
       env: {
@@ -117,20 +110,16 @@ export async function startApp(databaseUrl: string): Promise<E2eApp> {
     clearTimeout(forced);
   };
 
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next dev exited with ${server.exitCode}:\n${log}`);
-    try {
-      // The first request compiles the home page; wait for a real answer, not just an open port.
-      const response = await fetch(baseUrl, { signal: AbortSignal.timeout(60_000) });
-      if (response.ok) return { baseUrl, log: () => log, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  await stop();
-  throw new Error(`next dev did not answer within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${log}`);
+  // The first request compiles the home page; wait for a real answer, not just an open port.
+  await waitForAnswer(baseUrl, server, {
+    timeoutMs: SERVER_START_TIMEOUT_MS,
+    intervalMs: 500,
+    requestTimeoutMs: 60_000,
+    exited: (code) => new Error(`next dev exited with ${code}:\n${log}`),
+    timedOut: () => new Error(`next dev did not answer within ${SERVER_START_TIMEOUT_MS / 1000} s:\n${log}`),
+    onTimeout: stop,
+  });
+  return { baseUrl, log: () => log, stop };
 }
 
 /** What Chromium logs when the Content-Security-Policy blocks something. */
