@@ -49,6 +49,8 @@ export const options = {
 };
 
 const started = Date.now();
+/** Seconds since the bench started (the run's total, once it ends). */
+export const elapsedSeconds = (): number => (Date.now() - started) / 1000;
 /** One progress line per step, with the time since the bench started. */
 export function progress(message: string): void {
   const s = ((Date.now() - started) / 1000).toFixed(0).padStart(4);

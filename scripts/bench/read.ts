@@ -4,6 +4,9 @@
  *   project   the read function as a bare `select`, and through the rpc() seam's postgres transport;
  *   seed      the seed design's read (its cache has no all-time rows: all time is a sum over the months);
  *   recompute counting from products/product_views (BENCH_VIEWS views), at the largest size only.
+ * And, on the first server at the largest size, get_trending_products(7, 10) over the same BENCH_VIEWS views
+ * (copied into public, where the function reads them): p50/p99 and the plan of the query inside it, from
+ * auto_explain (EXPLAIN ANALYZE, BUFFERS of nested statements).
  * On each server (the embedded build and a standard build with JIT): the data is generated on both at once,
  * the reads are measured on one server at a time.
  */
@@ -20,6 +23,25 @@ export interface ReadRow {
   p50: number;
   p99: number;
 }
+
+/** get_trending_products at the largest size: what the window holds, p50/p99 and the plan auto_explain logged. */
+export interface TrendingResult {
+  server: string;
+  call: string;
+  sellers: number;
+  views: number;
+  /** Views in the function's window (the last 7 days), and the products and active products they are of. */
+  windowViews: number;
+  windowProducts: number;
+  windowActiveProducts: number;
+  p50: number;
+  p99: number;
+  /** The plan (EXPLAIN ANALYZE, BUFFERS) of the query inside the function; null where auto_explain is missing. */
+  plan: string | null;
+  planNote?: string;
+}
+
+const TRENDING_CALL = "select * from public.get_trending_products(7, 10)";
 
 /** How long one query is sampled per round (a slow query still runs once). */
 const SAMPLE_BUDGET_MS = 500;
@@ -188,6 +210,9 @@ interface ReadTarget {
   sellers: string[];
   rows: ReadRow[];
   jitOn?: ReadRow[];
+  /** The server get_trending_products is measured on (the first one). */
+  trending?: boolean;
+  trendingResult?: TrendingResult;
 }
 
 /**
@@ -197,7 +222,7 @@ interface ReadTarget {
  */
 export async function measureRead(
   servers: { url: string; label: string; largestOnly?: boolean }[],
-): Promise<{ jit: boolean; rows: ReadRow[]; jitOn?: ReadRow[] }[]> {
+): Promise<{ jit: boolean; rows: ReadRow[]; jitOn?: ReadRow[]; trending?: TrendingResult }[]> {
   const now = new Date();
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth() + 1;
@@ -211,7 +236,7 @@ export async function measureRead(
       const db = await connect(server.url);
       const jit = (await db.query("select current_setting('jit') = 'on' and pg_catalog.pg_jit_available() as on"))
         .rows[0].on as boolean;
-      targets.push({ ...server, db, jit, sellers: [], rows: [] });
+      targets.push({ ...server, db, jit, sellers: [], rows: [], trending: targets.length === 0 });
     }
     await Promise.all(targets.map((t) => createDesigns(t.db)));
     const sizes = [...options.sellers].sort((a, b) => a - b);
@@ -228,7 +253,7 @@ export async function measureRead(
     await Promise.all(targets.map((t) => t.db.end()));
     await closePools();
   }
-  return targets.map(({ jit, rows, jitOn }) => ({ jit, rows, jitOn }));
+  return targets.map(({ jit, rows, jitOn, trendingResult }) => ({ jit, rows, jitOn, trending: trendingResult }));
 }
 
 /** Grows a server's data to `size` sellers (and, at the largest size, the recompute reference's rows). */
@@ -245,6 +270,7 @@ async function fillTo(
   if (largest) {
     progress(`read (${target.label}): history added, the source views next`);
     await addSourceRows(target.db, target.sellers, options.views, options.months);
+    if (target.trending) await copySourceRowsToPublic(target.db);
   }
   progress(`read (${target.label}): vacuum analyze`);
   await target.db.query("vacuum analyze");
@@ -297,6 +323,86 @@ async function measureSize(target: ReadTarget, size: number, largest: boolean, y
   if (largest && target.jit) {
     target.jitOn = await withoutJitSetting(db, year, month, size, runs);
   }
+  if (largest && target.trending) target.trendingResult = await measureTrending(target, size, runs);
+}
+
+/**
+ * get_trending_products reads public: the recompute reference's products and views, copied there (bulk, no
+ * triggers: the leaderboard counters are the generated history's, which the trending read never touches).
+ */
+async function copySourceRowsToPublic(db: pg.Client): Promise<void> {
+  progress("read: the source views into public too, for get_trending_products");
+  await bulkLoad(db, ["public.products", "public.product_views"], async () => {
+    await db.query(
+      `insert into public.products (id, seller_id, title, description, price, status, created_at, updated_at, sold_at)
+       select id, seller_id, title, description, price, status, created_at, updated_at, sold_at from bench_plain.products`,
+    );
+    await db.query(
+      `insert into public.product_views (product_id, session_id, viewed_at)
+       select product_id, session_id, viewed_at from bench_plain.product_views`,
+    );
+  });
+}
+
+/**
+ * The plan of the query inside get_trending_products, called as a client calls it: auto_explain logs nested
+ * statements with EXPLAIN ANALYZE and BUFFERS, sent to this session as notices. Null (and why) where the
+ * server cannot load auto_explain.
+ */
+async function trendingPlan(url: string): Promise<{ plan: string | null; note?: string }> {
+  const db = await connect(url);
+  const notices: string[] = [];
+  db.on("notice", (n) => notices.push(n.message ?? ""));
+  try {
+    try {
+      await db.query("load 'auto_explain'");
+    } catch (error) {
+      return { plan: null, note: `auto_explain could not be loaded: ${(error as Error).message}` };
+    }
+    await db.query(
+      `set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on;
+       set auto_explain.log_analyze = on; set auto_explain.log_buffers = on; set auto_explain.log_level = notice;
+       set client_min_messages = notice`,
+    );
+    await db.query(TRENDING_CALL);
+    // The nested statements are the argument checks and the query itself (the one reading product_views).
+    const plan = notices.find((n) => n.includes("product_views") && !n.includes("get_trending_products("));
+    return plan
+      ? { plan: plan.replace(/^duration: [\d.]+ ms\s+plan:\n/, "") }
+      : { plan: null, note: `auto_explain logged no plan of the inner query (${notices.length} notices)` };
+  } finally {
+    await db.end();
+  }
+}
+
+async function measureTrending(target: ReadTarget, size: number, runs: number): Promise<TrendingResult> {
+  const { db, url } = target;
+  progress(`read (${target.label}): get_trending_products(7, 10)`);
+  const window = (
+    await db.query<{ views: number; in_window: number; products: number; active: number }>(
+      `select count(*)::int as views,
+              count(*) filter (where v.viewed_at > now() - interval '7 days')::int as in_window,
+              count(distinct v.product_id) filter (where v.viewed_at > now() - interval '7 days')::int as products,
+              count(distinct v.product_id) filter (where v.viewed_at > now() - interval '7 days' and p.status = 'active')::int as active
+         from public.product_views v join public.products p on p.id = v.product_id`,
+    )
+  ).rows[0];
+  const rounds: number[][] = [];
+  for (let round = 0; round < options.rounds; round++)
+    rounds.push(await sample(() => db.query(TRENDING_CALL), runs, round === 0));
+  const { plan, note } = await trendingPlan(url);
+  return {
+    server: target.label,
+    call: TRENDING_CALL,
+    sellers: size,
+    views: window.views,
+    windowViews: window.in_window,
+    windowProducts: window.products,
+    windowActiveProducts: window.active,
+    ...latencyFigures(rounds),
+    plan,
+    ...(note ? { planNote: note } : {}),
+  };
 }
 
 /** Where the server has JIT: the month reads with jit left on (before `set jit = off` was added to them), for the record. */

@@ -9,7 +9,15 @@
 import os from "node:os";
 import { seedDatabase } from "../lib/migrate";
 import { withClient } from "../lib/pg-client";
-import { createDatabase, options, progress, startMainServer, stopOnInterrupt, type BenchServer } from "./common";
+import {
+  createDatabase,
+  elapsedSeconds,
+  options,
+  progress,
+  startMainServer,
+  stopOnInterrupt,
+  type BenchServer,
+} from "./common";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
@@ -24,8 +32,20 @@ process.env.DATABASE_POOL_SIZE ??= "32";
 
 const wanted = (key: string) => !options.only || options.only.includes(key);
 
+/** Runs one step and adds its duration (seconds) to the results' timing, with the run's total so far. */
+async function timed<T>(results: Results, step: string, run: () => Promise<T>): Promise<T> {
+  const begin = performance.now();
+  try {
+    return await run();
+  } finally {
+    const timing = (results.timing ??= { totalSeconds: 0, seconds: {} });
+    timing.seconds[step] = (performance.now() - begin) / 1000;
+    timing.totalSeconds = elapsedSeconds();
+  }
+}
+
 /** read on the main server and, where installed, a throwaway cluster of the standard build with JIT. */
-async function readOnServers(main: BenchServer): Promise<(ReadServerResult | ReadServerMissing)[]> {
+async function readOnServers(main: BenchServer): Promise<NonNullable<Results["read"]>> {
   const servers: BenchServer[] = [main];
   const missing: ReadServerMissing[] = [];
   if (!standardBuildInstalled())
@@ -41,16 +61,14 @@ async function readOnServers(main: BenchServer): Promise<(ReadServerResult | Rea
     const measured = await measureRead(
       databases.map((db, i) => ({ url: db.url, label: servers[i].label, largestOnly: i > 0 })),
     );
-    return [
-      ...measured.map(({ jit, rows, jitOn }, i) => ({
-        server: servers[i].label === "standard" ? `standard build (${options.pgBin})` : servers[i].label,
-        version: servers[i].version,
-        jit,
-        rows,
-        jitOn,
-      })),
-      ...missing,
-    ];
+    const results: (ReadServerResult | ReadServerMissing)[] = measured.map(({ jit, rows, jitOn }, i) => ({
+      server: servers[i].label === "standard" ? `standard build (${options.pgBin})` : servers[i].label,
+      version: servers[i].version,
+      jit,
+      rows,
+      jitOn,
+    }));
+    return { servers: [...results, ...missing], trending: measured.find((m) => m.trending)?.trending };
   } finally {
     for (const db of databases) await db.drop();
     for (const server of servers.slice(1)) await server.stop();
@@ -71,22 +89,25 @@ async function main() {
       rounds: options.rounds,
       secondsPerRun: options.seconds,
     },
+    timing: { totalSeconds: 0, seconds: {} },
   };
   progress(`${results.machine.postgres}, ${results.machine.cores} cores${options.quick ? ", QUICK mode" : ""}`);
   try {
     if (wanted("read")) {
-      results.read = { servers: await readOnServers(main) };
+      results.read = await timed(results, "read", () => readOnServers(main));
       writeResults(results);
     }
 
     if (wanted("ingest") || wanted("hot") || wanted("mixed")) {
       const db = await createDatabase(main);
       try {
-        await withClient(db.url, createDesigns);
-        const data = await prepareWriteData(db.url);
-        if (wanted("ingest")) results.ingest = await measureIngest(db.url, data);
-        if (wanted("hot")) results.hot = await measureHot(db.url, data);
-        if (wanted("mixed")) results.mixed = await measureMixed(db.url);
+        const data = await timed(results, "write data", async () => {
+          await withClient(db.url, createDesigns);
+          return prepareWriteData(db.url);
+        });
+        if (wanted("ingest")) results.ingest = await timed(results, "ingest", () => measureIngest(db.url, data));
+        if (wanted("hot")) results.hot = await timed(results, "hot", () => measureHot(db.url, data));
+        if (wanted("mixed")) results.mixed = await timed(results, "mixed", () => measureMixed(db.url));
       } finally {
         await db.drop();
       }
@@ -96,13 +117,15 @@ async function main() {
     if (wanted("http") || wanted("live")) {
       const db = await createDatabase(main);
       try {
-        await seedDatabase(db.url);
-        buildApp();
-        progress("http: next start");
-        const app = await startApp(db.url);
+        const app = await timed(results, "app build and start", async () => {
+          await seedDatabase(db.url);
+          buildApp();
+          progress("http: next start");
+          return startApp(db.url);
+        });
         try {
-          if (wanted("http")) results.http = await measureHttp(app);
-          if (wanted("live")) results.live = await measureLive(app, db.url);
+          if (wanted("http")) results.http = await timed(results, "http", () => measureHttp(app));
+          if (wanted("live")) results.live = await timed(results, "live", () => measureLive(app, db.url));
         } finally {
           await app.stop();
         }
@@ -113,11 +136,12 @@ async function main() {
     }
 
     if (wanted("startup")) {
-      results.startup = await measureStartup();
+      results.startup = await timed(results, "startup", measureStartup);
     }
   } finally {
     await main.stop();
   }
+  results.timing!.totalSeconds = elapsedSeconds();
   const files = writeResults(results);
   progress(`wrote ${files.md} and ${files.json}`);
   // Only a full run (every measurement, default output) speaks for the project in the README.

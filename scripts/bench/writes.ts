@@ -2,7 +2,8 @@
  * ingest, hot and mixed: write workloads against the three designs, alternating designs within each round.
  *   ingest  counted views per second at 1, 8 and 32 connections, spread over 1,000 sellers: as plain inserts
  *           into product_views, and (project, seed) through record_product_view as the server calls it.
- *   hot     the same inserts at 8 connections with every view on one seller (50 products), and on one product.
+ *   hot     the same at 8 connections (record_product_view and plain inserts, as ingest) with every view on one
+ *           seller (50 products), and on one product, against the same spread over 1,000 sellers.
  *   mixed   8 connections on 2 sellers and 16 products: sells, unsells, drafts, inserts of already-sold
  *           products dated in past months, deletes, and views across three months; with and without deletes.
  */
@@ -119,23 +120,35 @@ export async function measureIngest(url: string, data: { spread: string[] }): Pr
   return medianRates(rows);
 }
 
+/** A hot row: the ingest variant (`label`) with the views going to `shape`. */
+export interface HotRow extends RateRow {
+  shape: string;
+}
+
+export const HOT_SPREAD = "spread over 1,000 sellers";
+
 export async function measureHot(
   url: string,
   data: { spread: string[]; hotSeller: string[]; hotProduct: string[] },
-): Promise<RateRow[]> {
-  const rows = new Map<string, RateRow>();
+): Promise<HotRow[]> {
+  const rows = new Map<string, HotRow>();
   const connections = 8;
   const shapes: [string, string[]][] = [
-    ["spread over 1,000 sellers", data.spread],
+    [HOT_SPREAD, data.spread],
     ["one seller", data.hotSeller],
     ["one product", data.hotProduct],
   ];
   for (let round = 1; round <= options.rounds; round++) {
     for (const [shape, products] of shapes) {
-      for (const design of DESIGNS) {
-        progress(`hot round ${round}/${options.rounds}: ${design}, ${shape}`);
-        const result = await viewRun(url, { label: design, design, via: "insert" }, connections, [...products]);
-        addRun(rows, `${design}@${shape}`, { label: shape, design, connections }, result);
+      for (const variant of VARIANTS) {
+        progress(`hot round ${round}/${options.rounds}: ${variant.label}, ${shape}`);
+        const result = await viewRun(url, variant, connections, products);
+        addRun(
+          rows,
+          `${variant.label}@${shape}`,
+          { label: variant.label, design: variant.design, connections, shape },
+          result,
+        );
       }
     }
   }

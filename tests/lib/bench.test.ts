@@ -1,6 +1,7 @@
 /**
  * The bench runs and writes both result files (it never asserts a time: speed is what it reports).
- * Tiny runs of the ingest and mixed workloads against the test server, plus the report's "where we lose" column.
+ * Tiny runs of the read (embedded server only), ingest, hot and mixed workloads against the test server, plus the
+ * report's "where we lose or miss" column.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -14,7 +15,7 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 describe("npm run bench", () => {
-  it("runs quick ingest and mixed workloads on all three designs and writes latest.md and latest.json", async () => {
+  it("runs quick read, ingest, hot and mixed workloads on all three designs and writes latest.md and latest.json", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
     try {
       // As `npm run bench` runs it: under the react-server condition, since it loads server-only modules.
@@ -28,14 +29,33 @@ describe("npm run bench", () => {
         env: {
           ...process.env,
           BENCH_QUICK: "1",
-          BENCH_ONLY: "ingest,mixed",
+          BENCH_ONLY: "read,ingest,hot,mixed",
           BENCH_SECONDS: "0.3",
+          BENCH_SELLERS: "200",
+          BENCH_VIEWS: "5000",
+          // No standard build: the read runs on the test server alone.
+          BENCH_PG_BIN: path.join(out, "no-standard-build"),
           BENCH_DATABASE_URL: inject("adminDatabaseUrl"),
           BENCH_OUT: out,
         },
       });
       const json = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8")) as Results;
-      expect(Object.keys(json).sort()).toEqual(["ingest", "machine", "mixed"]);
+      expect(Object.keys(json).sort()).toEqual(["hot", "ingest", "machine", "mixed", "read", "timing"]);
+      // How long the run and each step took (never asserted: only that they are there).
+      expect(Object.keys(json.timing!.seconds).sort()).toEqual(["hot", "ingest", "mixed", "read", "write data"]);
+      expect(json.timing!.totalSeconds).toBeGreaterThan(0);
+      // get_trending_products over the source views, with the plan of its inner query.
+      expect(json.read!.trending).toMatchObject({ views: 5000, sellers: 200 });
+      expect(json.read!.trending!.windowViews).toBeGreaterThan(0);
+      expect(json.read!.trending!.plan).toContain("product_views");
+      // hot: every ingest variant on each shape.
+      expect(json.hot!.map((r) => `${r.label}@${r.shape}`).sort()).toEqual(
+        json
+          .ingest!.filter((r) => r.connections === 1)
+          .flatMap((r) => ["one product", "one seller", "spread over 1,000 sellers"].map((s) => `${r.label}@${s}`))
+          .sort(),
+      );
+      expect(json.hot!.filter((r) => Object.keys(r.errors).length > 0 || !(r.rate > 0))).toEqual([]);
       // Every ingest variant counts views for real: fresh sessions, so no failure of any kind (a
       // permission error of one design's record_product_view once passed for a fast rate).
       expect(json.ingest!.map((r) => `${r.label}@${r.connections}`).sort()).toEqual(
@@ -73,12 +93,14 @@ describe("npm run bench", () => {
       const md = fs.readFileSync(path.join(out, "latest.md"), "utf8");
       expect(md).toContain(`${os.cpus().length} cores`);
       expect(md).toContain("## mixed");
+      expect(md).toContain("## trending");
+      expect(md).toContain("Run time: ");
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
   });
 
-  it("says where the project loses to the seed design", () => {
+  it("says where the project loses to the seed design and where it misses a target", () => {
     const machine = {
       cores: 2,
       cpu: "cpu",
@@ -89,12 +111,12 @@ describe("npm run bench", () => {
       rounds: 3,
       secondsPerRun: 1,
     };
-    const row = (design: "project" | "seed" | "plain", withDeletes: boolean, rate: number) => ({
+    const row = (design: "project" | "seed" | "plain", withDeletes: boolean, rate: number, errors = {}) => ({
       design,
       withDeletes,
       rate,
       rounds: [rate],
-      errors: {},
+      errors,
     });
     const md = renderMarkdown({
       machine,
@@ -102,7 +124,7 @@ describe("npm run bench", () => {
         row("project", true, 500),
         row("seed", true, 1000),
         row("plain", true, 2000),
-        row("project", false, 1000),
+        row("project", false, 1000, { "23505": 3, "23503": 2 }),
         row("seed", false, 500),
         row("plain", false, 2000),
       ],
@@ -110,5 +132,32 @@ describe("npm run bench", () => {
     const lines = md.split("\n");
     expect(lines.find((l) => l.startsWith("| with deletes"))).toContain("loses to seed (0.50x)");
     expect(lines.find((l) => l.startsWith("| without deletes"))).not.toContain("loses");
+    // Without deletes, a view of a missing product is an error: the target allows only repeated views.
+    expect(lines.find((l) => l.startsWith("| without deletes"))).toContain(
+      "misses target: errors other than 23505: 23503: 2",
+    );
+    expect(lines.find((l) => l.startsWith("| with deletes"))).not.toContain("misses");
+    const live = renderMarkdown({
+      machine,
+      live: {
+        available: true,
+        clients: 200,
+        connected: 200,
+        saleLatencyP50Ms: 150,
+        saleLatencyP99Ms: 270,
+        missedSales: 0,
+        burstViews: 1000,
+        burstSeconds: 2,
+        eventsPerClientDuringBurst: 2,
+        ingestWithWatcher: 920,
+        ingestWithoutWatcher: 1000,
+      },
+      http: [
+        { route: "/api/leaderboard", requestsPerSecond: 49, p99Ms: 10, non2xx: 0, errors: 0 },
+        { route: "/api/health", requestsPerSecond: 100, p99Ms: 5, non2xx: 0, errors: 0 },
+      ],
+    });
+    expect(live).toContain("misses target: p99 270 > 200 ms; 0.92x < 0.95x without the watcher");
+    expect(live).toContain("misses target: 0.49x < 0.5x /api/health");
   });
 });
