@@ -10,7 +10,7 @@
  */
 import "server-only";
 import { createHmac } from "node:crypto";
-import { getConfig } from "../config";
+import { viewKeySecret } from "../config";
 import { SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "./socket-address";
 
 export function trustedProxyHops(env: Record<string, string | undefined> = process.env): number {
@@ -39,12 +39,5 @@ export function clientAddress(request: Request, env: Record<string, string | und
  * secret, so nobody can tell from the database which address viewed what.
  */
 export function clientKey(address: string): string {
-  const config = getConfig();
-  const secret =
-    process.env.VIEW_KEY_SECRET?.trim() ||
-    config.jwt.secret ||
-    config.supabase?.serviceRoleKey ||
-    config.databaseUrl ||
-    "";
-  return createHmac("sha256", secret).update(address).digest("base64url").slice(0, 32);
+  return createHmac("sha256", viewKeySecret()).update(address).digest("base64url").slice(0, 32);
 }
