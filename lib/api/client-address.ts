@@ -7,9 +7,12 @@
  * Without TRUST_PROXY the address is the TCP peer's, which instrumentation.ts copies into
  * SOCKET_ADDRESS_HEADER for every request (Next.js does not hand route handlers the socket).
  * When neither is available the address is unknown (null): callers never lump everybody together.
+ * The answer is a key, not the raw address: an IPv6 client gets a whole /64 (one subscriber's usual
+ * allocation, so rotating addresses inside it buys nothing) and an IPv4-mapped one its IPv4 address.
  */
 import "server-only";
 import { createHmac } from "node:crypto";
+import { isIPv4, isIPv6 } from "node:net";
 import { viewKeySecret } from "../config";
 import { SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "./socket-address";
 
@@ -20,6 +23,43 @@ export function trustedProxyHops(env: Record<string, string | undefined> = proce
   return Number.isInteger(hops) && hops >= 1 && hops <= 10 ? hops : 0;
 }
 
+/** The 8 groups of an IPv6 address, or null (the last 32 bits may be written as a.b.c.d). */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.toLowerCase();
+  const dotted = text.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
+  if (dotted) {
+    const [a, b, c, d] = dotted[2].split(".").map(Number);
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  return groups.length === 8 ? groups.map((group) => parseInt(group, 16)) : null;
+}
+
+/**
+ * The key an address is counted under: an IPv4 address as it is, an IPv4-mapped IPv6 address
+ * (`::ffff:a.b.c.d`) as its IPv4 address, any other IPv6 address as its /64 (`2001:db8:1:2::/64`).
+ * Brackets, a zone (`%eth0`) and a port some proxies append are dropped; anything else is kept as is.
+ */
+export function addressKey(raw: string): string {
+  const address = raw
+    .trim()
+    .replace(/^\[([^\]]+)\](:\d+)?$/, "$1")
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, "$1")
+    .replace(/%.*$/, "");
+  if (isIPv4(address) || !isIPv6(address)) return address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join(".");
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(":")}::/64`;
+}
+
 export function clientAddress(request: Request, env: Record<string, string | undefined> = process.env): string | null {
   const hops = trustedProxyHops(env);
   if (hops > 0) {
@@ -28,10 +68,10 @@ export function clientAddress(request: Request, env: Record<string, string | und
       .map((entry) => entry.trim())
       .filter(Boolean);
     // Fewer entries than proxies: the request did not come through them, so nothing in it is trusted.
-    return entries.length >= hops ? entries[entries.length - hops] : null;
+    return entries.length >= hops ? addressKey(entries[entries.length - hops]) : null;
   }
-  if (socketAddressHeaderIsSet()) return request.headers.get(SOCKET_ADDRESS_HEADER) || null;
-  return null;
+  const socketAddress = (socketAddressHeaderIsSet() && request.headers.get(SOCKET_ADDRESS_HEADER)) || null;
+  return socketAddress && addressKey(socketAddress);
 }
 
 /**

@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { clientAddress } from "../../lib/api/client-address";
+import { addressKey, clientAddress } from "../../lib/api/client-address";
 import {
   installSocketAddressHeader,
   SOCKET_ADDRESS_HEADER,
@@ -38,5 +38,33 @@ describe("socket address header", () => {
         TRUST_PROXY: "1",
       }),
     ).toBe("203.0.113.7");
+  });
+});
+
+describe("address keys", () => {
+  it("keys IPv6 by its /64 and IPv4-mapped IPv6 as the IPv4 address", () => {
+    expect(addressKey("203.0.113.9")).toBe("203.0.113.9");
+    expect(addressKey("::ffff:203.0.113.9")).toBe("203.0.113.9");
+    expect(addressKey("::FFFF:cb00:7109")).toBe("203.0.113.9");
+    expect(addressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:0DB8:0001:0002::1")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");
+    expect(addressKey("[2001:db8:1:2::7]:443")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(addressKey("203.0.113.9:5123")).toBe("203.0.113.9");
+    expect(addressKey("not-an-address")).toBe("not-an-address");
+  });
+
+  it("gives every address of one IPv6 /64 the same client address, so rotating inside it does not escape the cap", () => {
+    const seen = new Set(
+      Array.from({ length: 20 }, (_, i) =>
+        clientAddress(
+          new Request("http://localhost/", { headers: { "x-forwarded-for": `2001:db8:5:6:${i.toString(16)}::${i}` } }),
+          { TRUST_PROXY: "1" },
+        ),
+      ),
+    );
+    expect([...seen]).toEqual(["2001:db8:5:6::/64"]);
   });
 });
