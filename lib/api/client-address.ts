@@ -60,6 +60,25 @@ export function addressKey(raw: string): string {
     .join(":")}::/64`;
 }
 
+let warnedAboutForwardedFor = false;
+
+/**
+ * Once per process: a request arrived with an X-Forwarded-For that this server did not write itself
+ * (Next.js fills in the socket's address when there is none), yet TRUST_PROXY is unset. Behind a
+ * proxy that means every client looks like the proxy and shares its view limits.
+ */
+function warnAboutUntrustedForwardedFor(request: Request, socketAddress: string | null): void {
+  if (warnedAboutForwardedFor) return;
+  const forwardedFor = request.headers.get("x-forwarded-for")?.trim();
+  if (!forwardedFor || forwardedFor === socketAddress) return;
+  warnedAboutForwardedFor = true;
+  console.warn(
+    "Requests carry X-Forwarded-For but TRUST_PROXY is unset, so client addresses are the socket's: " +
+      "behind a proxy every client looks like the proxy and shares one view limit. " +
+      'Set TRUST_PROXY to the number of proxies in front of the app (README, "Security").',
+  );
+}
+
 export function clientAddress(request: Request, env: Record<string, string | undefined> = process.env): string | null {
   const hops = trustedProxyHops(env);
   if (hops > 0) {
@@ -71,6 +90,7 @@ export function clientAddress(request: Request, env: Record<string, string | und
     return entries.length >= hops ? addressKey(entries[entries.length - hops]) : null;
   }
   const socketAddress = (socketAddressHeaderIsSet() && request.headers.get(SOCKET_ADDRESS_HEADER)) || null;
+  warnAboutUntrustedForwardedFor(request, socketAddress);
   return socketAddress && addressKey(socketAddress);
 }
 

@@ -4,7 +4,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { addressKey, clientAddress } from "../../lib/api/client-address";
 import {
   installSocketAddressHeader,
@@ -66,5 +66,41 @@ describe("address keys", () => {
       ),
     );
     expect([...seen]).toEqual(["2001:db8:5:6::/64"]);
+  });
+});
+
+describe("X-Forwarded-For without TRUST_PROXY", () => {
+  it("warns once per process, naming TRUST_PROXY and the README section", async () => {
+    vi.resetModules(); // a fresh module: the test above may have warned already
+    const { clientAddress: fresh } = await import("../../lib/api/client-address");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      fresh(new Request("http://localhost/"), {});
+      expect(warn).not.toHaveBeenCalled();
+      for (let i = 0; i < 3; i++)
+        fresh(new Request("http://localhost/", { headers: { "x-forwarded-for": `203.0.113.${i}` } }), {});
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/TRUST_PROXY/);
+      expect(warn.mock.calls[0][0]).toMatch(/README, "Security"/);
+      // With TRUST_PROXY the header is the proxies' own: nothing to warn about.
+      fresh(new Request("http://localhost/", { headers: { "x-forwarded-for": "203.0.113.9" } }), { TRUST_PROXY: "1" });
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("does not warn when the header is just the socket's address (Next.js fills it in)", async () => {
+    vi.resetModules();
+    const { clientAddress: fresh } = await import("../../lib/api/client-address");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      // The first test installed the socket address header, so this process believes it.
+      const headers = { [SOCKET_ADDRESS_HEADER]: "::ffff:127.0.0.1", "x-forwarded-for": "::ffff:127.0.0.1" };
+      expect(fresh(new Request("http://localhost/", { headers }), {})).toBe("127.0.0.1");
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
