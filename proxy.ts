@@ -1,8 +1,9 @@
 /**
  * Runs before every page and API request (Next.js 16's proxy, formerly middleware):
- *  - gives an anonymous visitor of a page an httpOnly `viewer_session` cookie (random UUID, one year),
- *    so their product views de-duplicate per shopper. Only a cookie that comes back counts: it is not
- *    added to this request, and API requests get theirs from the views route;
+ *  - gives an anonymous visitor of a page without a valid one an httpOnly `viewer_session` cookie (a
+ *    random UUID the server signed, one year; lib/views/viewer-session.ts), so their product views
+ *    de-duplicate per shopper. Only a cookie that comes back counts: it is not added to this request,
+ *    and API requests get theirs from the views route;
  *  - with Supabase Auth, refreshes the session cookies (the vercel/next.js with-supabase pattern);
  *  - sets the pages' Content-Security-Policy with a fresh nonce (lib/security-headers.ts); the other
  *    security headers are static (next.config.ts).
@@ -12,6 +13,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { cookieOptions, ONE_YEAR_SECONDS, VIEWER_SESSION_COOKIE } from "@/lib/auth/cookies";
 import { getConfig, type AppConfig } from "@/lib/config";
 import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
+import { newViewerSessionCookie, verifiedViewerSession } from "@/lib/views/viewer-session";
 
 function configOrNull(): AppConfig | null {
   try {
@@ -24,9 +26,12 @@ function configOrNull(): AppConfig | null {
 export async function proxy(request: NextRequest) {
   const secure = request.nextUrl.protocol === "https:";
   const isApi = request.nextUrl.pathname.startsWith("/api/");
-  const newViewerSession = isApi || request.cookies.has(VIEWER_SESSION_COOKIE) ? null : crypto.randomUUID();
-
   const config = configOrNull();
+  const newViewerSession =
+    isApi || !config || verifiedViewerSession(request.cookies.get(VIEWER_SESSION_COOKIE)?.value)
+      ? null
+      : newViewerSessionCookie();
+
   const csp = contentSecurityPolicy(newNonce(), {
     dev: process.env.NODE_ENV === "development",
     connectTo: config?.supabase?.url,

@@ -115,6 +115,16 @@ export function getConfig(): AppConfig {
   return cached;
 }
 
+/**
+ * The server's key for what it signs or hashes about anonymous shoppers (viewer_session cookies,
+ * client address hashes): VIEW_KEY_SECRET, else the mode's JWT secret, service key or database URL.
+ */
+export function viewKeySecret(config: AppConfig = getConfig(), env: Env = process.env): string {
+  return (
+    env.VIEW_KEY_SECRET?.trim() || config.jwt.secret || config.supabase?.serviceRoleKey || config.databaseUrl || ""
+  );
+}
+
 /** For tests that switch configuration inside one process. */
 export function resetConfigForTests(): void {
   cached = undefined;

@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { readConfig } from "../lib/config";
-import { portIsFreeOnEveryInterface } from "./lib/net";
+import { appHost, portIsFreeOnEveryInterface } from "./lib/net";
 import { NEXT_BIN, PROJECT_ROOT } from "./lib/paths";
 
 type Mode = "dev" | "start";
@@ -142,9 +142,8 @@ async function main(mode: Mode): Promise<number> {
       if (code !== 0) throw new LaunchError(`next build failed (exit code ${code}).`);
     }
     if (shuttingDown) return 0;
-    // The embedded mode (demo sign-in for anyone who can reach it) listens on this machine only,
-    // unless HOST says otherwise on purpose (HOST=0.0.0.0 to reach it from other devices).
-    const host = env.HOST?.trim() || (embedded ? "127.0.0.1" : undefined);
+    // HOST=0.0.0.0 on purpose to reach the embedded mode from other devices.
+    const host = appHost(env, embedded);
     console.log(
       `\nApp: http://${host && host !== "0.0.0.0" ? host : "localhost"}:${port}${embedded ? "  (demo sign-in: /sign-in)" : ""}\n`,
     );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { DemoSignInList } from "@/components/auth/demo-sign-in-list";
-import { SupabaseSignInForm } from "@/components/auth/supabase-sign-in-form";
+import { LazySupabaseSignInForm } from "@/components/auth/lazy-supabase-sign-in-form";
 import { embeddedDatabaseProven, listDemoUsers } from "@/lib/auth/demo";
 import { getConfig } from "@/lib/config";
 import { safeNextPath } from "@/lib/validation/next-path";
@@ -34,7 +34,7 @@ export default async function SignInPage({
     return (
       <>
         <h1>Sign in</h1>
-        <SupabaseSignInForm supabaseUrl={config.supabase.url} anonKey={config.supabase.anonKey} next={next} />
+        <LazySupabaseSignInForm supabaseUrl={config.supabase.url} anonKey={config.supabase.anonKey} next={next} />
       </>
     );
   }

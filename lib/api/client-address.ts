@@ -7,10 +7,13 @@
  * Without TRUST_PROXY the address is the TCP peer's, which instrumentation.ts copies into
  * SOCKET_ADDRESS_HEADER for every request (Next.js does not hand route handlers the socket).
  * When neither is available the address is unknown (null): callers never lump everybody together.
+ * The answer is a key, not the raw address: an IPv6 client gets a whole /64 (one subscriber's usual
+ * allocation, so rotating addresses inside it buys nothing) and an IPv4-mapped one its IPv4 address.
  */
 import "server-only";
 import { createHmac } from "node:crypto";
-import { getConfig } from "../config";
+import { isIPv4, isIPv6 } from "node:net";
+import { viewKeySecret } from "../config";
 import { SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "./socket-address";
 
 export function trustedProxyHops(env: Record<string, string | undefined> = process.env): number {
@@ -18,6 +21,62 @@ export function trustedProxyHops(env: Record<string, string | undefined> = proce
   if (!raw) return 0;
   const hops = Number(raw);
   return Number.isInteger(hops) && hops >= 1 && hops <= 10 ? hops : 0;
+}
+
+/** The 8 groups of an IPv6 address, or null (the last 32 bits may be written as a.b.c.d). */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.toLowerCase();
+  const dotted = text.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
+  if (dotted) {
+    const [a, b, c, d] = dotted[2].split(".").map(Number);
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  return groups.length === 8 ? groups.map((group) => parseInt(group, 16)) : null;
+}
+
+/**
+ * The key an address is counted under: an IPv4 address as it is, an IPv4-mapped IPv6 address
+ * (`::ffff:a.b.c.d`) as its IPv4 address, any other IPv6 address as its /64 (`2001:db8:1:2::/64`).
+ * Brackets, a zone (`%eth0`) and a port some proxies append are dropped; anything else is kept as is.
+ */
+export function addressKey(raw: string): string {
+  const address = raw
+    .trim()
+    .replace(/^\[([^\]]+)\](:\d+)?$/, "$1")
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, "$1")
+    .replace(/%.*$/, "");
+  if (isIPv4(address) || !isIPv6(address)) return address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join(".");
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(":")}::/64`;
+}
+
+let warnedAboutForwardedFor = false;
+
+/**
+ * Once per process: a request arrived with an X-Forwarded-For that this server did not write itself
+ * (Next.js fills in the socket's address when there is none), yet TRUST_PROXY is unset. Behind a
+ * proxy that means every client looks like the proxy and shares its view limits.
+ */
+function warnAboutUntrustedForwardedFor(request: Request, socketAddress: string | null): void {
+  if (warnedAboutForwardedFor) return;
+  const forwardedFor = request.headers.get("x-forwarded-for")?.trim();
+  if (!forwardedFor || forwardedFor === socketAddress) return;
+  warnedAboutForwardedFor = true;
+  console.warn(
+    "Requests carry X-Forwarded-For but TRUST_PROXY is unset, so client addresses are the socket's: " +
+      "behind a proxy every client looks like the proxy and shares one view limit. " +
+      'Set TRUST_PROXY to the number of proxies in front of the app (README, "Security").',
+  );
 }
 
 export function clientAddress(request: Request, env: Record<string, string | undefined> = process.env): string | null {
@@ -28,10 +87,11 @@ export function clientAddress(request: Request, env: Record<string, string | und
       .map((entry) => entry.trim())
       .filter(Boolean);
     // Fewer entries than proxies: the request did not come through them, so nothing in it is trusted.
-    return entries.length >= hops ? entries[entries.length - hops] : null;
+    return entries.length >= hops ? addressKey(entries[entries.length - hops]) : null;
   }
-  if (socketAddressHeaderIsSet()) return request.headers.get(SOCKET_ADDRESS_HEADER) || null;
-  return null;
+  const socketAddress = (socketAddressHeaderIsSet() && request.headers.get(SOCKET_ADDRESS_HEADER)) || null;
+  warnAboutUntrustedForwardedFor(request, socketAddress);
+  return socketAddress && addressKey(socketAddress);
 }
 
 /**
@@ -39,12 +99,5 @@ export function clientAddress(request: Request, env: Record<string, string | und
  * secret, so nobody can tell from the database which address viewed what.
  */
 export function clientKey(address: string): string {
-  const config = getConfig();
-  const secret =
-    process.env.VIEW_KEY_SECRET?.trim() ||
-    config.jwt.secret ||
-    config.supabase?.serviceRoleKey ||
-    config.databaseUrl ||
-    "";
-  return createHmac("sha256", secret).update(address).digest("base64url").slice(0, 32);
+  return createHmac("sha256", viewKeySecret()).update(address).digest("base64url").slice(0, 32);
 }

@@ -9,6 +9,14 @@ export function isLocalHost(hostname: string): boolean {
   return LOCAL_HOSTS.includes(hostname);
 }
 
+/**
+ * The address Next.js listens on: HOST when set; else, in the embedded mode (demo sign-in for anyone
+ * who can reach it), 127.0.0.1, this machine only; else undefined (Next.js's default, every interface).
+ */
+export function appHost(env: Record<string, string | undefined>, embedded: boolean): string | undefined {
+  return env.HOST?.trim() || (embedded ? "127.0.0.1" : undefined);
+}
+
 /** Whether we could listen on the port of `host` (every interface when left out). */
 function canListen(port: number, host?: string): Promise<boolean> {
   return new Promise((resolve) => {

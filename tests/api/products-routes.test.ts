@@ -8,6 +8,7 @@ import { ACCESS_TOKEN_COOKIE, VIEWER_SESSION_COOKIE } from "../../lib/auth/cooki
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
 import { closePools } from "../../lib/db/postgres";
+import { newViewerSessionCookie } from "../../lib/views/viewer-session";
 import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
 
 type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -439,7 +440,7 @@ describe("GET /api/my-products", () => {
 describe("POST /api/products/:id/views", () => {
   it("counts an anonymous shopper once per product (by viewer_session), then not again", async () => {
     const id = await insertProduct(users.ada, "active");
-    const session = crypto.randomUUID();
+    const session = newViewerSessionCookie();
     const view = () =>
       call(routes.views, {
         method: "POST",
@@ -460,7 +461,9 @@ describe("POST /api/products/:id/views", () => {
       const { status, body, headers } = await call(routes.views, { method: "POST", path, id });
       expect(status).toBe(200);
       expect(body).toEqual({ counted: false });
-      expect(headers.get("set-cookie")).toMatch(new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36};.*HttpOnly`, "i"));
+      expect(headers.get("set-cookie")).toMatch(
+        new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36}\\.[\\w-]{43};.*HttpOnly`, "i"),
+      );
     }
     const cookie = (await call(routes.views, { method: "POST", path, id })).headers
       .get("set-cookie")!
@@ -469,6 +472,53 @@ describe("POST /api/products/:id/views", () => {
       (await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body,
     ).toEqual({ counted: true });
     expect((await call(routes.get, { path: `/api/products/${id}`, id })).body.product.viewCount).toBe(1);
+  });
+
+  it("does not count an invented or re-signed viewer_session cookie, and replaces it with one that counts", async () => {
+    const id = await insertProduct(users.ada, "active");
+    const path = `/api/products/${id}/views`;
+    const genuine = newViewerSessionCookie();
+    const forged = [
+      crypto.randomUUID(), // the old unsigned form
+      `${crypto.randomUUID()}.${genuine.split(".")[1]}`, // another session's signature
+      `${genuine}x`,
+      `${genuine}.${genuine.split(".")[1]}`,
+    ];
+    for (const cookie of forged) {
+      const { status, body, headers } = await call(routes.views, {
+        method: "POST",
+        path,
+        id,
+        cookies: { [VIEWER_SESSION_COOKIE]: cookie },
+      });
+      expect(status, cookie).toBe(200);
+      expect(body, cookie).toEqual({ counted: false });
+      const fresh = headers.get("set-cookie")!.match(/=([^;]+)/)![1];
+      expect(fresh).not.toBe(cookie);
+      expect(
+        (await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: fresh } })).body,
+      ).toEqual({ counted: true });
+    }
+    expect(
+      (await db.pool.query("select count(*)::int as n from public.product_views where product_id = $1", [id])).rows[0]
+        .n,
+    ).toBe(forged.length);
+  });
+
+  it("gives a page visitor a signed viewer_session (the proxy), replacing an invented one and keeping a valid one", async () => {
+    const { proxy } = await import("../../proxy");
+    const { verifiedViewerSession } = await import("../../lib/views/viewer-session");
+    const page = (cookie?: string) =>
+      proxy(
+        new NextRequest("http://localhost/products", {
+          headers: cookie ? { cookie: `${VIEWER_SESSION_COOKIE}=${cookie}` } : {},
+        }),
+      );
+    const given = (await page()).cookies.get(VIEWER_SESSION_COOKIE)?.value;
+    expect(verifiedViewerSession(given)).toMatch(/^[0-9a-f-]{36}$/);
+    const replaced = (await page(crypto.randomUUID())).cookies.get(VIEWER_SESSION_COOKIE)?.value;
+    expect(verifiedViewerSession(replaced)).not.toBeNull();
+    expect((await page(given)).cookies.get(VIEWER_SESSION_COOKIE)).toBeUndefined();
   });
 
   it("answers obvious bots without counting them (no agent, crawlers, scripting tools)", async () => {
@@ -481,7 +531,7 @@ describe("POST /api/products/:id/views", () => {
       "curl/8.5.0",
       "python-requests/2.32",
     ]) {
-      const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+      const cookies = { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() };
       const { status, body } = await call(routes.views, {
         method: "POST",
         path,
@@ -513,8 +563,8 @@ describe("POST /api/products/:id/views", () => {
     try {
       const counted: boolean[] = [];
       for (let i = 0; i < 8; i++) {
-        // A fresh viewer_session every time, as a cookie-rotating script would.
-        const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+        // A fresh server-signed viewer_session every time, as a script fetching new cookies would.
+        const cookies = { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() };
         counted.push(
           (
             await call(routes.views, {
@@ -532,7 +582,7 @@ describe("POST /api/products/:id/views", () => {
         method: "POST",
         path,
         id,
-        cookies: { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() },
+        cookies: { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() },
         headers: { "x-forwarded-for": "198.51.100.8" },
       });
       expect(other.body).toEqual({ counted: true });
@@ -584,7 +634,7 @@ describe("POST /api/products/:id/views", () => {
         })
       ).status,
     ).toBe(404);
-    const cookies = { [VIEWER_SESSION_COOKIE]: crypto.randomUUID() };
+    const cookies = { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() };
     expect(
       (await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID, cookies }))
         .status,

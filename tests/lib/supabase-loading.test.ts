@@ -1,8 +1,9 @@
 /**
  * In the embedded mode Supabase's client libraries must not even load (issue 6: supabase-js prints a
  * Node 20 deprecation warning on import, twice per page). Every server path a request takes here
- * (the proxy, the session reader, the route wrapper, sign-out) is run; an import of either library
- * would be recorded.
+ * (the proxy, the session reader, the route wrapper, sign-out, the sign-in page) is run; an import of
+ * either library would be recorded. The sign-in page importing the Supabase form only in its own mode
+ * also keeps @supabase/ssr out of the embedded page's browser chunks.
  */
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -32,6 +33,7 @@ describe("embedded mode", () => {
     const { resolveSession } = await import("../../lib/auth/session");
     const { POST: signOut } = await import("../../app/api/auth/sign-out/route");
     const { GET: leaderboard } = await import("../../app/api/leaderboard/route");
+    const { default: SignInPage } = await import("../../app/sign-in/page");
 
     await proxy(new NextRequest("http://localhost/products"));
     await resolveSession({ authorization: null, cookies: { getAll: () => [] } });
@@ -46,6 +48,7 @@ describe("embedded mode", () => {
     expect(
       (await leaderboard(new NextRequest("http://localhost/api/leaderboard"), { params: Promise.resolve({}) })).status,
     ).toBe(200);
+    expect(JSON.stringify(await SignInPage({ searchParams: Promise.resolve({}) }))).toContain("Demo sign-in");
     expect(loaded).toEqual([]);
   });
 });
