@@ -91,8 +91,17 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
 
   const stats: Stats = { committed: 0, expectedErrors: 0, serializationRetries: 0, deadlocks: 0, unexpected: [] };
 
+  /** Transactions in flight, so a seller's deletion can wait for those that may have picked the seller. */
+  const inFlight = new Set<Promise<void>>();
+
   /** One transaction as a role (null: the superuser), retried on serialization failures. */
-  async function tx(role: ApiRole | null, userId: string | null, work: (c: pg.PoolClient) => Promise<unknown>) {
+  function tx(role: ApiRole | null, userId: string | null, work: (c: pg.PoolClient) => Promise<unknown>) {
+    const run = attempts(role, userId, work);
+    inFlight.add(run);
+    return run.finally(() => inFlight.delete(run));
+  }
+
+  async function attempts(role: ApiRole | null, userId: string | null, work: (c: pg.PoolClient) => Promise<unknown>) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const client = await pool.connect();
       try {
@@ -345,8 +354,10 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
         if (sellerDeletions >= 6 || rand() < 0.5) return;
         sellerDeletions++;
         const victim = sellers[1 + Math.floor(rand() * (sellers.length - 1))];
-        const slot = sellers.indexOf(victim);
-        sellers.splice(slot, 1, await createUser(pool, `Inv seller new ${sellerDeletions}`));
+        const successor = await createUser(pool, `Inv seller new ${sellerDeletions}`);
+        sellers.splice(sellers.indexOf(victim), 1, successor);
+        // From here on nothing picks the victim; transactions that began earlier may have, so let them end.
+        await Promise.all([...inFlight]);
         await tx(null, null, (c) => c.query("delete from auth.users where id = $1", [victim]));
       },
     ],
