@@ -181,7 +181,7 @@ describe("Leaderboard modal", () => {
   });
 
   it("shows the signed-in seller's own row when they are outside the top 10", async () => {
-    stubLeaderboard(() => ({ json: board({ me: { rank: 14, itemsSold: 1, totalViews: 3 } }) }));
+    stubLeaderboard(() => ({ json: board({ me: { sellerId: "id-me", rank: 14, itemsSold: 1, totalViews: 3 } }) }));
     const { user } = renderWithProviders(<LeaderboardButton />);
     await user.click(screen.getByRole("button", { name: "Leaderboard" }));
     const me = await screen.findByLabelText("Your standing");
@@ -190,11 +190,28 @@ describe("Leaderboard modal", () => {
   });
 
   it("does not repeat the seller's row when they are in the list", async () => {
-    stubLeaderboard(() => ({ json: board({ me: { rank: 3, itemsSold: 2, totalViews: 90 } }) }));
+    stubLeaderboard(() => ({ json: board({ me: { sellerId: "id-Cy", rank: 3, itemsSold: 2, totalViews: 90 } }) }));
     const { user } = renderWithProviders(<LeaderboardButton />);
     await user.click(screen.getByRole("button", { name: "Leaderboard" }));
     await screen.findByText("Cy");
     expect(screen.queryByLabelText("Your standing")).not.toBeInTheDocument();
+  });
+
+  it("shows the seller's row when they tie the 10th rank but the limit cut them off", async () => {
+    // Ten listed, the last four sharing rank 7; the seller also has rank 7 but is not among them.
+    const entries = Array.from({ length: 10 }, (_, i) =>
+      entry(Math.min(i + 1, 7), `Seller ${i + 1}`, 10 - Math.min(i, 6)),
+    );
+    stubLeaderboard(() => ({
+      json: board({ entries, me: { sellerId: "id-me", rank: 7, itemsSold: 4, totalViews: 0 } }),
+    }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    const me = await screen.findByLabelText("Your standing");
+    expect(rows()).toHaveLength(10);
+    expect(within(rows()[9]).getByLabelText("Rank 7")).toBeInTheDocument();
+    expect(within(me).getByText("#7")).toBeInTheDocument();
+    expect(within(me).getByText("4 sold")).toBeInTheDocument();
   });
 
   it("shows an empty state for a month without activity", async () => {
