@@ -207,7 +207,7 @@ function BoardStatus({
           ) : (
             <>
               <strong>{monthLabel(leaderboard.year, leaderboard.month, leaderboard.timeZone)}</strong>
-              {current && <> · {resetsIn(leaderboard.year, leaderboard.month, now)}</>}
+              {current && <> · {resetsIn(leaderboard.year, leaderboard.month, leaderboard.timeZone, now)}</>}
             </>
           ))}
       </span>
