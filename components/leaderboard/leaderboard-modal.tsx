@@ -288,7 +288,9 @@ function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: Lea
         </span>
       )}
       <span className="leaderboard-name">
-        {entry.displayName}
+        <span className="leaderboard-name-text" title={entry.displayName}>
+          {entry.displayName}
+        </span>
         {movement && (
           <span className={`leaderboard-move ${movement}`} title={movement === "up" ? "Moved up" : "Moved down"}>
             <span aria-hidden="true">{movement === "up" ? "▲" : "▼"}</span>
