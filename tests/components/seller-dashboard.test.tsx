@@ -9,7 +9,7 @@ import type { DashboardResponse } from "../../lib/validation/dashboard";
 import { stubApi } from "../helpers/api-stub";
 import { fakeEventSource } from "../helpers/event-source";
 import { board } from "../helpers/leaderboard";
-import { advance, fireEvent, renderWithProviders, screen, setVisibility, waitFor, within } from "../helpers/render";
+import { advance, renderWithProviders, screen, setVisibility, waitFor, within } from "../helpers/render";
 
 function months(values: [number, number][]) {
   // Twelve months ending November 2026.
