@@ -24,9 +24,29 @@ export function timeAgo(iso: string, now: number): string {
   return value === 0 && unit === "second" ? "just now" : relative.format(-value, unit);
 }
 
-/** "resets in 5 days": when the month (leaderboard time zone UTC) ends. */
-export function resetsIn(year: number, month: number, now: number): string {
-  const [value, unit] = span(Math.max(Date.UTC(year, month, 1) - now, 0));
+/** How far `timeZone`'s clock is ahead of UTC at the instant `at` (ms). */
+function zoneOffset(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  return wall - (at - (at % 1000));
+}
+
+/** "resets in 5 days": when the month ends, midnight of the next month's first in the answer's time zone. */
+export function resetsIn(year: number, month: number, timeZone: string, now: number): string {
+  // Midnight read as UTC, then moved by the zone's offset (looked up twice: the offset may differ there).
+  const midnight = Date.UTC(year, month, 1);
+  const end = midnight - zoneOffset(midnight - zoneOffset(midnight, timeZone), timeZone);
+  const [value, unit] = span(Math.max(end - now, 0));
   return `resets ${relative.format(Math.max(value, 1), unit)}`;
 }
 

@@ -18,7 +18,6 @@ import type {
 import { formatViews } from "../products/format";
 import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
 
-const TOP = 10;
 const CLOCK_TICK_MS = 5000;
 const PERIODS: [LeaderboardPeriod, string][] = [
   ["month", "This month"],
@@ -208,7 +207,7 @@ function BoardStatus({
           ) : (
             <>
               <strong>{monthLabel(leaderboard.year, leaderboard.month, leaderboard.timeZone)}</strong>
-              {current && <> · {resetsIn(leaderboard.year, leaderboard.month, now)}</>}
+              {current && <> · {resetsIn(leaderboard.year, leaderboard.month, leaderboard.timeZone, now)}</>}
             </>
           ))}
       </span>
@@ -245,9 +244,8 @@ function Board({
   movements: Map<string, Movement>;
 }) {
   const { entries, me } = leaderboard;
-  const lastRank = entries.at(-1)?.rank ?? 0;
-  const showMe =
-    me !== null && (me.rank === null || me.rank > lastRank || (entries.length < TOP && me.rank > entries.length));
+  // By id, not by rank: a seller tied with the last listed rank can still be cut off by the limit.
+  const showMe = me !== null && !entries.some((entry) => entry.sellerId === me.sellerId);
   const nothing = `${metric === "sales" ? "No sales" : "No views"} ${leaderboard.period === "all" ? "yet" : "in this month"}.`;
   if (entries.length === 0 && !showMe) {
     return <p className="leaderboard-empty">{nothing} Check back soon.</p>;
@@ -290,7 +288,9 @@ function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: Lea
         </span>
       )}
       <span className="leaderboard-name">
-        {entry.displayName}
+        <span className="leaderboard-name-text" title={entry.displayName}>
+          {entry.displayName}
+        </span>
         {movement && (
           <span className={`leaderboard-move ${movement}`} title={movement === "up" ? "Moved up" : "Moved down"}>
             <span aria-hidden="true">{movement === "up" ? "▲" : "▼"}</span>

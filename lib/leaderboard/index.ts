@@ -46,7 +46,13 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
     })),
     me:
       session.role === "authenticated"
-        ? { rank: summary.my_rank, itemsSold: summary.my_items_sold ?? 0, totalViews: summary.my_total_views ?? 0 }
+        ? {
+            // The summary's figures are auth.uid()'s, the verified session's user.
+            sellerId: session.userId,
+            rank: summary.my_rank,
+            itemsSold: summary.my_items_sold ?? 0,
+            totalViews: summary.my_total_views ?? 0,
+          }
         : null,
   });
 }

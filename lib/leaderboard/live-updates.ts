@@ -15,6 +15,18 @@ const LIVE_KEY_PREFIXES = ["/api/leaderboard", "/api/dashboard"];
 const MIN_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 
+const DEFAULT_REFRESH_MS = 30_000;
+
+/**
+ * How often the live figures (the open modal, the dashboard) poll as the fallback to the stream:
+ * NEXT_PUBLIC_LEADERBOARD_REFRESH_MS, else 30 s. SWR skips the polls while the tab is hidden
+ * (`refreshWhenHidden: false`).
+ */
+export function fallbackRefreshMs(): number {
+  const value = Number(process.env.NEXT_PUBLIC_LEADERBOARD_REFRESH_MS);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_REFRESH_MS;
+}
+
 export function isLiveKey(key: unknown): boolean {
   return typeof key === "string" && LIVE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
 }

@@ -8,9 +8,8 @@
 import "client-only";
 import useSWR from "swr";
 import { swrFetcher } from "../api/client";
+import { fallbackRefreshMs } from "../leaderboard/live-updates";
 import type { LeaderboardMetric, LeaderboardPeriod, LeaderboardResponse } from "../validation/leaderboard";
-
-const DEFAULT_LEADERBOARD_REFRESH_MS = 30_000;
 
 export interface LeaderboardSelection {
   metric: LeaderboardMetric;
@@ -30,12 +29,7 @@ function leaderboardKey({ metric, period, year, month, limit = 10 }: Leaderboard
   return `/api/leaderboard?${params}`;
 }
 
-function configuredRefreshMs(): number {
-  const value = Number(process.env.NEXT_PUBLIC_LEADERBOARD_REFRESH_MS);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_LEADERBOARD_REFRESH_MS;
-}
-
-export function useLeaderboard(selection: LeaderboardSelection, { refreshInterval = configuredRefreshMs() } = {}) {
+export function useLeaderboard(selection: LeaderboardSelection, { refreshInterval = fallbackRefreshMs() } = {}) {
   const { data, error, isLoading, isValidating, mutate } = useSWR<LeaderboardResponse>(
     leaderboardKey(selection),
     swrFetcher,

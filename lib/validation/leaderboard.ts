@@ -54,7 +54,10 @@ export const leaderboardResponseSchema = z.strictObject({
   /** The first month with any activity: the month picker starts there (null when there is none). */
   firstMonth: z.strictObject({ year: z.number().int(), month: z.number().int().min(1).max(12) }).nullable(),
   entries: z.array(leaderboardEntrySchema),
-  /** The signed-in seller's own standing (null when signed out). */
-  me: z.strictObject({ rank: rank.nullable(), itemsSold: count, totalViews: count }).nullable(),
+  /**
+   * The signed-in seller's own standing (null when signed out). `sellerId` lets the client tell whether
+   * the seller's row is among `entries` (a seller tied with the last listed rank may be cut off by the limit).
+   */
+  me: z.strictObject({ sellerId: z.string(), rank: rank.nullable(), itemsSold: count, totalViews: count }).nullable(),
 });
 export type LeaderboardResponse = z.infer<typeof leaderboardResponseSchema>;

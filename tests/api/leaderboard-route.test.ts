@@ -117,13 +117,24 @@ describe("GET /api/leaderboard", () => {
     const token = await signDemoToken(sellers.Cy, LOCAL_DEV_JWT_SECRET);
     const { body } = await get("?limit=1", { authorization: `Bearer ${token}` });
     expect(body.entries).toHaveLength(1);
-    expect(body.me).toEqual({ rank: 3, itemsSold: 1, totalViews: 0 });
+    expect(body.me).toEqual({ sellerId: sellers.Cy, rank: 3, itemsSold: 1, totalViews: 0 });
     const dee = await signDemoToken(sellers.Dee, LOCAL_DEV_JWT_SECRET);
     expect((await get("", { cookie: `sb-access-token=${dee}` })).body.me).toEqual({
+      sellerId: sellers.Dee,
       rank: null,
       itemsSold: 0,
       totalViews: 0,
     });
+  });
+
+  it("names the seller in `me`, so a seller tied with the last listed rank but cut off can be told apart", async () => {
+    // Ada and Bea share rank 1; with limit=1 only Ada is listed, and Bea's `me` says rank 1 too.
+    const token = await signDemoToken(sellers.Bea, LOCAL_DEV_JWT_SECRET);
+    const { body } = await get("?limit=1", { authorization: `Bearer ${token}` });
+    expect(body.entries.map((entry: { sellerId: string; rank: number }) => [entry.sellerId, entry.rank])).toEqual([
+      [sellers.Ada, 1],
+    ]);
+    expect(body.me).toEqual({ sellerId: sellers.Bea, rank: 1, itemsSold: 2, totalViews: 0 });
   });
 
   it("answers 401 for a bad bearer token", async () => {

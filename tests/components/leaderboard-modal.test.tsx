@@ -1,47 +1,16 @@
 /**
  * The leaderboard modal through a shopper's eyes and keyboard: opening and closing (focus in, trapped,
  * back on the opener), tabs, period and month, every state (loading, empty, error with retry keeping
- * the last figures, quiet refresh), `me`, rank movement announced politely, and the live stream turning
- * change events into refetches.
+ * the last figures, quiet refresh), `me`, rank movement announced politely, the live stream turning
+ * change events into refetches and reconnecting with growing delays, and polling (at the configured
+ * interval while open, never while the tab is hidden or after closing).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LeaderboardButton } from "../../components/leaderboard/leaderboard-button";
-import type { LeaderboardEntry, LeaderboardResponse } from "../../lib/validation/leaderboard";
 import { apiError, hold, stubApi } from "../helpers/api-stub";
-import { renderWithProviders, screen, waitFor, within } from "../helpers/render";
-
-function entry(
-  rank: number,
-  displayName: string,
-  itemsSold: number,
-  totalViews = 0,
-  avatarUrl: string | null = null,
-): LeaderboardEntry {
-  return { rank, sellerId: `id-${displayName}`, displayName, avatarUrl, itemsSold, totalViews };
-}
-
-const now = new Date();
-const thisYear = now.getUTCFullYear();
-const thisMonth = now.getUTCMonth() + 1;
-
-function board(overrides: Partial<LeaderboardResponse> = {}): LeaderboardResponse {
-  return {
-    metric: "sales",
-    period: "month",
-    year: thisYear,
-    month: thisMonth,
-    timeZone: "UTC",
-    updatedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-    firstMonth: { year: thisYear - 1, month: 11 },
-    entries: [
-      entry(1, "Ada Lovelace", 5, 40),
-      entry(1, "Bea", 5, 10, "https://example.test/bea.png"),
-      entry(3, "Cy", 2, 90),
-    ],
-    me: null,
-    ...overrides,
-  };
-}
+import { fakeEventSource } from "../helpers/event-source";
+import { board, entry, thisMonth, thisYear, now } from "../helpers/leaderboard";
+import { advance, fireEvent, renderWithProviders, screen, setVisibility, waitFor, within } from "../helpers/render";
 
 type Reply = { status?: number; json: unknown };
 
@@ -181,7 +150,7 @@ describe("Leaderboard modal", () => {
   });
 
   it("shows the signed-in seller's own row when they are outside the top 10", async () => {
-    stubLeaderboard(() => ({ json: board({ me: { rank: 14, itemsSold: 1, totalViews: 3 } }) }));
+    stubLeaderboard(() => ({ json: board({ me: { sellerId: "id-me", rank: 14, itemsSold: 1, totalViews: 3 } }) }));
     const { user } = renderWithProviders(<LeaderboardButton />);
     await user.click(screen.getByRole("button", { name: "Leaderboard" }));
     const me = await screen.findByLabelText("Your standing");
@@ -190,11 +159,28 @@ describe("Leaderboard modal", () => {
   });
 
   it("does not repeat the seller's row when they are in the list", async () => {
-    stubLeaderboard(() => ({ json: board({ me: { rank: 3, itemsSold: 2, totalViews: 90 } }) }));
+    stubLeaderboard(() => ({ json: board({ me: { sellerId: "id-Cy", rank: 3, itemsSold: 2, totalViews: 90 } }) }));
     const { user } = renderWithProviders(<LeaderboardButton />);
     await user.click(screen.getByRole("button", { name: "Leaderboard" }));
     await screen.findByText("Cy");
     expect(screen.queryByLabelText("Your standing")).not.toBeInTheDocument();
+  });
+
+  it("shows the seller's row when they tie the 10th rank but the limit cut them off", async () => {
+    // Ten listed, the last four sharing rank 7; the seller also has rank 7 but is not among them.
+    const entries = Array.from({ length: 10 }, (_, i) =>
+      entry(Math.min(i + 1, 7), `Seller ${i + 1}`, 10 - Math.min(i, 6)),
+    );
+    stubLeaderboard(() => ({
+      json: board({ entries, me: { sellerId: "id-me", rank: 7, itemsSold: 4, totalViews: 0 } }),
+    }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    const me = await screen.findByLabelText("Your standing");
+    expect(rows()).toHaveLength(10);
+    expect(within(rows()[9]).getByLabelText("Rank 7")).toBeInTheDocument();
+    expect(within(me).getByText("#7")).toBeInTheDocument();
+    expect(within(me).getByText("4 sold")).toBeInTheDocument();
   });
 
   it("shows an empty state for a month without activity", async () => {
@@ -276,41 +262,86 @@ describe("Leaderboard modal", () => {
     await waitFor(() => expect(sources[0].closed).toBe(true));
   });
 
-  it("reconnects the stream with backoff after an error", async () => {
-    const { sources } = fakeEventSource();
-    stubLeaderboard(() => ({ json: board() }));
-    const { user } = renderWithProviders(<LeaderboardButton refreshInterval={0} />);
-    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
-    await screen.findByText("Ada Lovelace");
-    sources[0].dispatchEvent(new Event("error"));
-    expect(sources[0].closed).toBe(true);
-    await waitFor(() => expect(sources).toHaveLength(2), { timeout: 3000 });
-    // Polling still works meanwhile: the list is still there.
+  it("polls every 30 s while open, not while the tab is hidden, and stops when closed", async () => {
+    vi.useFakeTimers();
+    const api = stubLeaderboard(() => ({ json: board() }));
+    renderWithProviders(<LeaderboardButton />);
+    fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await advance(0);
     expect(screen.getByText("Ada Lovelace")).toBeInTheDocument();
-    await user.keyboard("{Escape}");
+    expect(api.queries).toHaveLength(1);
+    await advance(29_999);
+    expect(api.queries).toHaveLength(1);
+    await advance(1);
+    expect(api.queries).toHaveLength(2);
+    await advance(30_000);
+    expect(api.queries).toHaveLength(3);
+
+    setVisibility("hidden");
+    await advance(120_000);
+    expect(api.queries).toHaveLength(3);
+    setVisibility("visible");
+    await advance(30_000);
+    expect(api.queries).toHaveLength(4);
+
+    fireEvent.click(screen.getByRole("button", { name: "Close leaderboard" }));
+    await advance(0);
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    await advance(120_000);
+    expect(api.queries).toHaveLength(4);
+  });
+
+  it("polls at a configured interval", async () => {
+    vi.useFakeTimers();
+    const api = stubLeaderboard(() => ({ json: board() }));
+    renderWithProviders(<LeaderboardButton refreshInterval={5000} />);
+    fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await advance(0);
+    await advance(4999);
+    expect(api.queries).toHaveLength(1);
+    await advance(1);
+    expect(api.queries).toHaveLength(2);
+  });
+
+  it("reconnects the stream after 1 s, 2 s, 4 s … up to 30 s, and keeps polling while it is down", async () => {
+    vi.useFakeTimers();
+    const { sources } = fakeEventSource();
+    let sold = 5;
+    const api = stubLeaderboard(() => ({ json: board({ entries: [entry(1, "Ada Lovelace", sold, 40)] }) }));
+    renderWithProviders(<LeaderboardButton refreshInterval={5000} />);
+    fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await advance(0);
+    expect(screen.getByText("5 sold")).toBeInTheDocument();
+    expect(sources).toHaveLength(1);
+    sources[0].dispatchEvent(new Event("open"));
+
+    // Each failure waits twice as long as the one before, never more than 30 s.
+    const fetchesBefore = api.queries.length;
+    let waited = 0;
+    for (const delay of [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]) {
+      const failed = sources.at(-1)!;
+      failed.dispatchEvent(new Event("error"));
+      expect(failed.closed).toBe(true);
+      await advance(delay - 1);
+      expect(sources).toHaveLength(sources.indexOf(failed) + 1);
+      await advance(1);
+      expect(sources).toHaveLength(sources.indexOf(failed) + 2);
+      waited += delay;
+    }
+    // Meanwhile polling (every 5 s here) kept the figures fresh, sale included.
+    expect(api.queries.length - fetchesBefore).toBe(Math.floor(waited / 5000));
+    sold = 6;
+    await advance(5000);
+    expect(screen.getByText("6 sold")).toBeInTheDocument();
+
+    // Once a connection opens, the next failure starts again at 1 s (and the reopening refetches).
+    const fetches = api.queries.length;
+    sources.at(-1)!.dispatchEvent(new Event("open"));
+    await advance(0);
+    expect(api.queries.length).toBe(fetches + 1);
+    sources.at(-1)!.dispatchEvent(new Event("error"));
+    const count = sources.length;
+    await advance(1000);
+    expect(sources).toHaveLength(count + 1);
   });
 });
-
-/** A stand-in for the browser's EventSource: the test sends the stream's events itself. */
-function fakeEventSource() {
-  const sources: (EventTarget & { url: string; closed: boolean })[] = [];
-  class FakeEventSource extends EventTarget {
-    closed = false;
-    constructor(readonly url: string) {
-      super();
-      sources.push(this);
-    }
-    close() {
-      this.closed = true;
-    }
-  }
-  vi.stubGlobal("EventSource", FakeEventSource);
-  return {
-    sources,
-    /** What the server sends when the leaderboard changed: SWR refetches the open board. */
-    change: () =>
-      sources
-        .at(-1)!
-        .dispatchEvent(new MessageEvent("change", { data: JSON.stringify({ updatedAt: new Date().toISOString() }) })),
-  };
-}

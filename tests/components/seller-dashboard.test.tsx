@@ -1,9 +1,15 @@
-/** The seller dashboard through the seller's eyes: figure cards, the chart and its table, the empty state. */
+/**
+ * The seller dashboard through the seller's eyes: figure cards, the chart and its table, the empty state,
+ * the button that opens the leaderboard (sharing the tab's one stream with it), and polling as the
+ * fallback to the stream.
+ */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SellerDashboard } from "../../components/dashboard/seller-dashboard";
 import type { DashboardResponse } from "../../lib/validation/dashboard";
 import { stubApi } from "../helpers/api-stub";
-import { renderWithProviders, screen, waitFor, within } from "../helpers/render";
+import { fakeEventSource } from "../helpers/event-source";
+import { board } from "../helpers/leaderboard";
+import { advance, renderWithProviders, screen, setVisibility, waitFor, within } from "../helpers/render";
 
 function months(values: [number, number][]) {
   // Twelve months ending November 2026.
@@ -59,7 +65,10 @@ const shopper: DashboardResponse = {
   topProducts: [],
 };
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
 
 /** The value shown for a card's label (a <dt>/<dd> pair). */
 function figure(label: string): string {
@@ -124,6 +133,69 @@ describe("Seller dashboard", () => {
     ]);
     expect(within(items[0]).getByRole("link", { name: "Leica M3" })).toHaveAttribute("href", "/products/p1");
     expect(screen.getByRole("region", { name: "How you compare" })).toBeInTheDocument();
+  });
+
+  it("opens the leaderboard from its button", async () => {
+    stubApi({ "GET /api/dashboard": { json: seller }, "GET /api/leaderboard": { json: board() } });
+    const { user } = renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    const region = screen.getByRole("region", { name: "How you compare" });
+    await user.click(within(region).getByRole("button", { name: "Open the leaderboard" }));
+    const dialog = screen.getByRole("dialog", { name: "Leaderboard" });
+    expect(await within(dialog).findByText("Ada Lovelace")).toBeInTheDocument();
+  });
+
+  it("shares the tab's one EventSource with the open leaderboard, and closes it when both are gone", async () => {
+    const live = fakeEventSource();
+    const api = stubApi({ "GET /api/dashboard": { json: seller }, "GET /api/leaderboard": { json: board() } });
+    const { user, unmount } = renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    expect(live.open()).toHaveLength(1);
+    await user.click(screen.getByRole("button", { name: "Open the leaderboard" }));
+    await screen.findByText("Ada Lovelace");
+    expect(live.sources).toHaveLength(1);
+    expect(live.open()).toHaveLength(1);
+
+    // One change event refreshes both.
+    const before = api.requests.length;
+    live.change();
+    await waitFor(() =>
+      expect(
+        api.requests
+          .slice(before)
+          .map((request) => request.path)
+          .sort(),
+      ).toEqual(["/api/dashboard", "/api/leaderboard"]),
+    );
+
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(live.open()).toHaveLength(1); // the dashboard still listens
+    unmount();
+    expect(live.open()).toHaveLength(0);
+    expect(live.sources).toHaveLength(1);
+  });
+
+  it("polls /api/dashboard every 30 s as the fallback to the stream, not while the tab is hidden", async () => {
+    vi.useFakeTimers();
+    const api = stubApi({ "GET /api/dashboard": { json: seller } });
+    const polls = () => api.requests.filter((request) => request.path === "/api/dashboard").length;
+    const { unmount } = renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    await advance(100);
+    expect(polls()).toBe(1); // the mount's revalidation of the server-rendered figures (next frame)
+    await advance(29_899);
+    expect(polls()).toBe(1);
+    await advance(1);
+    expect(polls()).toBe(2);
+
+    setVisibility("hidden");
+    await advance(120_000);
+    expect(polls()).toBe(2);
+    setVisibility("visible");
+    await advance(30_000);
+    expect(polls()).toBe(3);
+
+    unmount();
+    await advance(120_000);
+    expect(polls()).toBe(3);
   });
 
   it("shows newer figures when /api/dashboard revalidates", async () => {

@@ -109,7 +109,7 @@ describe("the live leaderboard in a browser", () => {
     await expect.poll(sold, { timeout: 15_000 }).toBe(before + 1);
     // From the commit on, the shopper's open modal has 2 seconds.
     await shows(row(dialog, sellerName), `${before + 1} sold`);
-    await screenshot(shopper, "leaderboard-1280");
+    await screenshot(shopper, "leaderboard-1280", { fullPage: false });
     await seller.context().close();
     await shopper.context().close();
   });
@@ -155,7 +155,7 @@ describe("the live leaderboard in a browser", () => {
     await phone.goto(e2e.app.baseUrl);
     const dialog = await openLeaderboard(phone);
     await row(dialog, sellerName).waitFor();
-    await screenshot(phone, "leaderboard-375");
+    await screenshot(phone, "leaderboard-375", { fullPage: false });
     const overflow = await phone.evaluate(() => {
       const content = document.querySelector('[role="dialog"]')!;
       return {

@@ -153,10 +153,14 @@ export async function hydrated(locator: Locator): Promise<Locator> {
   return locator;
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves `.test-results/screenshots/NAME.png`: the whole page, or only what is on the screen
+ * (`fullPage: false`, for a dialog: its fixed overlay covers the screen, not the whole page).
+ */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 
