@@ -37,6 +37,7 @@ create index seller_exclusions_seller_idx on public.seller_exclusions (seller_id
 
 alter table public.seller_exclusions enable row level security;
 revoke all on table public.seller_exclusions from public, anon, authenticated, service_role;
+revoke all on sequence public.seller_exclusions_id_seq from public, anon, authenticated, service_role;
 -- The history (who and why) stays with moderators; the boards read who is excluded now through
 -- private.excluded_sellers.
 grant select on table public.seller_exclusions to service_role;
