@@ -158,18 +158,27 @@ export type Database = {
         Row: {
           excluded_at: string
           excluded_by: string | null
+          id: number
+          included_at: string | null
+          included_by: string | null
           reason: string
           seller_id: string
         }
         Insert: {
           excluded_at?: string
           excluded_by?: string | null
+          id?: never
+          included_at?: string | null
+          included_by?: string | null
           reason: string
           seller_id: string
         }
         Update: {
           excluded_at?: string
           excluded_by?: string | null
+          id?: never
+          included_at?: string | null
+          included_by?: string | null
           reason?: string
           seller_id?: string
         }
@@ -177,6 +186,12 @@ export type Database = {
           {
             foreignKeyName: "seller_exclusions_excluded_by_fkey"
             columns: ["excluded_by"]
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "seller_exclusions_included_by_fkey"
+            columns: ["included_by"]
             referencedRelation: "users"
             referencedColumns: ["id"]
           },

@@ -2,6 +2,17 @@
 -- Every table gets RLS right after it is created. Supabase's default privileges hand every API role
 -- everything, so each table first revokes all from anon/authenticated and then grants the least it needs.
 
+-- Functions are closed by default (basejump's habit): a new function is executable by its owner only,
+-- and each one grants execute to exactly the roles that call it, once, next to it; nothing revokes per
+-- function. Default privileges belong to the role that creates the objects: this assumes every migration
+-- runs as one role, the one running this file (on hosted Supabase `postgres`, whose defaults in schema
+-- public grant the API roles everything; locally the migration user, given the same defaults by
+-- 20260101000000_supabase_compat.sql, whose auth helpers, Supabase's own, keep theirs).
+-- PUBLIC's execute is a built-in default that a per-schema revoke cannot take away (per-schema default
+-- privileges only add to the global ones), hence the global form for PUBLIC.
+alter default privileges revoke execute on functions from public;
+alter default privileges in schema public revoke execute on functions from anon, authenticated, service_role;
+
 -- Schema private: internals (trigger functions, leaderboard plumbing, helpers). The API exposes only
 -- public; the API roles get USAGE here for the few helpers that security-invoker functions in public call
 -- as the caller, each granted by name.
@@ -66,7 +77,6 @@ begin
   return new;
 end;
 $$;
-revoke execute on function public.handle_new_auth_user() from public, anon, authenticated;
 
 create trigger on_auth_user_created
   after insert on auth.users
@@ -126,7 +136,6 @@ begin
   return new;
 end;
 $$;
-revoke execute on function public.products_touch_updated_at() from public, anon, authenticated;
 
 create trigger products_touch_updated_at
   before update of title, description, price, status on public.products
@@ -142,7 +151,9 @@ create table public.product_views (
   user_id uuid references public.users (id) on delete cascade,
   session_id uuid,
   viewed_at timestamptz not null default now(),
-  -- The UTC month of the view, the de-duplication key's month.
+  -- The UTC month of the view, the de-duplication key's month. 'UTC' is written out: this file runs before
+  -- 20260103000000_leaderboard_storage.sql defines public.leaderboard_time_zone() (and
+  -- private.leaderboard_month_start(), which readers compare this column with); the two must agree.
   view_month date not null generated always as ((date_trunc('month', viewed_at at time zone 'UTC'))::date) stored,
   -- A keyed hash of an anonymous viewer's address, passed by the server (record_product_view's cap).
   client_key text constraint product_views_client_key_length check (char_length(client_key) between 1 and 128),

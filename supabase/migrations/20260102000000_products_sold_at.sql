@@ -67,7 +67,6 @@ begin
   return new;
 end;
 $$;
-revoke execute on function public.products_set_sold_at() from public, anon, authenticated;
 
 create trigger products_set_sold_at
   before insert or update of status, sold_at on public.products

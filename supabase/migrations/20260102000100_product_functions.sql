@@ -13,9 +13,8 @@
 -- Constraint violations (23514 check, 23502 not null, 22P02, 22001, 22003) pass through with their
 -- constraint names (products_title_check, products_price_check, ...) and surface as 400.
 --
--- Supabase's default privileges grant execute on every new function to anon, authenticated and
--- service_role, so each function first revokes execute from public and those roles, then grants the
--- roles it is meant for.
+-- A new function is executable by its owner only (default privileges, 20260101000100_marketplace_schema.sql):
+-- each grants execute to the roles it is meant for.
 
 -- ---------------------------------------------------------------------------------------------
 -- Two checks the functions here and in later files share (in private: not part of the API; granted to
@@ -34,7 +33,6 @@ begin
   return v_user;
 end;
 $$;
-revoke execute on function private.signed_in_user(text) from public;
 grant execute on function private.signed_in_user(text) to authenticated;
 
 -- 22023 '<p_name> must be between <p_min> and <p_max> (got <p_value>)' unless p_value is in the range.
@@ -48,7 +46,6 @@ begin
   end if;
 end;
 $$;
-revoke execute on function private.check_between(text, integer, integer, integer) from public;
 grant execute on function private.check_between(text, integer, integer, integer) to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
@@ -78,8 +75,23 @@ as $$
 $$;
 comment on function public.product_view_total(uuid) is
   'Counted views of a product the caller may see (0 otherwise). The one source of a product''s view figure (products has no view counter).';
-revoke execute on function public.product_view_total(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.product_view_total(uuid) to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- private.product_rows: the product row every product function returns (the product, its seller's name
+-- and avatar, its counted views), in one place. security_invoker: read as the caller, RLS applying, as the
+-- functions' own queries would be; a view is expanded into the query that reads it, so a function's filter
+-- (one id, one seller) reaches the products scan and views are counted for the rows returned only.
+-- ---------------------------------------------------------------------------------------------
+create view private.product_rows with (security_invoker = true) as
+  select p.id, p.seller_id, u.display_name as seller_name, u.avatar_url as seller_avatar_url, p.title,
+         p.description, p.price, p.status, public.product_view_total(p.id) as views, p.sold_at, p.created_at,
+         p.updated_at
+    from public.products p
+    join public.users u on u.id = p.seller_id;
+comment on view private.product_rows is 'The row the product functions return: product, seller name and avatar, counted views.';
+revoke all on table private.product_rows from public, anon, authenticated, service_role;
+grant select on table private.product_rows to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
 -- list_products: active products, newest first, one page, with the number of active products.
@@ -104,22 +116,18 @@ begin
   -- One statement, one snapshot: the page and its total agree. View counts are derived for the
   -- page's rows only (the inner query limits first).
   return query
-  select page.id, page.seller_id, u.display_name, u.avatar_url, page.title, page.description,
-         page.price, page.status, public.product_view_total(page.id), page.sold_at, page.created_at,
-         page.updated_at, page.total_count
+  select r.*, page.total_count
   from (
-    select p.id, p.seller_id, p.title, p.description, p.price, p.status, p.sold_at, p.created_at,
-           p.updated_at, (count(*) over ())::integer as total_count
+    select p.id, p.created_at, (count(*) over ())::integer as total_count
     from public.products p
     where p.status = 'active'
     order by p.created_at desc, p.id desc
     limit p_limit offset p_offset
   ) page
-  join public.users u on u.id = page.seller_id
+  join private.product_rows r on r.id = page.id
   order by page.created_at desc, page.id desc;
 end;
 $$;
-revoke execute on function public.list_products(integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.list_products(integer, integer) to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
@@ -135,18 +143,12 @@ create function public.get_product(p_product_id uuid)
 as $$
 #variable_conflict use_column
 begin
-  return query
-  select p.id, p.seller_id, u.display_name, u.avatar_url, p.title, p.description, p.price, p.status,
-         public.product_view_total(p.id), p.sold_at, p.created_at, p.updated_at
-  from public.products p
-  join public.users u on u.id = p.seller_id
-  where p.id = p_product_id;
+  return query select r.* from private.product_rows r where r.id = p_product_id;
   if not found then
     raise exception 'product not found' using errcode = 'PT404';
   end if;
 end;
 $$;
-revoke execute on function public.get_product(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.get_product(uuid) to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
@@ -165,15 +167,9 @@ declare
   v_uid constant uuid := private.signed_in_user('list your products');
 begin
   return query
-  select p.id, p.seller_id, u.display_name, u.avatar_url, p.title, p.description, p.price, p.status,
-         public.product_view_total(p.id), p.sold_at, p.created_at, p.updated_at
-  from public.products p
-  join public.users u on u.id = p.seller_id
-  where p.seller_id = v_uid
-  order by p.created_at desc, p.id desc;
+  select r.* from private.product_rows r where r.seller_id = v_uid order by r.created_at desc, r.id desc;
 end;
 $$;
-revoke execute on function public.list_my_products() from public, anon, authenticated, service_role;
 grant execute on function public.list_my_products() to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
@@ -207,15 +203,9 @@ begin
   values (p_title, p_description, p_price, p_status)
   returning public.products.id into v_id;
 
-  return query
-  select p.id, p.seller_id, u.display_name, u.avatar_url, p.title, p.description, p.price, p.status,
-         0, p.sold_at, p.created_at, p.updated_at
-  from public.products p
-  join public.users u on u.id = p.seller_id
-  where p.id = v_id;
+  return query select r.* from private.product_rows r where r.id = v_id;
 end;
 $$;
-revoke execute on function public.create_product(text, text, numeric, text) from public, anon, authenticated, service_role;
 grant execute on function public.create_product(text, text, numeric, text) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
@@ -249,7 +239,6 @@ begin
   return v_cur;
 end;
 $$;
-revoke execute on function private.product_owned_by_caller(uuid, text) from public;
 grant execute on function private.product_owned_by_caller(uuid, text) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
@@ -291,15 +280,9 @@ begin
     update public.products p set status = p_status where p.id = p_product_id;
   end if;
 
-  return query
-  select p.id, p.seller_id, u.display_name, u.avatar_url, p.title, p.description, p.price, p.status,
-         public.product_view_total(p.id), p.sold_at, p.created_at, p.updated_at
-  from public.products p
-  join public.users u on u.id = p.seller_id
-  where p.id = p_product_id;
+  return query select r.* from private.product_rows r where r.id = p_product_id;
 end;
 $$;
-revoke execute on function public.update_product(uuid, text, text, numeric, text) from public, anon, authenticated, service_role;
 grant execute on function public.update_product(uuid, text, text, numeric, text) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
@@ -327,5 +310,4 @@ begin
   return v_id;
 end;
 $$;
-revoke execute on function public.delete_product(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.delete_product(uuid) to authenticated;

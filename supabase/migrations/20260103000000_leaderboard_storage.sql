@@ -25,16 +25,8 @@
 -- less than a second). Top-N stays exact: candidates are every seller in a bucket at or above the N-th
 -- seller's bucket plus the few sellers with overflow slots, then exact sums and rank().
 
--- Functions are closed by default from here on (basejump's habit): a new function is executable by its
--- owner only, and each one grants execute to exactly the roles that call it, once, next to it.
--- Default privileges belong to the role that creates the objects: this assumes every migration runs as
--- one role, the one running this file (on hosted Supabase `postgres`, whose defaults in schema public
--- grant the API roles everything; locally the migration user, given the same defaults by
--- 20260101000000_supabase_compat.sql). Functions created before this file keep their own revoke lines.
--- PUBLIC's execute is a built-in default that a per-schema revoke cannot take away (per-schema default
--- privileges only add to the global ones), hence the global form for PUBLIC.
-alter default privileges revoke execute on functions from public;
-alter default privileges in schema public revoke execute on functions from anon, authenticated, service_role;
+-- Functions are closed by default (20260101000100_marketplace_schema.sql): each grants execute to exactly
+-- the roles that call it, once, next to it.
 
 
 -- ---------------------------------------------------------------------------------------------
@@ -46,14 +38,21 @@ create function public.leaderboard_time_zone() returns text
 comment on function public.leaderboard_time_zone() is 'The one time zone leaderboard months are computed in.';
 grant execute on function public.leaderboard_time_zone() to anon, authenticated, service_role;
 
--- The year and month an event belongs to, in the leaderboard time zone (used by every trigger, so the
--- rule lives in one place). Immutable SQL: inlined where it is called.
+-- The year and month an event belongs to, in the leaderboard time zone (used by every trigger, and with
+-- now() for "the current month" by every reader, so the rule lives in one place); the first day of that
+-- month, for product_views.view_month. Immutable SQL: inlined where it is called, which needs the caller
+-- to have execute (the read API and the dashboard run as the caller), hence the grants.
 create function private.leaderboard_year(p_at timestamptz) returns integer
   language sql immutable parallel safe
   return extract(year from p_at at time zone public.leaderboard_time_zone())::integer;
 create function private.leaderboard_month(p_at timestamptz) returns integer
   language sql immutable parallel safe
   return extract(month from p_at at time zone public.leaderboard_time_zone())::integer;
+create function private.leaderboard_month_start(p_at timestamptz) returns date
+  language sql immutable parallel safe
+  return (date_trunc('month', p_at at time zone public.leaderboard_time_zone()))::date;
+grant execute on function private.leaderboard_year(timestamptz), private.leaderboard_month(timestamptz),
+  private.leaderboard_month_start(timestamptz) to anon, authenticated, service_role;
 
 -- How many overflow slots a seller's view counter may have beside slot 0: that many writers of one hot
 -- seller can add at once without waiting, and a reader sums at most that many extra rows per seller.
@@ -67,13 +66,20 @@ comment on function public.leaderboard_overflow_slots() is
   'How many overflow slots a seller''s view counter may have beside slot 0.';
 grant execute on function public.leaderboard_overflow_slots() to anon, authenticated, service_role;
 
+-- How far changed_at may trail last_updated (and so how often it moves at most): one second. Immutable
+-- SQL: inlined as a constant wherever it is used (the write path and the read API, as the caller).
+create function private.leaderboard_changed_at_step() returns interval
+  language sql immutable parallel safe
+  return interval '1 second';
+grant execute on function private.leaderboard_changed_at_step() to anon, authenticated, service_role;
+
 -- The changed_at a view counter row gets when it is written at p_now: unchanged while it is less than a
--- second old, else p_now. So changed_at trails last_updated by less than a second and moves at most once a
+-- step old, else p_now. So changed_at trails last_updated by less than a second and moves at most once a
 -- second (increments stay HOT updates). SQL, so it is inlined into the UPDATEs that call it; stable, not
 -- immutable, because timestamptz - interval is (an immutable wrapper would not be inlined).
 create function private.leaderboard_changed_at(p_changed_at timestamptz, p_now timestamptz) returns timestamptz
   language sql stable parallel safe
-  return case when p_changed_at > p_now - interval '1 second' then p_changed_at else p_now end;
+  return case when p_changed_at > p_now - private.leaderboard_changed_at_step() then p_changed_at else p_now end;
 
 -- ---------------------------------------------------------------------------------------------
 -- Storage

@@ -38,6 +38,13 @@ create function private.leaderboard_advisory_key_limit() returns integer
   language sql immutable parallel safe
   return 64;
 
+-- How many product deletes one transaction announces with an advisory lock (so views of those products
+-- fail fast, private.leaderboard_products_deleting); past it (a seller's account, bulk deletes) their views
+-- just wait, so a big delete cannot fill the shared lock table. A limit of its own, unrelated to the two above.
+create function private.leaderboard_advisory_delete_limit() returns integer
+  language sql immutable parallel safe
+  return 64;
+
 -- Moving a product to another seller must conflict with the FOR KEY SHARE lock of a concurrent view's
 -- foreign key check, so that view is counted for the right seller: make seller_id a key column.
 create unique index products_id_seller_id_key on public.products (id, seller_id);
@@ -348,9 +355,8 @@ as $$
 declare
   v_count integer := coalesce(nullif(current_setting('leaderboard.products_deleting', true), ''), '0')::integer;
 begin
-  -- Bulk deletes (a seller's account) stop announcing after 64 products (a limit of its own, unrelated to
-  -- the key and view limits): locks live in a shared table; their views just wait.
-  if v_count < 64 then
+  -- Bulk deletes stop announcing past leaderboard_advisory_delete_limit(): locks live in a shared table.
+  if v_count < private.leaderboard_advisory_delete_limit() then
     perform set_config('leaderboard.products_deleting', (v_count + 1)::text, true);
     perform pg_catalog.pg_advisory_xact_lock(pg_catalog.uuid_hash(old.id), -1);
   end if;

@@ -36,7 +36,7 @@ declare
   v_user uuid := auth.uid();
   v_session uuid := case when v_privileged then p_session_id end;
   v_client text := case when v_privileged and v_user is null then nullif(p_client_key, '') end;
-  v_month date := (date_trunc('month', now() at time zone 'UTC'))::date;
+  v_month date := private.leaderboard_month_start(now()); -- product_views.view_month of a view now
   v_product record;
   v_id bigint;
 begin

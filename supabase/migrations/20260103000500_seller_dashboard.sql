@@ -17,10 +17,9 @@ as $$
 #variable_conflict use_column
 declare
   v_user uuid := auth.uid();
-  v_now timestamp := now() at time zone public.leaderboard_time_zone();
-  v_year integer := extract(year from v_now)::integer;
-  v_month integer := extract(month from v_now)::integer;
-  v_ranked boolean := not exists (select from public.seller_exclusions x where x.seller_id = auth.uid());
+  v_year integer := private.leaderboard_year(now());
+  v_month integer := private.leaderboard_month(now());
+  v_ranked boolean := not exists (select from private.excluded_sellers x where x.seller_id = auth.uid());
 begin
   if v_user is null then
     raise exception 'sign in to see your dashboard' using errcode = 'insufficient_privilege';
@@ -45,7 +44,7 @@ begin
     case when v_ranked and mine.sold_month > 0 then 1 + (
       select count(*) from public.seller_sales_counts s
        where s.year = v_year and s.month = v_month and s.items_sold > mine.sold_month
-         and not exists (select from public.seller_exclusions x where x.seller_id = s.seller_id))::integer end,
+         and not exists (select from private.excluded_sellers x where x.seller_id = s.seller_id))::integer end,
     case when v_ranked and mine.views_month > 0 then 1 + public.leaderboard_views_ahead(v_year, v_month, mine.views_month) end
   from mine;
 end;
@@ -64,7 +63,7 @@ as $$
 #variable_conflict use_column
 declare
   v_user constant uuid := private.signed_in_user('see your dashboard');
-  v_first constant date := (date_trunc('month', now() at time zone public.leaderboard_time_zone()))::date;
+  v_first constant date := private.leaderboard_month_start(now());
 begin
   perform private.check_between('p_months', p_months, 1, 120);
   return query
@@ -93,7 +92,7 @@ as $$
 #variable_conflict use_column
 declare
   v_user constant uuid := private.signed_in_user('see your products');
-  v_month constant date := (date_trunc('month', now() at time zone public.leaderboard_time_zone()))::date;
+  v_month constant date := private.leaderboard_month_start(now());
 begin
   perform private.check_between('p_limit', p_limit, 1, 50);
   return query

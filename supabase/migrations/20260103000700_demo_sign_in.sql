@@ -41,3 +41,12 @@ as $$
   order by coalesce(pc.n, 0) > 0 desc, u.display_name, u.id
 $$;
 grant execute on function public.list_demo_users() to service_role;
+
+-- ---------------------------------------------------------------------------------------------
+-- Last: statistics for the counter tables and what they are counted from, so a database migrated by the
+-- migrations alone (`supabase db push` to a hosted project, which never runs ANALYZE) plans the cache
+-- triggers' lookups by key from its first write: never analyzed, the planner prices their indexes alike
+-- and picks by creation order. The launcher and the db scripts analyze again after migrating
+-- (scripts/lib/migrate.ts, ANALYZED_TABLES: keep the two lists the same).
+-- ---------------------------------------------------------------------------------------------
+analyze public.seller_sales_counts, public.seller_view_counts, public.products, public.product_views;

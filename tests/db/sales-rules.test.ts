@@ -4,7 +4,8 @@
  *   - free items (price 0) never count, and a price change from/to 0 of a sold product moves the count;
  *   - undoing a sale and selling again within 24 hours of the undo keeps the original sale's month;
  *   - an admin (app_metadata.role = 'admin') or service_role can exclude a seller from the boards, with who
- *     and why recorded; boards, `me` and the dashboard's ranks respect it; the cache itself does not change.
+ *     and why recorded; boards, `me` and the dashboard's ranks respect it; the cache itself does not change;
+ *     re-including keeps the record (stamped with who and when), so a later exclusion adds another.
  */
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -210,5 +211,48 @@ describe("excluding a seller from the boards", () => {
     });
     expect(await summary(cheat, "sales")).toMatchObject({ my_rank: 1 });
     expect(await dashboard(honest)).toMatchObject({ rank_sales_month: 2 });
+  });
+});
+
+describe("the moderation record", () => {
+  it("excluding, re-including and excluding again keeps every record, with who and why", async () => {
+    const sam = await createUser(db.pool, "Seller Sam");
+    const mira = await createUser(db.pool, "Moderator Mira");
+    const omar = await createUser(db.pool, "Moderator Omar");
+    await insertProduct(db.pool, sam, { status: "sold" });
+    const asModerator = (moderator: string, sql: string) =>
+      asUserWithAppMetadata(moderator, { role: "admin" }, (c) => c.query(sql, [sam]));
+    const onBoard = async () =>
+      (
+        await asRole(db.pool, "anon", null, (c) =>
+          c.query("select seller_id from public.get_top_sellers_by_sales('all') where seller_id = $1", [sam]),
+        )
+      ).rows.length === 1;
+
+    await asModerator(mira, "select public.exclude_seller($1, 'sold to a second account of his')");
+    expect(await onBoard(), "Sam is off the board once Mira excludes him").toBe(false);
+    const lifted = await asModerator(omar, "select public.include_seller($1) as was_excluded");
+    expect(lifted.rows[0].was_excluded, "Omar's re-inclusion lifts a standing exclusion").toBe(true);
+    expect(await onBoard(), "Sam is back on the board").toBe(true);
+    const again = await asModerator(omar, "select public.include_seller($1) as was_excluded");
+    expect(again.rows[0].was_excluded, "re-including a seller who is not excluded changes nothing").toBe(false);
+    await asRole(
+      db.pool,
+      "service_role",
+      null,
+      (c) => c.query("select public.exclude_seller($1, 'chargebacks reported by the payment provider')", [sam]),
+      { commit: true },
+    );
+    expect(await onBoard(), "Sam is off the board again after the server excludes him").toBe(false);
+
+    const history = await db.pool.query(
+      `select excluded_by, reason, included_by, included_at is not null as included
+         from public.seller_exclusions where seller_id = $1 order by excluded_at, id`,
+      [sam],
+    );
+    expect(history.rows, "both exclusions are on record: who and why, and who lifted the first").toEqual([
+      { excluded_by: mira, reason: "sold to a second account of his", included_by: omar, included: true },
+      { excluded_by: null, reason: "chargebacks reported by the payment provider", included_by: null, included: false },
+    ]);
   });
 });
