@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, expect, it, inject } from "vitest";
 import { PROJECT_ROOT } from "../../scripts/lib/paths";
+import { withClient } from "../../scripts/lib/pg-client";
 
 const suffix = randomUUID().replaceAll("-", "").slice(0, 10);
 // Roles are cluster-wide: unique names, so parallel test files never meet them.
@@ -28,16 +28,6 @@ const urlFor = (database: string, user?: string) => {
   }
   return url.toString();
 };
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 beforeAll(async () => {
   await withClient(adminUrl, async (admin) => {
