@@ -335,6 +335,32 @@ export type Database = {
           id: string
         }[]
       }
+      get_leaderboard: {
+        Args: {
+          p_limit?: number
+          p_metric?: string
+          p_month?: number
+          p_period?: string
+          p_year?: number
+        }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          first_month: number
+          first_year: number
+          items_sold: number
+          month: number
+          my_items_sold: number
+          my_rank: number
+          my_total_views: number
+          ord: number
+          rank: number
+          seller_id: string
+          total_views: number
+          updated_at: string
+          year: number
+        }[]
+      }
       get_leaderboard_changes: {
         Args: { p_since?: string }
         Returns: {

@@ -1,6 +1,6 @@
 /**
- * Reads the leaderboard. Rankings are computed in SQL (get_top_sellers_by_*), never here; this module
- * only resolves the period and shapes the answer (checked by the response schema on the way out).
+ * Reads the leaderboard. Rankings are computed in SQL (get_leaderboard, over get_top_sellers_by_*), never
+ * here; this module only shapes the answer (checked by the response schema on the way out).
  */
 import "server-only";
 import { rpc, type DbSession } from "../db";
@@ -13,21 +13,14 @@ import {
 
 export async function getLeaderboard(query: LeaderboardQuery, session: DbSession): Promise<LeaderboardResponse> {
   const monthly = query.period === "month";
-  // The summary resolves "current month" with the database's clock (UTC), so both calls agree on it.
-  const [summary] = await rpc(
-    "get_leaderboard_summary",
-    { p_metric: query.metric, p_period: query.period, p_year: query.year, p_month: query.month },
+  // One call, one snapshot: the period ("current month" by the database's clock, UTC), the summary, the
+  // first month with activity and the board, one row per listed seller (or one row with no seller).
+  const rows = await rpc(
+    "get_leaderboard",
+    { p_metric: query.metric, p_period: query.period, p_year: query.year, p_month: query.month, p_limit: query.limit },
     session,
   );
-  const topSellers = query.metric === "sales" ? "get_top_sellers_by_sales" : "get_top_sellers_by_views";
-  const [rows, [first]] = await Promise.all([
-    rpc(
-      topSellers,
-      { p_period: query.period, p_year: summary.year, p_month: summary.month, p_limit: query.limit },
-      session,
-    ),
-    rpc("get_leaderboard_first_month", {}, session),
-  ]);
+  const [summary] = rows;
   return leaderboardResponseSchema.parse({
     metric: query.metric,
     period: query.period,
@@ -35,15 +28,20 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
     month: monthly ? summary.month : null,
     timeZone: LEADERBOARD_TIME_ZONE,
     updatedAt: summary.updated_at,
-    firstMonth: first ? { year: first.year, month: first.month } : null,
-    entries: rows.map((row) => ({
-      rank: row.rank,
-      sellerId: row.seller_id,
-      displayName: row.display_name,
-      avatarUrl: row.avatar_url ?? null,
-      itemsSold: row.items_sold,
-      totalViews: row.total_views,
-    })),
+    firstMonth:
+      summary.first_year !== null && summary.first_month !== null
+        ? { year: summary.first_year, month: summary.first_month }
+        : null,
+    entries: rows
+      .filter((row) => row.seller_id !== null)
+      .map((row) => ({
+        rank: row.rank,
+        sellerId: row.seller_id,
+        displayName: row.display_name,
+        avatarUrl: row.avatar_url ?? null,
+        itemsSold: row.items_sold,
+        totalViews: row.total_views,
+      })),
     me:
       session.role === "authenticated"
         ? {

@@ -370,3 +370,76 @@ describe("get_seller_dashboard", () => {
     ).rejects.toMatchObject({ code: "42501" });
   });
 });
+
+describe("get_leaderboard (GET /api/leaderboard in one call)", () => {
+  it("answers what its parts answer: the board in order, the summary and the first month, as the caller", async () => {
+    // Mia sells twice and is viewed once in a month of her own; Noor sells once. Mia asks for both boards.
+    const at = "2024-05-10T12:00:00Z";
+    const [mia, noor] = await Promise.all(["Mia", "Noor"].map((n) => createUser(db.pool, `Answer ${n}`)));
+    for (const seller of [mia, mia, noor]) await insertProduct(db.pool, seller, { status: "sold", soldAt: at });
+    await insertView(db.pool, await insertProduct(db.pool, mia, {}), at);
+    for (const [metric, boardFunction] of [
+      ["sales", "get_top_sellers_by_sales"],
+      ["views", "get_top_sellers_by_views"],
+    ] as const) {
+      for (const [period, year, month] of [
+        ["month", 2024, 5],
+        ["month", null, null],
+        ["all", null, null],
+      ] as const) {
+        const answer = await asRole(db.pool, "authenticated", mia, async (c) => ({
+          rows: (
+            await c.query("select * from public.get_leaderboard($1, $2, $3, $4, 10) order by ord", [
+              metric,
+              period,
+              year,
+              month,
+            ])
+          ).rows,
+          summary: (
+            await c.query("select * from public.get_leaderboard_summary($1, $2, $3, $4)", [metric, period, year, month])
+          ).rows[0],
+          first: (await c.query("select * from public.get_leaderboard_first_month()")).rows[0],
+        }));
+        const { rows, summary, first } = answer;
+        const board = await call(`select * from public.${boardFunction}($1, $2, $3, 10)`, [
+          period,
+          summary.year,
+          summary.month,
+        ]);
+        const what = `${metric}, ${period} ${year ?? "current"}`;
+        expect(rows.length, `${what}: one row per listed seller, or one row without a seller`).toBe(
+          Math.max(board.length, 1),
+        );
+        for (const row of rows) {
+          expect(
+            [row.year, row.month, row.updated_at, row.my_rank, row.my_items_sold, row.my_total_views],
+            `${what}: the summary on every row`,
+          ).toEqual([
+            summary.year,
+            summary.month,
+            summary.updated_at,
+            summary.my_rank,
+            summary.my_items_sold,
+            summary.my_total_views,
+          ]);
+          expect([row.first_year, row.first_month], `${what}: the first month on every row`).toEqual([
+            first?.year ?? null,
+            first?.month ?? null,
+          ]);
+        }
+        const listed = rows.filter((r) => r.seller_id !== null);
+        expect(
+          listed.map((r) => [r.rank, r.seller_id, r.display_name, r.items_sold, r.total_views]),
+          `${what}: the board, in its order`,
+        ).toEqual(board.map((r) => [r.rank, r.seller_id, r.display_name, r.items_sold, r.total_views]));
+      }
+    }
+  });
+
+  it("answers one row without a seller for a month nobody sold in, so the summary still comes back", async () => {
+    const rows = await call("select * from public.get_leaderboard('sales', 'month', 1999, 1, 10)");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ year: 1999, month: 1, seller_id: null, rank: null, my_rank: null });
+  });
+});
