@@ -7,6 +7,7 @@
  * database transport (lib/db/postgres.ts) directly.
  */
 import os from "node:os";
+import { closePools } from "../../lib/db/postgres";
 import { seedDatabase } from "../lib/migrate";
 import { withClient } from "../lib/pg-client";
 import {
@@ -109,6 +110,9 @@ async function main() {
         if (wanted("hot")) results.hot = await timed(results, "hot", () => measureHot(db.url, data));
         if (wanted("mixed")) results.mixed = await timed(results, "mixed", () => measureMixed(db.url));
       } finally {
+        // The rpc() pools of the "as the server calls it" runs first: dropping the database would end
+        // their idle connections under them ("terminating connection due to administrator command").
+        await closePools();
         await db.drop();
       }
       writeResults(results);
