@@ -36,11 +36,11 @@ interface LiveState {
   source: EventSource | null;
   retryTimer: ReturnType<typeof setTimeout> | null;
   retryMs: number;
-  /** True after the first successful open: a later open may have missed changes. */
-  opened: boolean;
+  /** True after a failure: the next open may have missed changes (whether or not one had opened before). */
+  missed: boolean;
 }
 
-const state: LiveState = { users: new Map(), source: null, retryTimer: null, retryMs: MIN_RETRY_MS, opened: false };
+const state: LiveState = { users: new Map(), source: null, retryTimer: null, retryMs: MIN_RETRY_MS, missed: false };
 
 function revalidateAll() {
   // Each SWR cache (normally just the default one) revalidates its live keys once.
@@ -53,13 +53,14 @@ function connect() {
   state.source = source;
   source.addEventListener("open", () => {
     state.retryMs = MIN_RETRY_MS;
-    if (state.opened) revalidateAll();
-    state.opened = true;
+    if (state.missed) revalidateAll();
+    state.missed = false;
   });
   source.addEventListener("change", () => revalidateAll());
   source.addEventListener("error", () => {
     // Our own backoff instead of the browser's fixed retry (which also gives up on an HTTP error).
     source.close();
+    state.missed = true;
     if (state.source === source) state.source = null;
     if (state.users.size === 0 || state.retryTimer) return;
     state.retryTimer = setTimeout(() => {
@@ -76,7 +77,7 @@ function disconnect() {
   if (state.retryTimer) clearTimeout(state.retryTimer);
   state.retryTimer = null;
   state.retryMs = MIN_RETRY_MS;
-  state.opened = false;
+  state.missed = false;
 }
 
 /** Registers one user of the live stream; returns the function that unregisters it. */

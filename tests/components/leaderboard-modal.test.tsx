@@ -344,4 +344,25 @@ describe("Leaderboard modal", () => {
     await advance(1000);
     expect(sources).toHaveLength(count + 1);
   });
+
+  it("refetches when the stream first opens after failing, even if it had never opened", async () => {
+    vi.useFakeTimers();
+    const { sources } = fakeEventSource();
+    let sold = 5;
+    const api = stubLeaderboard(() => ({ json: board({ entries: [entry(1, "Ada Lovelace", sold, 40)] }) }));
+    renderWithProviders(<LeaderboardButton refreshInterval={60_000} />);
+    fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await advance(0);
+    expect(screen.getByText("5 sold")).toBeInTheDocument();
+    // The first connection fails before it ever opens; a sale happens while the stream is down.
+    sources[0].dispatchEvent(new Event("error"));
+    sold = 6;
+    await advance(1000);
+    expect(sources).toHaveLength(2);
+    const fetches = api.queries.length;
+    sources[1].dispatchEvent(new Event("open"));
+    await advance(0);
+    expect(api.queries.length, "the reopened stream refetches what it may have missed").toBe(fetches + 1);
+    expect(screen.getByText("6 sold")).toBeInTheDocument();
+  });
 });
