@@ -304,14 +304,7 @@ describe("Leaderboard modal", () => {
   });
 
   it("reconnects the stream after 1 s, 2 s, 4 s … up to 30 s, and keeps polling while it is down", async () => {
-    vi.useFakeTimers();
-    const { sources } = fakeEventSource();
-    let sold = 5;
-    const api = stubLeaderboard(() => ({ json: board({ entries: [entry(1, "Ada Lovelace", sold, 40)] }) }));
-    renderWithProviders(<LeaderboardButton refreshInterval={5000} />);
-    fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
-    await advance(0);
-    expect(screen.getByText("5 sold")).toBeInTheDocument();
+    const { sources, api, sell } = await openLiveBoard(5000);
     expect(sources).toHaveLength(1);
     sources[0].dispatchEvent(new Event("open"));
 
@@ -330,7 +323,7 @@ describe("Leaderboard modal", () => {
     }
     // Meanwhile polling (every 5 s here) kept the figures fresh, sale included.
     expect(api.queries.length - fetchesBefore).toBe(Math.floor(waited / 5000));
-    sold = 6;
+    sell(6);
     await advance(5000);
     expect(screen.getByText("6 sold")).toBeInTheDocument();
 
@@ -346,17 +339,10 @@ describe("Leaderboard modal", () => {
   });
 
   it("refetches when the stream first opens after failing, even if it had never opened", async () => {
-    vi.useFakeTimers();
-    const { sources } = fakeEventSource();
-    let sold = 5;
-    const api = stubLeaderboard(() => ({ json: board({ entries: [entry(1, "Ada Lovelace", sold, 40)] }) }));
-    renderWithProviders(<LeaderboardButton refreshInterval={60_000} />);
-    fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
-    await advance(0);
-    expect(screen.getByText("5 sold")).toBeInTheDocument();
+    const { sources, api, sell } = await openLiveBoard(60_000);
     // The first connection fails before it ever opens; a sale happens while the stream is down.
     sources[0].dispatchEvent(new Event("error"));
-    sold = 6;
+    sell(6);
     await advance(1000);
     expect(sources).toHaveLength(2);
     const fetches = api.queries.length;
@@ -366,3 +352,25 @@ describe("Leaderboard modal", () => {
     expect(screen.getByText("6 sold")).toBeInTheDocument();
   });
 });
+
+/**
+ * The modal open (fake timers, a fake stream, polling every `refreshInterval` ms) on a board where Ada has
+ * sold 5; `sell(n)` changes what the next fetch answers.
+ */
+async function openLiveBoard(refreshInterval: number) {
+  vi.useFakeTimers();
+  const { sources } = fakeEventSource();
+  let sold = 5;
+  const api = stubLeaderboard(() => ({ json: board({ entries: [entry(1, "Ada Lovelace", sold, 40)] }) }));
+  renderWithProviders(<LeaderboardButton refreshInterval={refreshInterval} />);
+  fireEvent.click(screen.getByRole("button", { name: "Leaderboard" }));
+  await advance(0);
+  expect(screen.getByText("5 sold")).toBeInTheDocument();
+  return {
+    sources,
+    api,
+    sell: (n: number) => {
+      sold = n;
+    },
+  };
+}
