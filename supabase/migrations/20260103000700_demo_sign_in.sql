@@ -43,7 +43,8 @@ $$;
 grant execute on function public.list_demo_users() to service_role;
 
 -- ---------------------------------------------------------------------------------------------
--- Last: statistics for the counter tables and what they are counted from, so a database migrated by the
+-- Last of the re-cut files (the fix-forward files after it change no table): statistics for the counter
+-- tables and what they are counted from, so a database migrated by the
 -- migrations alone (`supabase db push` to a hosted project, which never runs ANALYZE) plans the cache
 -- triggers' lookups by key from its first write: never analyzed, the planner prices their indexes alike
 -- and picks by creation order. The launcher and the db scripts analyze again after migrating
