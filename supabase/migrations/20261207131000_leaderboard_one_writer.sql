@@ -86,8 +86,8 @@ create table public.product_view_days (
   last_viewed_at timestamptz not null,
   primary key (product_id, day)
 ) with (fillfactor = 70);
--- Trending reads a window of days. Only columns that never change, so an increment stays a HOT update.
-create index product_view_days_day_idx on public.product_view_days (day) include (product_id);
+-- Trending reads a window of days.
+create index product_view_days_day_idx on public.product_view_days (day) include (product_id, views, last_viewed_at);
 comment on table public.product_view_totals is 'Counted views per product (product_view_total). Maintained only by triggers.';
 comment on table public.product_view_days is 'Counted views per product and UTC day (trending). Maintained only by triggers.';
 -- Who viewed what stays private: only security definer functions read these.
@@ -143,19 +143,15 @@ begin
     having sum(c.d_sold) <> 0 or sum(c.d_views) <> 0
      order by c.seller_id, k.year, k.month
   loop
-    if r.d_sold <> 0 then
-      perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.d_sold);
-    end if;
-    if r.d_views <> 0 then
-      perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.d_views);
-    end if;
+    perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.d_sold);
+    perform private.leaderboard_add_views(r.seller_id, r.year, r.month, r.d_views);
   end loop;
 end;
 $$;
 
--- Counts view changes (+1 inserted, -1 deleted: deletes and an admin's updates) of products that exist:
--- the product's total and day first, in (product, day) order, then its current seller's month. Views of
--- a product that is gone count for nobody (its delete trigger takes the product's figures off).
+-- Counts view changes (+1 inserted, -1 deleted) of products that exist: the product's total and day first,
+-- in (product, day) order, then its current seller's month. Views of a product that is gone count for
+-- nobody (its delete trigger takes the product's figures off).
 create function private.leaderboard_count_views(p_views private.leaderboard_view_change[])
   returns void language plpgsql security definer set search_path = ''
 as $$
@@ -283,37 +279,12 @@ create trigger leaderboard_products_deleted after delete on public.products
 -- ---------------------------------------------------------------------------------------------
 -- product_views triggers (per statement): inserted +1, deleted -1, an admin's update moves the count.
 -- ---------------------------------------------------------------------------------------------
--- Insert, the hot path (every counted view): only additions, so three upserts, each over the whole
--- statement's rows in key order, in the lock order (product totals, product days, sellers). The same rule
--- as private.leaderboard_count_views, written out without its per-key loop (npm run bench, ingest at 8
--- connections: about 0.35x of the seed design through the loop, 0.5-0.6x this way). The product's row is
--- locked by the foreign key check (FOR KEY SHARE): it cannot move to another seller or go before we commit.
 create function private.leaderboard_views_inserted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
-declare
-  v_now timestamptz := clock_timestamp();
 begin
-  insert into public.product_view_totals as t (product_id, views)
-  select n.product_id, count(*) from new_views n join public.products p on p.id = n.product_id
-   group by n.product_id order by n.product_id
-  on conflict (product_id) do update set views = t.views + excluded.views;
-
-  insert into public.product_view_days as t (product_id, day, views, last_viewed_at)
-  select n.product_id, (n.viewed_at at time zone public.leaderboard_time_zone())::date, count(*), max(n.viewed_at)
-    from new_views n join public.products p on p.id = n.product_id
-   group by 1, 2 order by 1, 2
-  on conflict (product_id, day)
-  do update set views = t.views + excluded.views, last_viewed_at = greatest(t.last_viewed_at, excluded.last_viewed_at);
-
-  insert into public.seller_view_counts as c (seller_id, year, month, total_views, last_updated, changed_at)
-  select p.seller_id, k.year, k.month, count(*), v_now, v_now
-    from new_views n join public.products p on p.id = n.product_id
-   cross join lateral (values (private.leaderboard_year(n.viewed_at), private.leaderboard_month(n.viewed_at)), (0, 0)) k(year, month)
-   group by 1, 2, 3 order by 1, 2, 3
-  on conflict (seller_id, year, month)
-  do update set total_views = c.total_views + excluded.total_views, last_updated = v_now,
-                changed_at = private.leaderboard_changed_at(c.changed_at, v_now);
+  perform private.leaderboard_count_views(array(
+    select row(v.product_id, v.viewed_at, 1)::private.leaderboard_view_change from new_views v));
   return null;
 end;
 $$;
