@@ -30,7 +30,7 @@ export default async function SignInPage({
     );
   }
 
-  if (config.mode === "supabase" && config.supabase) {
+  if (config.mode === "supabase") {
     return (
       <>
         <h1>Sign in</h1>

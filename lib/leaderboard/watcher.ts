@@ -7,6 +7,7 @@
  * timers, no queries.
  */
 import "server-only";
+import { getConfig } from "../config";
 import { ANON, rpc } from "../db";
 
 export interface LeaderboardChange {
@@ -20,8 +21,8 @@ export interface WatcherListener {
 }
 
 interface WatcherOptions {
-  /** How often the database is asked (ms); DESIGN.md says 250-500. */
-  pollMs?: number;
+  /** How often the database is asked (ms, 250-500), or where to read it when polling starts. */
+  pollMs?: number | (() => number);
   /** The shortest gap between two events to one listener (ms). */
   minGapMs?: number;
   heartbeatMs?: number;
@@ -35,7 +36,7 @@ interface Subscription {
 }
 
 export class LeaderboardWatcher {
-  readonly pollMs: number;
+  private readonly pollMsSetting: number | (() => number);
   readonly minGapMs: number;
   readonly heartbeatMs: number;
   private readonly subscriptions = new Set<Subscription>();
@@ -51,9 +52,14 @@ export class LeaderboardWatcher {
   private failing = false;
 
   constructor(options: WatcherOptions = {}) {
-    this.pollMs = options.pollMs ?? 300;
+    this.pollMsSetting = options.pollMs ?? 300;
     this.minGapMs = options.minGapMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
+  }
+
+  /** How often the database is asked (ms). */
+  get pollMs(): number {
+    return typeof this.pollMsSetting === "function" ? this.pollMsSetting() : this.pollMsSetting;
   }
 
   /** Starts listening; the returned function stops (idempotent). */
@@ -155,13 +161,8 @@ export class LeaderboardWatcher {
   }
 }
 
-function pollMsFromEnv(): number | undefined {
-  const value = Number(process.env.LEADERBOARD_WATCH_MS);
-  return Number.isFinite(value) && value > 0 ? Math.min(Math.max(value, 250), 500) : undefined;
-}
-
 // One per server process, also across Next.js dev reloads of this module.
 const globalForWatcher = globalThis as typeof globalThis & { leaderboardWatcher?: LeaderboardWatcher };
 export const leaderboardWatcher = (globalForWatcher.leaderboardWatcher ??= new LeaderboardWatcher({
-  pollMs: pollMsFromEnv(),
+  pollMs: () => getConfig().leaderboardWatchMs,
 }));

@@ -560,6 +560,7 @@ describe("POST /api/products/:id/views", () => {
     const id = await insertProduct(users.ada, "active");
     const path = `/api/products/${id}/views`;
     process.env.TRUST_PROXY = "1";
+    resetConfigForTests();
     try {
       const counted: boolean[] = [];
       for (let i = 0; i < 8; i++) {
@@ -594,6 +595,7 @@ describe("POST /api/products/:id/views", () => {
       for (const row of rows) expect(row.client_key).not.toContain("198.51.100");
     } finally {
       delete process.env.TRUST_PROXY;
+      resetConfigForTests();
     }
   });
 
@@ -602,13 +604,13 @@ describe("POST /api/products/:id/views", () => {
     const request = (xff?: string) =>
       new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
     // Without TRUST_PROXY a client-written header is ignored (this process did not stamp a socket address).
-    expect(clientAddress(request("203.0.113.9"), {})).toBeNull();
+    expect(clientAddress(request("203.0.113.9"), 0)).toBeNull();
     // One proxy appends the address it saw: the client's own entries to the left are ignored.
-    expect(clientAddress(request("1.2.3.4, 203.0.113.9"), { TRUST_PROXY: "1" })).toBe("203.0.113.9");
-    expect(clientAddress(request("1.2.3.4, 203.0.113.9, 10.0.0.2"), { TRUST_PROXY: "2" })).toBe("203.0.113.9");
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9"), 1)).toBe("203.0.113.9");
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9, 10.0.0.2"), 2)).toBe("203.0.113.9");
     // Fewer entries than proxies: the request bypassed them.
-    expect(clientAddress(request("203.0.113.9"), { TRUST_PROXY: "2" })).toBeNull();
-    expect(clientAddress(request(), { TRUST_PROXY: "1" })).toBeNull();
+    expect(clientAddress(request("203.0.113.9"), 2)).toBeNull();
+    expect(clientAddress(request(), 1)).toBeNull();
   });
 
   it("counts a signed-in viewer as themselves, and never the seller's own views", async () => {
@@ -645,7 +647,11 @@ describe("POST /api/products/:id/views", () => {
   it("answers 429 with Retry-After on the 61st request in a minute from one address", async () => {
     const id = await insertProduct(users.ada, "active");
     process.env.TRUST_PROXY = "1";
-    onTestFinished(() => void delete process.env.TRUST_PROXY);
+    resetConfigForTests();
+    onTestFinished(() => {
+      delete process.env.TRUST_PROXY;
+      resetConfigForTests();
+    });
     // A rotating client-written entry left of the proxy's does not escape the limit.
     let spoof = 0;
     const headers = {
