@@ -49,6 +49,8 @@ export class LeaderboardWatcher {
   /** Bumped on every stop, so a poll in flight when the last listener left does not restart anything. */
   private generation = 0;
   private polls = 0;
+  /** Polls that came back (an answer or a failure) while someone listened. */
+  private answers = 0;
   private failing = false;
 
   constructor(options: WatcherOptions = {}) {
@@ -85,6 +87,7 @@ export class LeaderboardWatcher {
       polling: this.subscriptions.size > 0,
       timers: (this.pollTimer ? 1 : 0) + (this.heartbeatTimer ? 1 : 0) + trailingTimers,
       polls: this.polls,
+      answers: this.answers,
     };
   }
 
@@ -129,6 +132,7 @@ export class LeaderboardWatcher {
       if (!this.failing) console.error("Leaderboard change watcher: polling failed:", error);
       this.failing = true;
     }
+    if (generation === this.generation) this.answers++;
     if (generation === this.generation && this.subscriptions.size > 0) {
       this.pollTimer = setTimeout(() => void this.poll(generation), this.pollMs);
     }
