@@ -237,22 +237,47 @@ async function advisorsCommand(args: string[]): Promise<void> {
     await seedOnce(url);
     const withSsl = `${url}${url.includes("?") ? "&" : "?"}sslmode=disable`;
     const cli = path.join(PROJECT_ROOT, "node_modules", ".bin", "supabase");
+    let output: string;
+    let failed = false;
     try {
-      const { stdout, stderr } = await execFileAsync(
+      ({ stdout: output } = await execFileAsync(
         cli,
         ["db", "advisors", "--db-url", withSsl, "--type", "all", "--level", "info", "--fail-on", failOn],
-        { cwd: PROJECT_ROOT, maxBuffer: 32 * 1024 * 1024 },
-      );
-      process.stdout.write(stdout);
-      process.stderr.write(stderr);
+        { cwd: PROJECT_ROOT, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1" }, maxBuffer: 32 * 1024 * 1024 },
+      ));
     } catch (error) {
       const failure = error as { stdout?: string; stderr?: string; message: string };
-      process.stdout.write(failure.stdout ?? "");
-      throw new CommandError(
-        `The advisors reported findings at level ${failOn} or above.\n${failure.stderr || failure.message}`,
-      );
+      if (!failure.stdout?.trim())
+        throw new CommandError(`supabase db advisors failed:\n${failure.stderr || failure.message}`);
+      output = failure.stdout;
+      failed = true;
     }
+    printAdvisorFindings(output);
+    if (failed) throw new CommandError(`The advisors reported findings at level ${failOn.toUpperCase()} or above.`);
   });
+}
+
+interface AdvisorFinding {
+  name: string;
+  level: string;
+  detail: string;
+}
+
+/** One line per finding (level, lint, what), then the count per level; the CLI's JSON is long. */
+function printAdvisorFindings(output: string): void {
+  const start = output.indexOf("[");
+  let findings: AdvisorFinding[];
+  try {
+    findings = start < 0 ? [] : (JSON.parse(output.slice(start)) as AdvisorFinding[]);
+  } catch {
+    process.stdout.write(output);
+    return;
+  }
+  const order = ["ERROR", "WARN", "INFO"];
+  findings.sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level) || a.name.localeCompare(b.name));
+  for (const finding of findings) console.log(`${finding.level.padEnd(5)} ${finding.name}: ${finding.detail}`);
+  const count = (level: string) => findings.filter((finding) => finding.level === level).length;
+  console.log(`Advisors: ${count("ERROR")} ERROR, ${count("WARN")} WARN, ${count("INFO")} INFO.`);
 }
 
 const USAGE =
