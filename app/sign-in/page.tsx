@@ -7,7 +7,7 @@ import { safeNextPath } from "@/lib/validation/next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). `?next=` is where to go after. */
+/** Sign-in depends on where accounts live (docs/architecture.md, "Where data and sign-in come from"). `?next=` is where to go after. */
 export default async function SignInPage({
   searchParams,
 }: {

@@ -1,6 +1,6 @@
 /**
- * The one change watcher per server process (DESIGN.md, "Live updates without slowing writes"): while
- * at least one stream listens, it asks the database every few hundred milliseconds, through the same
+ * The one change watcher per server process (docs/architecture.md, "The parts"): while at least one
+ * stream listens, it asks the database every few hundred milliseconds, through the same
  * rpc() seam as everything else (so it works on every transport), whether the leaderboard changed, and
  * tells each listener: at once for the first change (leading edge), then at most once a second (one
  * trailing event carries the latest). It also drives the streams' heartbeats. Nobody listening: no
