@@ -9,6 +9,9 @@
  * A missing secret stops the app at start with a message naming the variable.
  */
 import "server-only";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 export type AppMode = "embedded" | "database" | "supabase";
 
 export interface AppConfig {
@@ -43,6 +46,9 @@ type Env = Record<string, string | undefined>;
 
 export function readConfig(env: Env = process.env): AppConfig {
   const value = (name: string) => env[name]?.trim() || undefined;
+  // Settings with a wrong value stop the app at start too, naming the variable.
+  trustProxyHops(env);
+  readLimits(env);
   const databaseUrl = value("DATABASE_URL");
   const supabaseUrl = value("NEXT_PUBLIC_SUPABASE_URL");
   const jwtSecret = value("SUPABASE_JWT_SECRET");
@@ -117,15 +123,93 @@ export function getConfig(): AppConfig {
 
 /**
  * The server's key for what it signs or hashes about anonymous shoppers (viewer_session cookies,
- * client address hashes): VIEW_KEY_SECRET, else the mode's JWT secret, service key or database URL.
+ * client address hashes): VIEW_KEY_SECRET; else, in the embedded mode, a random key made once per
+ * installation and kept in `.data/view-key` (the mode's JWT secret is public); else the mode's JWT
+ * secret, service key or database URL.
  */
 export function viewKeySecret(config: AppConfig = getConfig(), env: Env = process.env): string {
-  return (
-    env.VIEW_KEY_SECRET?.trim() || config.jwt.secret || config.supabase?.serviceRoleKey || config.databaseUrl || ""
-  );
+  const configured = env.VIEW_KEY_SECRET?.trim();
+  if (configured) return configured;
+  if (config.mode === "embedded") return embeddedViewKey();
+  return config.jwt.secret || config.supabase?.serviceRoleKey || config.databaseUrl || "";
+}
+
+export const EMBEDDED_VIEW_KEY_FILE = path.join(".data", "view-key");
+let embeddedKey: string | undefined;
+
+/** Reads `.data/view-key`, creating it with a random key the first time (every process shares it). */
+function embeddedViewKey(): string {
+  if (embeddedKey) return embeddedKey;
+  const file = path.resolve(EMBEDDED_VIEW_KEY_FILE);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const key = fs.readFileSync(file, "utf8").trim();
+  if (key.length < 32) throw new ConfigError(`${file} holds no usable key: delete it and start again.`);
+  return (embeddedKey = key);
+}
+
+/**
+ * TRUST_PROXY: how many proxies in front of the app append to X-Forwarded-For (1 to 10), or unset
+ * (0: clients connect directly). Anything else stops the app rather than being read as unset.
+ */
+export function trustProxyHops(env: Env = process.env): number {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return 0;
+  if (!/^([1-9]|10)$/.test(raw)) {
+    throw new ConfigError(
+      `TRUST_PROXY=${JSON.stringify(raw)} is not accepted: set it to the number of proxies in front of the app ` +
+        "that append to X-Forwarded-For, a whole number from 1 to 10 (e.g. TRUST_PROXY=1 behind one load balancer), " +
+        "or leave it unset when clients connect directly.",
+    );
+  }
+  return Number(raw);
+}
+
+// ---- Limits and caps (docs/architecture.md, "Limits and caps"); each with its default ----
+export const LIMIT_SETTINGS = {
+  /** View requests a minute per client address (then 429). */
+  VIEW_REQUESTS_PER_MINUTE: 60,
+  /** Counted views per seller and month from one IPv4 address or IPv6 /64. */
+  VIEW_BUDGET_PER_SELLER: 20,
+  /** ... from one IPv6 /56 (a home line's usual allocation). */
+  VIEW_BUDGET_PER_SELLER_IPV6_56: 40,
+  /** ... from one IPv6 /48 (a site's). */
+  VIEW_BUDGET_PER_SELLER_IPV6_48: 100,
+  /** Open live-update streams per client address, per app process (then 429). */
+  STREAMS_PER_ADDRESS: 4,
+  /** Open live-update streams per app process (then 503). */
+  STREAMS_PER_PROCESS: 500,
+  /** A stream's longest life in seconds; then the server ends it and the browser reconnects. */
+  STREAM_MAX_LIFETIME_SECONDS: 900,
+} as const;
+export type Limits = { -readonly [K in keyof typeof LIMIT_SETTINGS]: number };
+
+export function readLimits(env: Env = process.env): Limits {
+  const limits = { ...LIMIT_SETTINGS } as Limits;
+  for (const name of Object.keys(LIMIT_SETTINGS) as (keyof Limits)[]) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1)
+      throw new ConfigError(`${name}=${JSON.stringify(raw)} is not accepted: a whole number of at least 1.`);
+    limits[name] = Number(raw);
+  }
+  return limits;
+}
+
+let cachedLimits: Limits | undefined;
+
+/** The process's limits, read once. */
+export function getLimits(): Limits {
+  cachedLimits ??= readLimits();
+  return cachedLimits;
 }
 
 /** For tests that switch configuration inside one process. */
 export function resetConfigForTests(): void {
   cached = undefined;
+  cachedLimits = undefined;
 }

@@ -10,6 +10,7 @@ import { resolveSession } from "../auth/session";
 import type { DbSession } from "../db/types";
 import { AppError } from "../errors";
 import { trustedProxyHops } from "./client-address";
+import { retryAfterHeader } from "./rate-limit";
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
@@ -35,8 +36,9 @@ interface HandlerSpec<Params, Query, Body> {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
+/** The error in the one shape; a 429 that knows how long to wait says so in Retry-After. */
 export function errorResponse(error: AppError, headers?: HeadersInit): NextResponse {
-  return NextResponse.json(error.toBody(), { status: error.status, headers });
+  return NextResponse.json(error.toBody(), { status: error.status, headers: headers ?? retryAfterHeader(error) });
 }
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

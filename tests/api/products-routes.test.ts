@@ -3,7 +3,7 @@
  * against a real test database: every error status of DESIGN.md and the happy paths.
  */
 import { NextRequest } from "next/server";
-import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { ACCESS_TOKEN_COOKIE, VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
@@ -39,6 +39,9 @@ interface Call {
   headers?: Record<string, string>;
 }
 
+/** Sent as X-Forwarded-For unless a call says otherwise (the view tests set it, with TRUST_PROXY). */
+let defaultForwardedFor: string | undefined;
+
 async function call(
   route: RouteHandler,
   { method = "GET", path, id, bearer, cookieToken, cookies = {}, json, rawBody, headers = {} }: Call,
@@ -57,6 +60,7 @@ async function call(
       // What the app's own client sends (lib/api/client.ts): a browser's agent, JSON on every write.
       "user-agent": BROWSER_AGENT,
       ...(method === "GET" ? {} : { "content-type": "application/json" }),
+      ...(defaultForwardedFor ? { "x-forwarded-for": defaultForwardedFor } : {}),
       ...headers,
     },
   });
@@ -438,6 +442,17 @@ describe("GET /api/my-products", () => {
 });
 
 describe("POST /api/products/:id/views", () => {
+  // Behind one proxy, each test from an address of its own (an anonymous view needs a known address).
+  let nextAddress = 1;
+  beforeEach(() => {
+    process.env.TRUST_PROXY = "1";
+    defaultForwardedFor = `192.0.2.${nextAddress++}`;
+  });
+  afterEach(() => {
+    delete process.env.TRUST_PROXY;
+    defaultForwardedFor = undefined;
+  });
+
   it("counts an anonymous shopper once per product (by viewer_session), then not again", async () => {
     const id = await insertProduct(users.ada, "active");
     const session = newViewerSessionCookie();
