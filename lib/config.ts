@@ -46,9 +46,7 @@ type Env = Record<string, string | undefined>;
 
 export function readConfig(env: Env = process.env): AppConfig {
   const value = (name: string) => env[name]?.trim() || undefined;
-  // Settings with a wrong value stop the app at start too, naming the variable.
-  trustProxyHops(env);
-  readLimits(env);
+  checkSettings(env);
   const databaseUrl = value("DATABASE_URL");
   const supabaseUrl = value("NEXT_PUBLIC_SUPABASE_URL");
   const jwtSecret = value("SUPABASE_JWT_SECRET");
@@ -150,6 +148,12 @@ function embeddedViewKey(): string {
   const key = fs.readFileSync(file, "utf8").trim();
   if (key.length < 32) throw new ConfigError(`${file} holds no usable key: delete it and start again.`);
   return (embeddedKey = key);
+}
+
+/** Throws ConfigError, naming the variable, for a setting with a value it does not accept. */
+export function checkSettings(env: Env = process.env): void {
+  trustProxyHops(env);
+  readLimits(env);
 }
 
 /**
