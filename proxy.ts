@@ -35,6 +35,7 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(newNonce(), {
     dev: process.env.NODE_ENV === "development",
     connectTo: config?.supabase?.url,
+    imagesFrom: config?.supabase?.url,
   });
   // Next.js takes the nonce from the request's policy header; the browser enforces the response's.
   const next = () => {
