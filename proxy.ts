@@ -34,8 +34,8 @@ export async function proxy(request: NextRequest) {
 
   const csp = contentSecurityPolicy(newNonce(), {
     dev: process.env.NODE_ENV === "development",
-    connectTo: config?.supabase?.url,
-    imagesFrom: config?.supabase?.url,
+    connectTo: config?.mode === "supabase" ? config.supabase.url : undefined,
+    imagesFrom: config?.mode === "supabase" ? config.supabase.url : undefined,
   });
   // Next.js takes the nonce from the request's policy header; the browser enforces the response's.
   const next = () => {
@@ -46,7 +46,7 @@ export async function proxy(request: NextRequest) {
     return forwarded;
   };
   let response = next();
-  if (config?.mode === "supabase" && config.supabase) {
+  if (config?.mode === "supabase") {
     // Loaded only in this mode: Supabase's libraries warn on Node 20 as soon as they are imported.
     const { supabaseAuthClient } = await import("@/lib/auth/supabase-auth");
     const supabase = supabaseAuthClient(config.supabase, {

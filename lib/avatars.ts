@@ -11,11 +11,13 @@ export function avatarBucketPrefix(supabaseUrl: string | undefined): string | nu
   return supabaseUrl ? `${supabaseUrl.replace(/\/+$/, "")}/storage/v1/object/public/avatars/` : null;
 }
 
+function projectAvatarPrefix(): string | null {
+  const config = getConfig();
+  return avatarBucketPrefix(config.mode === "supabase" ? config.supabase.url : undefined);
+}
+
 /** The avatar URL to show, or null for initials. */
-export function shownAvatarUrl(
-  url: string | null | undefined,
-  prefix = avatarBucketPrefix(getConfig().supabase?.url),
-): string | null {
+export function shownAvatarUrl(url: string | null | undefined, prefix = projectAvatarPrefix()): string | null {
   if (!url || !prefix) return null;
   try {
     // Normalised first, so "avatars/../other-bucket/x" or an encoded dot segment cannot leave the bucket.

@@ -1,12 +1,13 @@
 /**
- * The one change watcher per server process (DESIGN.md, "Live updates without slowing writes"): while
- * at least one stream listens, it asks the database every few hundred milliseconds, through the same
+ * The one change watcher per server process (docs/architecture.md, "The parts"): while at least one
+ * stream listens, it asks the database every few hundred milliseconds, through the same
  * rpc() seam as everything else (so it works on every transport), whether the leaderboard changed, and
  * tells each listener: at once for the first change (leading edge), then at most once a second (one
  * trailing event carries the latest). It also drives the streams' heartbeats. Nobody listening: no
  * timers, no queries.
  */
 import "server-only";
+import { getConfig } from "../config";
 import { ANON, rpc } from "../db";
 
 export interface LeaderboardChange {
@@ -20,8 +21,8 @@ export interface WatcherListener {
 }
 
 interface WatcherOptions {
-  /** How often the database is asked (ms); DESIGN.md says 250-500. */
-  pollMs?: number;
+  /** How often the database is asked (ms, 250-500), or where to read it when polling starts. */
+  pollMs?: number | (() => number);
   /** The shortest gap between two events to one listener (ms). */
   minGapMs?: number;
   heartbeatMs?: number;
@@ -35,7 +36,7 @@ interface Subscription {
 }
 
 export class LeaderboardWatcher {
-  readonly pollMs: number;
+  private readonly pollMsSetting: number | (() => number);
   readonly minGapMs: number;
   readonly heartbeatMs: number;
   private readonly subscriptions = new Set<Subscription>();
@@ -48,12 +49,19 @@ export class LeaderboardWatcher {
   /** Bumped on every stop, so a poll in flight when the last listener left does not restart anything. */
   private generation = 0;
   private polls = 0;
+  /** Polls that came back (an answer or a failure) while someone listened. */
+  private answers = 0;
   private failing = false;
 
   constructor(options: WatcherOptions = {}) {
-    this.pollMs = options.pollMs ?? 300;
+    this.pollMsSetting = options.pollMs ?? 300;
     this.minGapMs = options.minGapMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
+  }
+
+  /** How often the database is asked (ms). */
+  get pollMs(): number {
+    return typeof this.pollMsSetting === "function" ? this.pollMsSetting() : this.pollMsSetting;
   }
 
   /** Starts listening; the returned function stops (idempotent). */
@@ -79,6 +87,7 @@ export class LeaderboardWatcher {
       polling: this.subscriptions.size > 0,
       timers: (this.pollTimer ? 1 : 0) + (this.heartbeatTimer ? 1 : 0) + trailingTimers,
       polls: this.polls,
+      answers: this.answers,
     };
   }
 
@@ -123,6 +132,7 @@ export class LeaderboardWatcher {
       if (!this.failing) console.error("Leaderboard change watcher: polling failed:", error);
       this.failing = true;
     }
+    if (generation === this.generation) this.answers++;
     if (generation === this.generation && this.subscriptions.size > 0) {
       this.pollTimer = setTimeout(() => void this.poll(generation), this.pollMs);
     }
@@ -155,13 +165,8 @@ export class LeaderboardWatcher {
   }
 }
 
-function pollMsFromEnv(): number | undefined {
-  const value = Number(process.env.LEADERBOARD_WATCH_MS);
-  return Number.isFinite(value) && value > 0 ? Math.min(Math.max(value, 250), 500) : undefined;
-}
-
 // One per server process, also across Next.js dev reloads of this module.
 const globalForWatcher = globalThis as typeof globalThis & { leaderboardWatcher?: LeaderboardWatcher };
 export const leaderboardWatcher = (globalForWatcher.leaderboardWatcher ??= new LeaderboardWatcher({
-  pollMs: pollMsFromEnv(),
+  pollMs: () => getConfig().leaderboardWatchMs,
 }));

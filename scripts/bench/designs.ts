@@ -1,8 +1,8 @@
 /**
  * The three designs every workload runs against, side by side in one database:
  *   project  the migrations in supabase/ (schema public): counter tables, slots, statement triggers.
- *   seed     the seed plan's design (../shared/seed/leaderboard-plan.md), in schema seed_design: one cache row
- *            per seller and month, a row-level trigger doing an upsert per sale and per view with the month
+ *   seed     the design of the leaderboard plan the project started from, in schema seed_design: one cache
+ *            row per seller and month, a row-level trigger doing an upsert per sale and per view with the month
  *            taken from the event's own timestamp (so it is correct), and products.view_count incremented in
  *            the same transaction. Same tables and indexes otherwise. Like the plan, deletes and moves are
  *            not counted back (which only makes it cheaper).

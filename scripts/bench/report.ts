@@ -127,7 +127,7 @@ function renderTrending(t: TrendingResult): string[] {
   ];
 }
 
-/** One line per measurement with its headline figures and ratios: the top of latest.md and the README. */
+/** One line per measurement with its headline figures and ratios: the top of latest.md and docs/performance.md. */
 function renderSummary(r: Results): string {
   const rows: string[][] = [];
   for (const s of r.read?.servers ?? []) {
@@ -558,10 +558,13 @@ export function writeResults(results: Results): { md: string; json: string } {
   return { md, json };
 }
 
-/** Puts the summary table into the README's Performance section (between its markers). */
-export function updateReadme(results: Results): boolean {
-  const readme = path.join(PROJECT_ROOT, "README.md");
-  const text = fs.readFileSync(readme, "utf8");
+/** The page that speaks for the project's performance: a full run rewrites its table. */
+export const PERFORMANCE_DOC = path.join(PROJECT_ROOT, "docs", "performance.md");
+
+/** Puts the summary table into docs/performance.md (between its markers). */
+export function updatePerformanceDoc(results: Results, file = PERFORMANCE_DOC): boolean {
+  if (!fs.existsSync(file)) return false;
+  const text = fs.readFileSync(file, "utf8");
   const start = "<!-- performance-table:start -->";
   const end = "<!-- performance-table:end -->";
   const from = text.indexOf(start);
@@ -570,6 +573,6 @@ export function updateReadme(results: Results): boolean {
   const m = results.machine;
   const took = results.timing ? `, the run took ${duration(results.timing.totalSeconds)}` : "";
   const body = `${start}\nMeasured ${m.date.slice(0, 10)} on ${m.cores} cores, ${m.postgres}${m.quick ? " (QUICK mode)" : ""}${took}; ratios are project / seed design unless said.\n\n${(results.notes ?? []).map((n) => `Note: ${n}\n\n`).join("")}${renderSummary(results)}\n`;
-  fs.writeFileSync(readme, text.slice(0, from) + body + text.slice(to));
+  fs.writeFileSync(file, text.slice(0, from) + body + text.slice(to));
   return true;
 }
