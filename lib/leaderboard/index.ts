@@ -3,6 +3,7 @@
  * here; this module only shapes the answer (checked by the response schema on the way out).
  */
 import "server-only";
+import { shownAvatarUrl } from "../avatars";
 import { rpc, type DbSession } from "../db";
 import {
   LEADERBOARD_TIME_ZONE,
@@ -38,7 +39,7 @@ export async function getLeaderboard(query: LeaderboardQuery, session: DbSession
         rank: row.rank,
         sellerId: row.seller_id,
         displayName: row.display_name,
-        avatarUrl: row.avatar_url ?? null,
+        avatarUrl: shownAvatarUrl(row.avatar_url),
         itemsSold: row.items_sold,
         totalViews: row.total_views,
       })),

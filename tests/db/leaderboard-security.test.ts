@@ -147,7 +147,9 @@ describe("catalogue checks", () => {
     expect(byName["rebuild_seller_leaderboard_cache"].callers).toEqual(["service_role"]);
     expect(byName["seller_leaderboard_drift"].callers).toEqual(["service_role"]);
     expect(byName["get_seller_dashboard"].callers).toEqual(["authenticated"]);
-    for (const fn of ["get_top_sellers_by_sales", "get_top_sellers_by_views", "record_product_view"]) {
+    // Only the server records views (it passes the viewer and the address keys).
+    expect(byName["record_product_view"].callers).toEqual(["service_role"]);
+    for (const fn of ["get_top_sellers_by_sales", "get_top_sellers_by_views"]) {
       expect(byName[fn].callers, fn).toEqual(["anon", "authenticated", "service_role"]);
     }
   });
