@@ -400,15 +400,15 @@ export type Database = {
       get_leaderboard_page: {
         Args: {
           p_direction: string
-          p_limit: number
+          p_limit?: number
           p_metric: string
-          p_month: number
+          p_month?: number
           p_name: string
           p_other: number
           p_period: string
           p_seller_id: string
           p_value: number
-          p_year: number
+          p_year?: number
         }
         Returns: {
           avatar_url: string

@@ -49,8 +49,8 @@ grant execute on function private.leaderboard_count_between(text, integer, integ
 -- (p_value, p_other, p_name, p_seller_id), in board order, with their ranks. p_value is the figure of the
 -- board's metric, p_other the other metric's. An empty answer past either end.
 create function public.get_leaderboard_page(
-  p_metric text, p_period text, p_year integer, p_month integer, p_limit integer,
-  p_direction text, p_value integer, p_other integer, p_name text, p_seller_id uuid)
+  p_metric text, p_period text, p_direction text, p_value integer, p_other integer, p_name text, p_seller_id uuid,
+  p_year integer default null, p_month integer default null, p_limit integer default 50)
   returns table (rank integer, seller_id uuid, display_name text, avatar_url text,
                  items_sold integer, total_views integer)
   language plpgsql stable set search_path = '' set jit = off
@@ -191,7 +191,7 @@ begin
    order by r.figure desc, r.other desc, r.display_name, r.seller_id;
 end;
 $$;
-grant execute on function public.get_leaderboard_page(text, text, integer, integer, integer, text, integer, integer, text, uuid)
+grant execute on function public.get_leaderboard_page(text, text, text, integer, integer, text, uuid, integer, integer, integer)
   to anon, authenticated, service_role;
 
 -- The caller and the two sellers right above and right below them on a board, with ranks, in board
@@ -232,14 +232,14 @@ begin
   end if;
   return query
   select n.rank, n.seller_id, n.display_name, n.avatar_url, n.items_sold, n.total_views from (
-    select b.*, 1 as part from public.get_leaderboard_page(p_metric, p_period, nullif(k.year, 0), nullif(k.month, 0), 2,
-                                                            'before', v_figure, v_other, v_user.display_name, v_me) b
+    select b.*, 1 as part from public.get_leaderboard_page(p_metric, p_period, 'before', v_figure, v_other,
+                                                            v_user.display_name, v_me, nullif(k.year, 0), nullif(k.month, 0), 2) b
     union all
     select 1 + private.leaderboard_count_between(p_metric, k.year, k.month, v_figure + 1, 2147483647),
            v_me, v_user.display_name, v_user.avatar_url, v_sold, v_views, 2
     union all
-    select a.*, 3 from public.get_leaderboard_page(p_metric, p_period, nullif(k.year, 0), nullif(k.month, 0), 2,
-                                                    'after', v_figure, v_other, v_user.display_name, v_me) a
+    select a.*, 3 from public.get_leaderboard_page(p_metric, p_period, 'after', v_figure, v_other,
+                                                    v_user.display_name, v_me, nullif(k.year, 0), nullif(k.month, 0), 2) a
   ) n
   order by n.part, n.rank;
 end;

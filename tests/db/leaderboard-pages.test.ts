@@ -37,14 +37,14 @@ async function page(
     "select * from public.get_leaderboard_page($1, 'month', $2, $3, $4, $5, $6, $7, $8, $9)",
     [
       metric,
-      year,
-      month,
-      limit,
       direction,
       figureOf(metric, key),
       otherOf(metric, key),
       key.display_name,
       key.seller_id,
+      year,
+      month,
+      limit,
     ],
   );
   return rows;
@@ -143,12 +143,12 @@ describe("pages by keyset", () => {
   it("refuses a key that is not whole or a direction it does not know", async () => {
     await expect(
       db.pool.query(
-        "select * from public.get_leaderboard_page('sales', 'month', 2023, 5, 10, 'after', 1, 0, null, null)",
+        "select * from public.get_leaderboard_page('sales', 'month', 'after', 1, 0, null, null, 2023, 5, 10)",
       ),
     ).rejects.toThrow(/full sort key/);
     await expect(
       db.pool.query(
-        "select * from public.get_leaderboard_page('sales', 'month', 2023, 5, 10, 'sideways', 1, 0, 'x', gen_random_uuid())",
+        "select * from public.get_leaderboard_page('sales', 'month', 'sideways', 1, 0, 'x', gen_random_uuid(), 2023, 5, 10)",
       ),
     ).rejects.toThrow(/direction/);
   });
