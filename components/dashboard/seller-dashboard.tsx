@@ -32,7 +32,7 @@ export function SellerDashboard({ initialDashboard }: { initialDashboard: Dashbo
 
   // The tab's one EventSource: a sale or view anywhere revalidates /api/dashboard at once.
   useLiveUpdates();
-  const leaderboard = <LeaderboardCallToAction action={<LeaderboardButton label="Open the leaderboard" />} />;
+  const leaderboard = <LeaderboardCallToAction action={<LeaderboardButton label="Open the leaderboard" signedIn />} />;
 
   if (hasNoSellerActivity(dashboard)) {
     return (
