@@ -9,7 +9,7 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { leaderboardKey, useLeaderboard, type LeaderboardSelection } from "@/lib/swr/use-leaderboard";
 import {
@@ -55,6 +55,8 @@ function useSteadyRows(key: string, latest: LeaderboardResponse) {
   return { shown: shown.key === key ? shown.leaderboard : latest, pending, showPending };
 }
 
+const noSubscription = () => () => {};
+
 export function FullRanking({
   selection,
   signedIn,
@@ -69,6 +71,12 @@ export function FullRanking({
   refreshInterval?: number;
 }) {
   const router = useRouter();
+  // The status line's relative times ("5 minutes ago") follow the browser's clock: rendered after hydration.
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const request: LeaderboardSelection = { ...selection, limit: FULL_RANKING_PAGE_SIZE, aroundMe: signedIn };
   const {
     leaderboard = initialLeaderboard,
@@ -142,11 +150,18 @@ export function FullRanking({
         </div>
         {(["sales", "views"] as const).map((tab) => (
           <Tabs.Content key={tab} value={tab} className="leaderboard-panel">
-            <BoardStatus leaderboard={shown} current={selection.year === null} refreshing={isRefreshing} />
+            {hydrated ? (
+              <BoardStatus leaderboard={shown} current={selection.year === null} refreshing={isRefreshing} />
+            ) : (
+              <div className="leaderboard-status" />
+            )}
             {error && (
               <p className="leaderboard-error" role="alert">
                 Could not refresh the ranking; showing the last figures.
               </p>
+            )}
+            {me && me.rank !== null && me.rank > 10 && around.length > 0 && (
+              <AroundMe around={around} me={me.sellerId} metric={metric} />
             )}
             {pending && (
               <p className="leaderboard-pending" role="status">
@@ -180,9 +195,6 @@ export function FullRanking({
                 </Link>
               )}
             </nav>
-            {me && me.rank !== null && me.rank > 10 && around.length > 0 && (
-              <AroundMe around={around} me={me.sellerId} metric={metric} />
-            )}
           </Tabs.Content>
         ))}
       </Tabs.Root>
