@@ -7,6 +7,7 @@ import type { LiveResult } from "./live";
 import type { ReadRow, TrendingResult } from "./read";
 import type { StartupResult } from "./startup";
 import { HOT_SPREAD, type HotRow, type MixedRow, type RateRow } from "./writes";
+import { renderRanking, type RankingResult } from "./ranking";
 
 /** A server the read measurement could not run on (the standard build not installed). */
 export type ReadServerMissing = { server: string; available: false; reason: string };
@@ -40,6 +41,7 @@ export interface Results {
   http?: HttpRow[] | { available: false; reason: string };
   live?: LiveResult;
   startup?: StartupResult;
+  ranking?: RankingResult;
   /** Remarks about a run that the figures alone do not say (added by hand, rendered under the machine line). */
   notes?: string[];
 }
@@ -546,6 +548,7 @@ export function renderMarkdown(r: Results): string {
       "",
     );
   }
+  if (r.ranking) out.push(...renderRanking(r.ranking, table));
   return out.join("\n");
 }
 

@@ -22,6 +22,7 @@ import {
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
+import { measureRanking } from "./ranking";
 import { measureRead } from "./read";
 import { updateReadme, writeResults, type ReadServerMissing, type ReadServerResult, type Results } from "./report";
 import { STANDARD_MISSING, standardBuildInstalled, startStandardServer } from "./standard-server";
@@ -96,6 +97,16 @@ async function main() {
   try {
     if (wanted("read")) {
       results.read = await timed(results, "read", () => readOnServers(main));
+      writeResults(results);
+    }
+
+    if (wanted("ranking")) {
+      const db = await createDatabase(main);
+      try {
+        results.ranking = await timed(results, "ranking", () => measureRanking(db.url));
+      } finally {
+        await db.drop();
+      }
       writeResults(results);
     }
 

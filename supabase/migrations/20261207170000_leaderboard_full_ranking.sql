@@ -11,36 +11,53 @@
 -- between the key's and the figure of the p_limit-th seller beyond it (views: the same with rank buckets,
 -- plus the few sellers with overflow slots, summed exactly), then sorts them by the full key.
 
--- How many ranked (listed, not excluded) sellers have a figure in [p_low, p_high] for a period.
+-- How many ranked (listed, not excluded) sellers have a figure in [p_low, p_high] for a period. The rank
+-- of a figure is 1 + this count above it, so the big ranges are counted from the rank indexes alone
+-- (index-only scans): every row in range, minus the few rows of excluded sellers; for views, the rows
+-- of the buckets strictly inside the range plus the rows of its two edge buckets that are in range, then
+-- the few sellers with overflow slots (or excluded) corrected by their exact sums.
 create function private.leaderboard_count_between(p_metric text, p_year integer, p_month integer,
                                                   p_low integer, p_high integer)
   returns integer
   language sql stable set search_path = '' set jit = off
 as $$
-  select case when p_metric = 'sales' then (
-    select count(*) from public.seller_sales_counts s
-     where s.year = p_year and s.month = p_month and s.items_sold between greatest(p_low, 1) and p_high
-       and not exists (select from private.excluded_sellers x where x.seller_id = s.seller_id))
-  else (
-    -- Sellers without overflow slots: slot 0 is their figure, found through its bucket.
-    (select count(*) from public.seller_view_counts v
+  with bounds as (
+    select greatest(p_low, 1) as low, p_high as high,
+           public.leaderboard_rank_bucket(greatest(p_low, 1)) as low_bucket,
+           public.leaderboard_rank_bucket(p_high) as high_bucket
+  ),
+  -- Sellers whose slot 0 is not their ranked figure: with overflow slots, or excluded.
+  special as materialized (
+    select o.seller_id from public.seller_view_counts o
+     where p_metric = 'views' and o.year = p_year and o.month = p_month and o.slot > 0
+    union
+    select x.seller_id from private.excluded_sellers x where p_metric = 'views'
+  )
+  select (case when p_metric = 'sales' then
+    (select count(*) from public.seller_sales_counts s, bounds b
+      where s.year = p_year and s.month = p_month and s.items_sold between b.low and b.high)
+    - (select count(*) from private.excluded_sellers x
+         join public.seller_sales_counts s on s.seller_id = x.seller_id and s.year = p_year and s.month = p_month, bounds b
+        where s.items_sold between b.low and b.high)
+  else
+    (select count(*) from public.seller_view_counts v, bounds b
       where v.year = p_year and v.month = p_month and v.slot = 0
-        and v.rank_bucket between public.leaderboard_rank_bucket(greatest(p_low, 1))
-                              and public.leaderboard_rank_bucket(p_high)
-        and v.total_views between greatest(p_low, 1) and p_high
-        and not exists (select from public.seller_view_counts o
-                         where o.seller_id = v.seller_id and o.year = p_year and o.month = p_month and o.slot > 0)
-        and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id))
-    -- Sellers with overflow slots (few): the sum of their slots.
-    + (select count(*) from (
-         select distinct o.seller_id from public.seller_view_counts o
-          where o.year = p_year and o.month = p_month and o.slot > 0
-            and not exists (select from private.excluded_sellers x where x.seller_id = o.seller_id)) c
-       cross join lateral (
-         select sum(a.total_views) as total_views from public.seller_view_counts a
-          where a.seller_id = c.seller_id and a.year = p_year and a.month = p_month) w
-       where w.total_views between greatest(p_low, 1) and p_high))
-  end::integer
+        and v.rank_bucket > b.low_bucket and v.rank_bucket < b.high_bucket)
+    + (select count(*) from public.seller_view_counts v, bounds b
+        where v.year = p_year and v.month = p_month and v.slot = 0
+          and v.rank_bucket in (b.low_bucket, b.high_bucket) and v.total_views between b.low and b.high)
+    - (select count(*) from special c
+         join public.seller_view_counts v on v.seller_id = c.seller_id and v.year = p_year and v.month = p_month and v.slot = 0,
+         bounds b
+        where v.total_views between b.low and b.high)
+    + (select count(*) from special c
+        cross join lateral (
+          select sum(a.total_views) as total_views from public.seller_view_counts a
+           where a.seller_id = c.seller_id and a.year = p_year and a.month = p_month) w,
+        bounds b
+        where w.total_views between b.low and b.high
+          and not exists (select from private.excluded_sellers x where x.seller_id = c.seller_id))
+  end)::integer
 $$;
 grant execute on function private.leaderboard_count_between(text, integer, integer, integer, integer)
   to anon, authenticated, service_role;
@@ -175,7 +192,8 @@ begin
   rows as (select * from page union all select * from page_before),
   -- Ranks: the page's first row (the highest figure) is 1 + the sellers strictly ahead; a row with a lower
   -- figure also has behind it the whole tie of the first figure and the page's rows between the two.
-  anchor as (
+  -- Materialized: the counts run once per page, not once per row.
+  anchor as materialized (
     select a.top, private.leaderboard_count_between(p_metric, k.year, k.month, a.top + 1, 2147483647) as ahead,
            private.leaderboard_count_between(p_metric, k.year, k.month, a.top, a.top) as ties,
            (select count(*) from rows r where r.figure = a.top)::integer as top_on_page
