@@ -48,9 +48,9 @@ async function addHistory(db: pg.Client, sellers: string[]): Promise<void> {
      union all select seller_id, 0, 0, sum(sold) from figures group by seller_id having sum(sold) > 0`,
   );
   await db.query(
-    `insert into public.seller_view_counts (seller_id, year, month, slot, total_views)
-     select seller_id, year, month, 0, views from figures where views > 0
-     union all select seller_id, 0, 0, 0, sum(views) from figures group by seller_id having sum(views) > 0`,
+    `insert into public.seller_view_counts (seller_id, year, month, total_views)
+     select seller_id, year, month, views from figures where views > 0
+     union all select seller_id, 0, 0, sum(views) from figures group by seller_id having sum(views) > 0`,
   );
   await db.query(`analyze public.seller_sales_counts, public.seller_view_counts, public.users`);
 }

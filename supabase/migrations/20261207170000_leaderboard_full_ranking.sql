@@ -7,15 +7,14 @@
 -- so a key stays meaningful while figures change, and ties keep their order across page boundaries.
 -- Ranks are computed when read, never stored: a row's rank is 1 + the sellers strictly ahead of it.
 --
--- Each page reads only a small candidate set through the rank indexes: the sellers whose figure lies
--- between the key's and the figure of the p_limit-th seller beyond it (views: the same with rank buckets,
--- plus the few sellers with overflow slots, summed exactly), then sorts them by the full key.
+-- Each page reads only a small candidate set through the rank indexes: the sellers whose figure (views:
+-- rank bucket) lies between the key's and that of the p_limit-th seller beyond it, then sorts them by
+-- the full key.
 
 -- How many ranked (listed, not excluded) sellers have a figure in [p_low, p_high] for a period. The rank
 -- of a figure is 1 + this count above it, so the big ranges are counted from the rank indexes alone
 -- (index-only scans): every row in range, minus the few rows of excluded sellers; for views, the rows
--- of the buckets strictly inside the range plus the rows of its two edge buckets that are in range, then
--- the few sellers with overflow slots (or excluded) corrected by their exact sums.
+-- of the rank buckets strictly inside the range plus the rows of its two edge buckets that are in range.
 create function private.leaderboard_count_between(p_metric text, p_year integer, p_month integer,
                                                   p_low integer, p_high integer)
   returns integer
@@ -25,13 +24,6 @@ as $$
     select greatest(p_low, 1) as low, p_high as high,
            public.leaderboard_rank_bucket(greatest(p_low, 1)) as low_bucket,
            public.leaderboard_rank_bucket(p_high) as high_bucket
-  ),
-  -- Sellers whose slot 0 is not their ranked figure: with overflow slots, or excluded.
-  special as materialized (
-    select o.seller_id from public.seller_view_counts o
-     where p_metric = 'views' and o.year = p_year and o.month = p_month and o.slot > 0
-    union
-    select x.seller_id from private.excluded_sellers x where p_metric = 'views'
   )
   select (case when p_metric = 'sales' then
     (select count(*) from public.seller_sales_counts s, bounds b
@@ -41,22 +33,14 @@ as $$
         where s.items_sold between b.low and b.high)
   else
     (select count(*) from public.seller_view_counts v, bounds b
-      where v.year = p_year and v.month = p_month and v.slot = 0
+      where v.year = p_year and v.month = p_month
         and v.rank_bucket > b.low_bucket and v.rank_bucket < b.high_bucket)
     + (select count(*) from public.seller_view_counts v, bounds b
-        where v.year = p_year and v.month = p_month and v.slot = 0
+        where v.year = p_year and v.month = p_month
           and v.rank_bucket in (b.low_bucket, b.high_bucket) and v.total_views between b.low and b.high)
-    - (select count(*) from special c
-         join public.seller_view_counts v on v.seller_id = c.seller_id and v.year = p_year and v.month = p_month and v.slot = 0,
-         bounds b
+    - (select count(*) from private.excluded_sellers x
+         join public.seller_view_counts v on v.seller_id = x.seller_id and v.year = p_year and v.month = p_month, bounds b
         where v.total_views between b.low and b.high)
-    + (select count(*) from special c
-        cross join lateral (
-          select sum(a.total_views) as total_views from public.seller_view_counts a
-           where a.seller_id = c.seller_id and a.year = p_year and a.month = p_month) w,
-        bounds b
-        where w.total_views between b.low and b.high
-          and not exists (select from private.excluded_sellers x where x.seller_id = c.seller_id))
   end)::integer
 $$;
 grant execute on function private.leaderboard_count_between(text, integer, integer, integer, integer)
@@ -115,25 +99,21 @@ begin
          order by s.items_sold limit p_limit) t;
     end if;
   else
-    -- In rank buckets, over sellers without overflow slots (their slot 0 is their figure).
+    -- In rank buckets (monotone in the figure: a lower bucket means fewer views).
     if v_after then
       v_high := public.leaderboard_rank_bucket(p_value);
       select case when count(*) = p_limit then min(t.rank_bucket) else 1 end into v_low from (
         select v.rank_bucket from public.seller_view_counts v
-         where v.year = k.year and v.month = k.month and v.slot = 0
+         where v.year = k.year and v.month = k.month
            and v.rank_bucket < public.leaderboard_rank_bucket(p_value) and v.rank_bucket > 0
-           and not exists (select from public.seller_view_counts o
-                            where o.seller_id = v.seller_id and o.year = k.year and o.month = k.month and o.slot > 0)
            and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id)
          order by v.rank_bucket desc limit p_limit) t;
     else
       v_low := greatest(public.leaderboard_rank_bucket(p_value), 1);
       select case when count(*) = p_limit then max(t.rank_bucket) else 32767 end into v_high from (
         select v.rank_bucket from public.seller_view_counts v
-         where v.year = k.year and v.month = k.month and v.slot = 0
+         where v.year = k.year and v.month = k.month
            and v.rank_bucket > public.leaderboard_rank_bucket(p_value)
-           and not exists (select from public.seller_view_counts o
-                            where o.seller_id = v.seller_id and o.year = k.year and o.month = k.month and o.slot > 0)
            and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id)
          order by v.rank_bucket limit p_limit) t;
     end if;
@@ -141,35 +121,20 @@ begin
 
   return query
   with cand as materialized (
-    -- Sales: every seller with a figure between the bounds, and their views (the sum of their slots).
-    select s.seller_id, s.items_sold, coalesce(w.total_views, 0)::integer as total_views
+    -- Sales: every seller with a figure between the bounds, and their views.
+    select s.seller_id, s.items_sold, coalesce(v.total_views, 0) as total_views
       from public.seller_sales_counts s
-      cross join lateral (
-        select sum(v.total_views)::integer as total_views from public.seller_view_counts v
-         where v.seller_id = s.seller_id and v.year = k.year and v.month = k.month) w
+      left join public.seller_view_counts v on v.seller_id = s.seller_id and v.year = k.year and v.month = k.month
      where p_metric = 'sales' and s.year = k.year and s.month = k.month and s.items_sold between v_low and v_high
        and not exists (select from private.excluded_sellers x where x.seller_id = s.seller_id)
     union all
-    -- Views: sellers without overflow slots in the buckets between the bounds, and every seller with
-    -- overflow slots, summed.
-    select t.seller_id, coalesce(s.items_sold, 0), t.total_views
-      from (
-        select v.seller_id, v.total_views from public.seller_view_counts v
-         where p_metric = 'views' and v.year = k.year and v.month = k.month and v.slot = 0
-           and v.rank_bucket between v_low and v_high
-           and not exists (select from public.seller_view_counts o
-                            where o.seller_id = v.seller_id and o.year = k.year and o.month = k.month and o.slot > 0)
-        union all
-        select c.seller_id, w.total_views from (
-          select distinct o.seller_id from public.seller_view_counts o
-           where p_metric = 'views' and o.year = k.year and o.month = k.month and o.slot > 0) c
-        cross join lateral (
-          select sum(a.total_views)::integer as total_views from public.seller_view_counts a
-           where a.seller_id = c.seller_id and a.year = k.year and a.month = k.month) w
-      ) t
-      left join public.seller_sales_counts s on s.seller_id = t.seller_id and s.year = k.year and s.month = k.month
-     where t.total_views > 0
-       and not exists (select from private.excluded_sellers x where x.seller_id = t.seller_id)
+    -- Views: every seller in the rank buckets between the bounds, and their sales.
+    select v.seller_id, coalesce(s.items_sold, 0), v.total_views
+      from public.seller_view_counts v
+      left join public.seller_sales_counts s on s.seller_id = v.seller_id and s.year = k.year and s.month = k.month
+     where p_metric = 'views' and v.year = k.year and v.month = k.month and v.rank_bucket between v_low and v_high
+       and v.total_views > 0
+       and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id)
   ),
   keyed as (
     select c.seller_id, u.display_name, u.avatar_url, c.items_sold, c.total_views,

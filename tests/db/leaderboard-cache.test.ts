@@ -1,6 +1,6 @@
 /**
  * The trigger-maintained leaderboard cache: the plan's testing checklist (database items) and every
- * transition of DESIGN.md's "what the numbers are", each checked against the cache and against
+ * transition of the rules in docs/architecture.md ("Decisions: what the numbers mean"), each checked against the cache and against
  * seller_leaderboard_drift() (a recomputation from products and product_views).
  */
 import { randomUUID } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Sales that mean something (issue 7) and concurrent sales (issue 6 item 3), as the API roles use them:
+ * Sales that mean something and concurrent sales, as the API roles use them:
  *   - two "sold" updates of one product at once both succeed (the future check is for a stated sold_at);
  *   - free items (price 0) never count, and a price change from/to 0 of a sold product moves the count;
  *   - undoing a sale and selling again within 24 hours of the undo keeps the original sale's month;

@@ -113,22 +113,54 @@ it("deletes a seller while a transaction sells one of their products and then mo
   await noDrift();
 });
 
-it("deletes a seller while a transaction views, undoes a sale and moves their products away", async () => {
+it("deletes a seller while single-product transactions undo and redo a sale, view and move their products", async () => {
   const { seller, products } = await sellerWithProducts("Deleted while busy");
   const other = await sellerWithProducts("Buyer of products");
-  const result = await interleave(
-    seller,
-    async (c) => {
-      await c.query("update public.products set status = 'active' where id = $1", [products[1]]);
-      await c.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
-        products[0],
-      ]);
-    },
-    (c) => c.query("update public.products set seller_id = $2 where id = $1", [products[3], other.seller]),
-  );
-  expect(result).toEqual({ writer: null, deletion: null });
+  // Without views or a sale, moving it touches none of the seller's counters, which the first two hold.
+  const quiet = await insertProduct(db.pool, seller, { status: "active" });
+  const writers = await Promise.all([connect(), connect(), connect()]);
+  const deleter = await connect();
+  const steps: [(c: pg.Client) => Promise<unknown>, (c: pg.Client) => Promise<unknown>][] = [
+    [
+      (c) => c.query("update public.products set status = 'active' where id = $1", [products[1]]),
+      (c) => c.query("update public.products set status = 'sold' where id = $1", [products[1]]),
+    ],
+    [
+      (c) =>
+        c.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
+          products[0],
+        ]),
+      (c) =>
+        c.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
+          products[0],
+        ]),
+    ],
+    [
+      (c) => c.query("update public.products set seller_id = $2 where id = $1", [quiet, other.seller]),
+      (c) => c.query("update public.products set price = 0 where id = $1", [quiet]),
+    ],
+  ];
+  try {
+    for (const [i, [first]] of steps.entries()) {
+      await writers[i].query("begin");
+      await first(writers[i]);
+    }
+    const deleterPid = (await deleter.query("select pg_backend_pid() as pid")).rows[0].pid as number;
+    const deletion = deleter.query("delete from auth.users where id = $1", [seller]).then(
+      () => null,
+      (error: { code?: string }) => error.code ?? String(error),
+    );
+    await waitsForLock(deleterPid);
+    for (const [i, [, second]] of steps.entries()) {
+      await second(writers[i]);
+      await writers[i].query("commit");
+    }
+    expect(await deletion).toBeNull();
+  } finally {
+    await Promise.all([...writers, deleter].map((c) => c.end()));
+  }
   // The product moved away before the deletion went on, so it stays, with its figures, with its new seller.
-  expect((await db.pool.query("select seller_id from public.products where id = $1", [products[3]])).rows).toEqual([
+  expect((await db.pool.query("select seller_id from public.products where id = $1", [quiet])).rows).toEqual([
     { seller_id: other.seller },
   ]);
   await noDrift();
