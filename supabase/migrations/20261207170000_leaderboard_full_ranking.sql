@@ -46,55 +46,37 @@ $$;
 grant execute on function private.leaderboard_count_between(text, integer, integer, integer, integer)
   to anon, authenticated, service_role;
 
--- A page of a board: at most p_limit sellers right after (or right before) the sort key
--- (p_value, p_other, p_name, p_seller_id), in board order, with their ranks. p_value is the figure of the
--- board's metric, p_other the other metric's. An empty answer past either end.
-create function public.get_leaderboard_page(
-  p_metric text, p_period text, p_direction text, p_value integer, p_other integer, p_name text, p_seller_id uuid,
-  p_year integer default null, p_month integer default null, p_limit integer default 50)
-  returns table (rank integer, seller_id uuid, display_name text, avatar_url text,
-                 items_sold integer, total_views integer)
+-- The rows of a page of a board without their ranks: at most p_limit sellers right after (or right
+-- before) the sort key (p_value, p_other, p_name, p_seller_id) of the period (p_year, p_month: the storage
+-- key, 0/0 for all time), in no particular order. p_value is the figure of the board's metric, p_other the
+-- other metric's.
+create function private.leaderboard_keyset(
+  p_metric text, p_year integer, p_month integer, p_limit integer,
+  p_direction text, p_value integer, p_other integer, p_name text, p_seller_id uuid)
+  returns table (seller_id uuid, display_name text, avatar_url text, items_sold integer, total_views integer,
+                 figure integer, other integer)
   language plpgsql stable set search_path = '' set jit = off
 as $$
 #variable_conflict use_column
 declare
-  k record;
   v_after constant boolean := p_direction = 'after';
   v_low integer;
   v_high integer;
-  v_first integer;
-  v_ahead integer;
-  v_ties integer;
-  v_first_count integer;
 begin
-  if p_metric is null or p_metric not in ('sales', 'views') then
-    raise exception 'metric must be ''sales'' or ''views'' (got %)', coalesce(quote_literal(p_metric), 'null')
-      using errcode = 'invalid_parameter_value';
-  end if;
-  if p_direction is null or p_direction not in ('after', 'before') then
-    raise exception 'direction must be ''after'' or ''before'' (got %)', coalesce(quote_literal(p_direction), 'null')
-      using errcode = 'invalid_parameter_value';
-  end if;
-  if p_value is null or p_value < 0 or p_other is null or p_other < 0 or p_name is null or p_seller_id is null then
-    raise exception 'a page starts at a full sort key (figure, other figure, name, seller id)'
-      using errcode = 'invalid_parameter_value';
-  end if;
-  k := private.leaderboard_period(p_period, p_year, p_month, p_limit);
-
   -- The figures that bound the candidates: the key's, and that of the p_limit-th seller beyond it.
   if p_metric = 'sales' then
     if v_after then
       v_high := p_value;
       select case when count(*) = p_limit then min(t.items_sold) else 1 end into v_low from (
         select s.items_sold from public.seller_sales_counts s
-         where s.year = k.year and s.month = k.month and s.items_sold < p_value and s.items_sold > 0
+         where s.year = p_year and s.month = p_month and s.items_sold < p_value and s.items_sold > 0
            and not exists (select from private.excluded_sellers x where x.seller_id = s.seller_id)
          order by s.items_sold desc limit p_limit) t;
     else
       v_low := greatest(p_value, 1);
       select case when count(*) = p_limit then max(t.items_sold) else 2147483647 end into v_high from (
         select s.items_sold from public.seller_sales_counts s
-         where s.year = k.year and s.month = k.month and s.items_sold > p_value
+         where s.year = p_year and s.month = p_month and s.items_sold > p_value
            and not exists (select from private.excluded_sellers x where x.seller_id = s.seller_id)
          order by s.items_sold limit p_limit) t;
     end if;
@@ -104,7 +86,7 @@ begin
       v_high := public.leaderboard_rank_bucket(p_value);
       select case when count(*) = p_limit then min(t.rank_bucket) else 1 end into v_low from (
         select v.rank_bucket from public.seller_view_counts v
-         where v.year = k.year and v.month = k.month
+         where v.year = p_year and v.month = p_month
            and v.rank_bucket < public.leaderboard_rank_bucket(p_value) and v.rank_bucket > 0
            and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id)
          order by v.rank_bucket desc limit p_limit) t;
@@ -112,7 +94,7 @@ begin
       v_low := greatest(public.leaderboard_rank_bucket(p_value), 1);
       select case when count(*) = p_limit then max(t.rank_bucket) else 32767 end into v_high from (
         select v.rank_bucket from public.seller_view_counts v
-         where v.year = k.year and v.month = k.month
+         where v.year = p_year and v.month = p_month
            and v.rank_bucket > public.leaderboard_rank_bucket(p_value)
            and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id)
          order by v.rank_bucket limit p_limit) t;
@@ -124,15 +106,15 @@ begin
     -- Sales: every seller with a figure between the bounds, and their views.
     select s.seller_id, s.items_sold, coalesce(v.total_views, 0) as total_views
       from public.seller_sales_counts s
-      left join public.seller_view_counts v on v.seller_id = s.seller_id and v.year = k.year and v.month = k.month
-     where p_metric = 'sales' and s.year = k.year and s.month = k.month and s.items_sold between v_low and v_high
+      left join public.seller_view_counts v on v.seller_id = s.seller_id and v.year = p_year and v.month = p_month
+     where p_metric = 'sales' and s.year = p_year and s.month = p_month and s.items_sold between v_low and v_high
        and not exists (select from private.excluded_sellers x where x.seller_id = s.seller_id)
     union all
     -- Views: every seller in the rank buckets between the bounds, and their sales.
     select v.seller_id, coalesce(s.items_sold, 0), v.total_views
       from public.seller_view_counts v
-      left join public.seller_sales_counts s on s.seller_id = v.seller_id and s.year = k.year and s.month = k.month
-     where p_metric = 'views' and v.year = k.year and v.month = k.month and v.rank_bucket between v_low and v_high
+      left join public.seller_sales_counts s on s.seller_id = v.seller_id and s.year = p_year and s.month = p_month
+     where p_metric = 'views' and v.year = p_year and v.month = p_month and v.rank_bucket between v_low and v_high
        and v.total_views > 0
        and not exists (select from private.excluded_sellers x where x.seller_id = v.seller_id)
   ),
@@ -153,8 +135,45 @@ begin
      where not v_after and (-q.figure, -q.other, q.display_name, q.seller_id) < (-p_value, -p_other, p_name, p_seller_id)
      order by q.figure, q.other, q.display_name desc, q.seller_id desc
      limit p_limit
+  )
+  select * from page union all select * from page_before;
+end;
+$$;
+grant execute on function private.leaderboard_keyset(text, integer, integer, integer, text, integer, integer, text, uuid)
+  to anon, authenticated, service_role;
+
+-- A page of a board: at most p_limit sellers right after (or right before) the sort key
+-- (p_value, p_other, p_name, p_seller_id), in board order, with their ranks. p_value is the figure of the
+-- board's metric, p_other the other metric's. An empty answer past either end.
+create function public.get_leaderboard_page(
+  p_metric text, p_period text, p_direction text, p_value integer, p_other integer, p_name text, p_seller_id uuid,
+  p_year integer default null, p_month integer default null, p_limit integer default 50)
+  returns table (rank integer, seller_id uuid, display_name text, avatar_url text,
+                 items_sold integer, total_views integer)
+  language plpgsql stable set search_path = '' set jit = off
+as $$
+#variable_conflict use_column
+declare
+  k record;
+begin
+  if p_metric is null or p_metric not in ('sales', 'views') then
+    raise exception 'metric must be ''sales'' or ''views'' (got %)', coalesce(quote_literal(p_metric), 'null')
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if p_direction is null or p_direction not in ('after', 'before') then
+    raise exception 'direction must be ''after'' or ''before'' (got %)', coalesce(quote_literal(p_direction), 'null')
+      using errcode = 'invalid_parameter_value';
+  end if;
+  if p_value is null or p_value < 0 or p_other is null or p_other < 0 or p_name is null or p_seller_id is null then
+    raise exception 'a page starts at a full sort key (figure, other figure, name, seller id)'
+      using errcode = 'invalid_parameter_value';
+  end if;
+  k := private.leaderboard_period(p_period, p_year, p_month, p_limit);
+  return query
+  with rows as materialized (
+    select * from private.leaderboard_keyset(p_metric, k.year, k.month, p_limit, p_direction,
+                                             p_value, p_other, p_name, p_seller_id)
   ),
-  rows as (select * from page union all select * from page_before),
   -- Ranks: the page's first row (the highest figure) is 1 + the sellers strictly ahead; a row with a lower
   -- figure also has behind it the whole tie of the first figure and the page's rows between the two.
   -- Materialized: the counts run once per page, not once per row.
@@ -194,6 +213,7 @@ declare
   v_figure integer;
   v_other integer;
   v_user record;
+  v_ahead integer;
 begin
   if p_metric is null or p_metric not in ('sales', 'views') then
     raise exception 'metric must be ''sales'' or ''views'' (got %)', coalesce(quote_literal(p_metric), 'null')
@@ -213,18 +233,28 @@ begin
   if v_figure = 0 or v_user.display_name is null then
     return;
   end if;
+  -- One count of the sellers ahead of me (cheap only near the top); the neighbours' ranks follow from it
+  -- and from the few sellers between them and me.
+  v_ahead := private.leaderboard_count_between(p_metric, k.year, k.month, v_figure + 1, 2147483647);
   return query
-  select n.rank, n.seller_id, n.display_name, n.avatar_url, n.items_sold, n.total_views from (
-    select b.*, 1 as part from public.get_leaderboard_page(p_metric, p_period, 'before', v_figure, v_other,
-                                                            v_user.display_name, v_me, nullif(k.year, 0), nullif(k.month, 0), 2) b
-    union all
-    select 1 + private.leaderboard_count_between(p_metric, k.year, k.month, v_figure + 1, 2147483647),
-           v_me, v_user.display_name, v_user.avatar_url, v_sold, v_views, 2
-    union all
-    select a.*, 3 from public.get_leaderboard_page(p_metric, p_period, 'after', v_figure, v_other,
-                                                    v_user.display_name, v_me, nullif(k.year, 0), nullif(k.month, 0), 2) a
-  ) n
-  order by n.part, n.rank;
+  select (case when n.figure > v_figure
+                 then 1 + v_ahead - private.leaderboard_count_between(p_metric, k.year, k.month, v_figure + 1, n.figure)
+               when n.figure = v_figure then 1 + v_ahead
+               else 1 + v_ahead + private.leaderboard_count_between(p_metric, k.year, k.month, n.figure + 1, v_figure)
+          end)::integer,
+         n.seller_id, n.display_name, n.avatar_url, n.items_sold, n.total_views
+    from (
+      select b.*, 1 as part
+        from private.leaderboard_keyset(p_metric, k.year, k.month, 2, 'before', v_figure, v_other,
+                                        v_user.display_name, v_me) b
+      union all
+      select v_me, v_user.display_name, v_user.avatar_url, v_sold, v_views, v_figure, v_other, 2
+      union all
+      select a.*, 3
+        from private.leaderboard_keyset(p_metric, k.year, k.month, 2, 'after', v_figure, v_other,
+                                        v_user.display_name, v_me) a
+    ) n
+   order by n.part, n.figure desc, n.other desc, n.display_name, n.seller_id;
 end;
 $$;
 grant execute on function public.get_leaderboard_around_me(text, text, integer, integer) to anon, authenticated, service_role;
