@@ -335,7 +335,8 @@ export function Row({
         {entry.rank}
       </span>
       {entry.avatarUrl ? (
-        // Avatars come from any host the seller chose; a plain img avoids configuring next/image domains.
+        // Only avatars from the project's storage bucket get here (the server drops others); a plain img
+        // avoids configuring next/image domains.
         // eslint-disable-next-line @next/next/no-img-element
         <img className="leaderboard-avatar" src={entry.avatarUrl} alt="" width={32} height={32} />
       ) : (

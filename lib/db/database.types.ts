@@ -652,9 +652,11 @@ export type Database = {
       }
       record_product_view: {
         Args: {
-          p_client_key?: string
+          p_client_keys?: string[]
           p_product_id: string
+          p_seller_budgets?: number[]
           p_session_id?: string
+          p_user_id?: string
         }
         Returns: boolean
       }
@@ -673,6 +675,10 @@ export type Database = {
           seller_id: string
           year: number
         }[]
+      }
+      take_rate_limit: {
+        Args: { p_key: string; p_limit: number; p_window_seconds: number }
+        Returns: number
       }
       update_product: {
         Args: {

@@ -14,6 +14,7 @@ const APPLICATION_CODES: Record<string, ErrorCode> = {
   PT403: "forbidden",
   PT404: "not_found",
   PT409: "conflict",
+  PT429: "rate_limited",
 };
 
 /** Friendly messages for the constraints a user can hit with bad input. */
@@ -47,7 +48,10 @@ export interface DatabaseFailure {
   code?: string;
   message?: string;
   constraint?: string;
+  /** PostgREST's name for a raised exception's detail ... */
   details?: string | null;
+  /** ... and pg's. */
+  detail?: string;
   hint?: string | null;
   /** HTTP status of a PostgREST answer (supabase transport). */
   status?: number;
@@ -79,7 +83,15 @@ export function isRetryable(failure: DatabaseFailure): boolean {
 export function toAppError(failure: DatabaseFailure, role: string): AppError {
   const code = failure.code ?? "";
   const application = APPLICATION_CODES[code];
-  if (application) return new AppError(application, failure.message || "Request refused.");
+  if (application) {
+    // A quota raised in SQL puts the seconds to wait in its detail (Retry-After).
+    const wait = code === "PT429" ? Number(failure.details ?? failure.detail) : NaN;
+    return new AppError(
+      application,
+      failure.message || "Request refused.",
+      Number.isFinite(wait) && wait > 0 ? { retryAfterSeconds: wait } : undefined,
+    );
+  }
   // Bad bytes in the input (a NUL byte breaks the wire protocol: 08P01), not an outage.
   if (BAD_INPUT_CODES.has(code))
     return new AppError("invalid_input", "The input contains characters that cannot be stored.");

@@ -5,6 +5,7 @@
  * way out).
  */
 import "server-only";
+import { shownAvatarUrl } from "../avatars";
 import { rpc, type DbSession } from "../db";
 import type { Database } from "../db/database.types";
 import { AppError } from "../errors";
@@ -25,7 +26,7 @@ function toEntry(row: BoardRow): LeaderboardEntry {
     rank: row.rank,
     sellerId: row.seller_id,
     displayName: row.display_name,
-    avatarUrl: row.avatar_url ?? null,
+    avatarUrl: shownAvatarUrl(row.avatar_url),
     itemsSold: row.items_sold,
     totalViews: row.total_views,
   };

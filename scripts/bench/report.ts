@@ -1,4 +1,5 @@
 /** Writes bench/results/latest.json (everything measured) and latest.md (the tables a person reads). */
+import type { CountersResult } from "./counters";
 import fs from "node:fs";
 import path from "node:path";
 import { options, PROJECT_ROOT, ratio } from "./common";
@@ -42,6 +43,7 @@ export interface Results {
   live?: LiveResult;
   startup?: StartupResult;
   ranking?: RankingResult;
+  counters?: CountersResult;
   /** Remarks about a run that the figures alone do not say (added by hand, rendered under the machine line). */
   notes?: string[];
 }
@@ -437,6 +439,36 @@ export function renderMarkdown(r: Results): string {
     const errors = r.hot.filter((row) => Object.keys(row.errors).length);
     if (errors.length)
       out.push(`Errors: ${errors.map((row) => `${row.label}, ${row.shape}: ${errs(row.errors)}`).join("; ")}.`, "");
+  }
+
+  if (r.counters) {
+    const c = r.counters;
+    const first = c.bulk[0];
+    out.push(
+      "## counters: bulk imports, a product's figure at 1,000,000 views, views of a deleted product",
+      "",
+      "One `insert … select` of views of one product in its own transaction (target: a row of a 100,000-row statement costs at most 1.5x a row of a 1,000-row one; 200,000 rows within 60 s):",
+      "",
+      table(
+        ["rows", "seconds", "ms per row", "vs a row of the first"],
+        c.bulk.map((b) => [
+          f0(b.rows),
+          b.seconds.toFixed(2),
+          b.msPerRow.toFixed(4),
+          x(ratio(b.msPerRow, first.msPerRow)),
+        ]),
+      ),
+      "",
+      `The reads behind the pages, with one listed product at ${f0(c.figures[0]?.views)} views (a tenth of them in the last 7 days), through rpc() (targets: p99 <= 2 ms; trending p99 <= 10 ms):`,
+      "",
+      table(
+        ["call", "p50 ms", "p99 ms"],
+        c.figures.map((f) => [f.call, ms(f.p50), ms(f.p99)]),
+      ),
+      "",
+      `A view of a product deleted a moment before (refused, 23503): ${ms(c.deleted.deletedMs)} ms at the median, against ${ms(c.deleted.normalMs)} ms for a counted view (${x(ratio(c.deleted.deletedMs, c.deleted.normalMs))}; target <= 3x). Errors: ${errs(c.deleted.errors) || "none"}.`,
+      "",
+    );
   }
 
   if (r.mixed) {

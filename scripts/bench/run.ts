@@ -20,6 +20,7 @@ import {
   stopOnInterrupt,
   type BenchServer,
 } from "./common";
+import { measureCounters } from "./counters";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
@@ -130,6 +131,17 @@ async function main() {
       } finally {
         // The rpc() pools of the "as the server calls it" runs first: dropping the database would end
         // their idle connections under them ("terminating connection due to administrator command").
+        await closePools();
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
+    if (wanted("counters")) {
+      const db = await createDatabase(main);
+      try {
+        results.counters = await timed(results, "counters", () => measureCounters(db.url));
+      } finally {
         await closePools();
         await db.drop();
       }
