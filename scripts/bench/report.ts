@@ -9,6 +9,7 @@ import type { LiveResult } from "./live";
 import type { ReadRow, TrendingResult } from "./read";
 import type { StartupResult } from "./startup";
 import { HOT_SPREAD, type HotRow, type MixedRow, type RateRow } from "./writes";
+import { renderRanking, type RankingResult } from "./ranking";
 
 /** A server the read measurement could not run on (the standard build not installed). */
 export type ReadServerMissing = { server: string; available: false; reason: string };
@@ -43,6 +44,7 @@ export interface Results {
   live?: LiveResult;
   limits?: LimitsResult;
   startup?: StartupResult;
+  ranking?: RankingResult;
   counters?: CountersResult;
   /** Remarks about a run that the figures alone do not say (added by hand, rendered under the machine line). */
   notes?: string[];
@@ -622,6 +624,7 @@ export function renderMarkdown(r: Results): string {
       "",
     );
   }
+  if (r.ranking) out.push(...renderRanking(r.ranking, table));
   return out.join("\n");
 }
 

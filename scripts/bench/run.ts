@@ -25,6 +25,7 @@ import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLimits } from "./limits";
 import { measureLive } from "./live";
+import { measureRanking } from "./ranking";
 import { measureRead } from "./read";
 import {
   updatePerformanceDoc,
@@ -105,6 +106,16 @@ async function main() {
   try {
     if (wanted("read")) {
       results.read = await timed(results, "read", () => readOnServers(main));
+      writeResults(results);
+    }
+
+    if (wanted("ranking")) {
+      const db = await createDatabase(main);
+      try {
+        results.ranking = await timed(results, "ranking", () => measureRanking(db.url));
+      } finally {
+        await db.drop();
+      }
       writeResults(results);
     }
 

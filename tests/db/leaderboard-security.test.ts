@@ -130,6 +130,17 @@ describe("catalogue checks", () => {
       "private.message_received_by_caller(uuid,text,text)": ["authenticated"],
       "private.signed_in_user(text)": ["authenticated"],
       "private.check_between(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
+      // The full ranking's helpers, run by its security-invoker read functions as the caller.
+      "private.leaderboard_count_between(text,integer,integer,integer,integer)": [
+        "anon",
+        "authenticated",
+        "service_role",
+      ],
+      "private.leaderboard_keyset(text,integer,integer,integer,text,integer,integer,text,uuid)": [
+        "anon",
+        "authenticated",
+        "service_role",
+      ],
       // Immutable SQL the read functions inline (inlining needs the caller's execute): rules and constants.
       "private.leaderboard_year(timestamp with time zone)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_month(timestamp with time zone)": ["anon", "authenticated", "service_role"],
