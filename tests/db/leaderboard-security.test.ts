@@ -134,6 +134,12 @@ describe("catalogue checks", () => {
       "private.leaderboard_month(timestamp with time zone)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_month_start(timestamp with time zone)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_changed_at_step()": ["anon", "authenticated", "service_role"],
+      // Sales: the counting rule (inlined by the sales readers), the undo window (the products trigger runs as
+      // the writer), and the two writes behind security-invoker entries (the named buyer's answer, moderation).
+      "private.sale_counts(boolean,text,timestamp with time zone)": ["authenticated"],
+      "private.sales_answer_window()": ["anon", "authenticated", "service_role"],
+      "private.respond_to_sale(uuid,text)": ["authenticated"],
+      "private.disputed_sales()": ["authenticated", "service_role"],
     };
     const internal = rows.filter((r) => r.name.startsWith("private."));
     expect(internal.length).toBeGreaterThanOrEqual(10);
