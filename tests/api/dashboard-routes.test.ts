@@ -165,7 +165,15 @@ describe("the inbox routes", () => {
     const inbox = await call(routes.messages, { path: "/api/messages", token: tokens.seller });
     expect(inbox.body).toMatchObject({
       unreadCount: 1,
-      messages: [{ id: question, senderName: "Dash Shopper", productTitle: "Brass lamp", readAt: null }],
+      conversations: [
+        {
+          otherName: "Dash Shopper",
+          productTitle: "Brass lamp",
+          unreadCount: 1,
+          replyToId: question,
+          messages: [{ id: question, outgoing: false, readAt: null }],
+        },
+      ],
     });
 
     const stranger = await call(routes.read, {
@@ -216,7 +224,16 @@ describe("the inbox routes", () => {
     const inbox = await call(routes.messages, { path: "/api/messages", token: tokens.shopper });
     expect(inbox.body).toMatchObject({
       unreadCount: 1,
-      messages: [{ id: sent.body.id, senderName: "Dash Seller", body: "Yes, it is." }],
+      conversations: [
+        {
+          otherName: "Dash Seller",
+          replyToId: sent.body.id,
+          messages: [
+            { id: question, outgoing: true },
+            { id: sent.body.id, outgoing: false, body: "Yes, it is." },
+          ],
+        },
+      ],
     });
   });
 });
