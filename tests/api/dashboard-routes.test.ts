@@ -121,6 +121,8 @@ describe("GET /api/dashboard", () => {
       unreadMessages: 1,
       rankSalesMonth: 1,
       rankViewsMonth: 1,
+      sales: { ranked: 2, notRanked: 0, soldElsewhere: 0 },
+      peopleAsking: 1,
     });
     expect(body.months).toHaveLength(12);
     const now = new Date();
