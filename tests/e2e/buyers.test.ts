@@ -40,7 +40,18 @@ beforeAll(async () => {
     [seller.id],
   );
   // Compile what the test visits before any deadline applies (next dev compiles on first request).
-  for (const route of ["/sign-in", "/messages", "/my-products", "/api/leaderboard", `/products/${product.id}`]) {
+  for (const route of [
+    "/sign-in",
+    "/messages",
+    "/my-products",
+    "/api/leaderboard",
+    "/api/messages",
+    "/api/messages/unread",
+    `/products/${product.id}`,
+    `/api/products/${product.id}/messages`,
+    `/api/products/${product.id}/buyer-candidates`,
+    `/api/products/${product.id}/buyer-response`,
+  ]) {
     await fetch(`${e2e.app.baseUrl}${route}`, { redirect: "manual", signal: AbortSignal.timeout(120_000) }).then(
       (response) => response.body?.cancel(),
     );
@@ -90,79 +101,84 @@ const noHorizontalScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 describe("buyers in a browser", () => {
-  it("message, reply, sale naming the shopper, Not me: the open modal follows each change live", async () => {
-    const before = await soldThisMonth();
-    const watcher = await e2e.newPage();
-    await watcher.goto(e2e.app.baseUrl);
-    const dialog = await openLeaderboard(watcher);
-    const sellerRow = dialog.getByRole("listitem").filter({ hasText: seller.name });
-    await sellerRow.getByText(`${before} sold`, { exact: true }).waitFor();
+  // Four signed-in pages on a shared 2-core machine: more time than one page's test.
+  it(
+    "message, reply, sale naming the shopper, Not me: the open modal follows each change live",
+    { timeout: 300_000 },
+    async () => {
+      const before = await soldThisMonth();
+      const watcher = await e2e.newPage();
+      await watcher.goto(e2e.app.baseUrl);
+      const dialog = await openLeaderboard(watcher);
+      const sellerRow = dialog.getByRole("listitem").filter({ hasText: seller.name });
+      await sellerRow.getByText(`${before} sold`, { exact: true }).waitFor();
 
-    // 1. The shopper, signed out, is sent to sign in from the product page and comes back to write.
-    const shopperPage = await e2e.newPage();
-    await shopperPage.goto(`${e2e.app.baseUrl}/products/${product.id}`);
-    await (await hydrated(shopperPage.getByRole("link", { name: "Sign in to message the seller" }))).click();
-    await signInAs(shopperPage, "Shoppers", shopper.name, `/products/${product.id}`);
-    const form = shopperPage.getByRole("form", { name: "Message the seller" });
-    await (await hydrated(form.getByRole("button", { name: "Message the seller" }))).waitFor();
-    await screenshot(shopperPage, "buyers-product-page-1280");
-    await form.getByRole("textbox").fill("Hi! Is this still available? <b>I can collect today.</b>");
-    await form.getByRole("button", { name: "Message the seller" }).click();
-    await form.getByRole("status").getByText(`Sent to ${seller.name}.`).waitFor();
+      // 1. The shopper, signed out, is sent to sign in from the product page and comes back to write.
+      const shopperPage = await e2e.newPage();
+      await shopperPage.goto(`${e2e.app.baseUrl}/products/${product.id}`);
+      await (await hydrated(shopperPage.getByRole("link", { name: "Sign in to message the seller" }))).click();
+      await signInAs(shopperPage, "Shoppers", shopper.name, `/products/${product.id}`);
+      const form = shopperPage.getByRole("form", { name: "Message the seller" });
+      await (await hydrated(form.getByRole("button", { name: "Message the seller" }))).waitFor();
+      await screenshot(shopperPage, "buyers-product-page-1280");
+      await form.getByRole("textbox").fill("Hi! Is this still available? <b>I can collect today.</b>");
+      await form.getByRole("button", { name: "Message the seller" }).click();
+      await form.getByRole("status").getByText(`Sent to ${seller.name}.`).waitFor();
 
-    // 2. The seller sees it in the inbox (unread count in the header), replies, and marks it sold naming the shopper.
-    const sellerPage = await signedIn("Sellers", seller.name, "/messages");
-    await sellerPage
-      .getByRole("banner")
-      .getByRole("link", { name: /^Messages, \d+ unread$/ })
-      .waitFor();
-    const conversation = sellerPage
-      .getByRole("list", { name: "Conversations" })
-      .getByRole("listitem")
-      .filter({ hasText: shopper.name })
-      .filter({ hasText: product.title })
-      .first();
-    await (await hydrated(conversation.getByRole("button", { name: new RegExp(shopper.name) }))).click();
-    // The body is shown as typed: its markup is text, not HTML.
-    await conversation.getByText("Hi! Is this still available? <b>I can collect today.</b>").waitFor();
-    expect(await conversation.locator(".thread-body b").count()).toBe(0);
-    const reply = conversation.getByRole("form", { name: `Reply to ${shopper.name}` });
-    await reply.getByLabel("Your reply").fill("Yes, it is. Come by after 6.");
-    await reply.getByRole("button", { name: "Send reply" }).click();
-    await reply.getByRole("status").waitFor();
-    await screenshot(sellerPage, "buyers-inbox-1280");
+      // 2. The seller sees it in the inbox (unread count in the header), replies, and marks it sold naming the shopper.
+      const sellerPage = await signedIn("Sellers", seller.name, "/messages");
+      await sellerPage
+        .getByRole("banner")
+        .getByRole("link", { name: /^Messages, \d+ unread$/ })
+        .waitFor();
+      const conversation = sellerPage
+        .getByRole("list", { name: "Conversations" })
+        .getByRole("listitem")
+        .filter({ hasText: shopper.name })
+        .filter({ hasText: product.title })
+        .first();
+      await (await hydrated(conversation.getByRole("button", { name: new RegExp(shopper.name) }))).click();
+      // The body is shown as typed: its markup is text, not HTML.
+      await conversation.getByText("Hi! Is this still available? <b>I can collect today.</b>").waitFor();
+      expect(await conversation.locator(".thread-body b").count()).toBe(0);
+      const reply = conversation.getByRole("form", { name: `Reply to ${shopper.name}` });
+      await reply.getByLabel("Your reply").fill("Yes, it is. Come by after 6.");
+      await reply.getByRole("button", { name: "Send reply" }).click();
+      await reply.getByRole("status").waitFor();
+      await screenshot(sellerPage, "buyers-inbox-1280");
 
-    await sellerPage.goto(`${e2e.app.baseUrl}/my-products`);
-    const listing = sellerPage.getByRole("listitem", { name: product.title });
-    await (await hydrated(listing.getByRole("button", { name: "Mark as sold" }))).click();
-    const step = listing.getByRole("form", { name: `Who bought ${product.title}?` });
-    await step.getByRole("radio", { name: new RegExp(shopper.name) }).check();
-    await screenshot(sellerPage, "buyers-who-bought-it-1280");
-    await step.getByRole("button", { name: "Mark as sold" }).click();
-    await expect.poll(soldThisMonth, { timeout: 15_000 }).toBe(before + 1);
-    await sellerRow.getByText(`${before + 1} sold`, { exact: true }).waitFor({ timeout: LIVE_DEADLINE_MS });
+      await sellerPage.goto(`${e2e.app.baseUrl}/my-products`);
+      const listing = sellerPage.getByRole("listitem", { name: product.title });
+      await (await hydrated(listing.getByRole("button", { name: "Mark as sold" }))).click();
+      const step = listing.getByRole("form", { name: `Who bought ${product.title}?` });
+      await step.getByRole("radio", { name: new RegExp(shopper.name) }).check();
+      await screenshot(sellerPage, "buyers-who-bought-it-1280");
+      await step.getByRole("button", { name: "Mark as sold" }).click();
+      await expect.poll(soldThisMonth, { timeout: 15_000 }).toBe(before + 1);
+      await sellerRow.getByText(`${before + 1} sold`, { exact: true }).waitFor({ timeout: LIVE_DEADLINE_MS });
 
-    // 3. The shopper is told in their inbox and answers "Not me": the sale leaves the open modal.
-    await shopperPage.goto(`${e2e.app.baseUrl}/messages`);
-    const bought = shopperPage
-      .getByRole("list", { name: "Conversations" })
-      .getByRole("listitem")
-      .filter({ hasText: product.title });
-    await bought.getByText(`${seller.name} marked you as the buyer`).waitFor();
-    await (await hydrated(bought.getByRole("button", { name: new RegExp(seller.name) }))).click();
-    const notice = bought.getByRole("group", { name: "Your purchase" });
-    await notice.getByText(`${seller.name} marked you as the buyer of ${product.title}`).waitFor();
-    await notice.getByRole("button", { name: "Not me" }).click();
-    await notice.getByRole("status").waitFor();
-    await expect.poll(soldThisMonth, { timeout: 15_000 }).toBe(before);
-    await sellerRow.getByText(`${before} sold`, { exact: true }).waitFor({ timeout: LIVE_DEADLINE_MS });
+      // 3. The shopper is told in their inbox and answers "Not me": the sale leaves the open modal.
+      await shopperPage.goto(`${e2e.app.baseUrl}/messages`);
+      const bought = shopperPage
+        .getByRole("list", { name: "Conversations" })
+        .getByRole("listitem")
+        .filter({ hasText: product.title });
+      await bought.getByText(`${seller.name} marked you as the buyer`).waitFor();
+      await (await hydrated(bought.getByRole("button", { name: new RegExp(seller.name) }))).click();
+      const notice = bought.getByRole("group", { name: "Your purchase" });
+      await notice.getByText(`${seller.name} marked you as the buyer of ${product.title}`).waitFor();
+      await notice.getByRole("button", { name: "Not me" }).click();
+      await notice.getByRole("status").waitFor();
+      await expect.poll(soldThisMonth, { timeout: 15_000 }).toBe(before);
+      await sellerRow.getByText(`${before} sold`, { exact: true }).waitFor({ timeout: LIVE_DEADLINE_MS });
 
-    await watcher.context().close();
-    await shopperPage.context().close();
-    await sellerPage.context().close();
-  });
+      await watcher.context().close();
+      await shopperPage.context().close();
+      await sellerPage.context().close();
+    },
+  );
 
-  it("the product page, the inbox and Who bought it? fit a 375 px phone", async () => {
+  it("the product page, the inbox and Who bought it? fit a 375 px phone", { timeout: 300_000 }, async () => {
     const shopperPage = await signedIn("Shoppers", shopper.name, `/products/${product.id}`, 375);
     await shopperPage.getByRole("heading", { name: product.title }).waitFor();
     expect(await noHorizontalScroll(shopperPage)).toBe(true);
