@@ -62,6 +62,42 @@ export type Database = {
           },
         ]
       }
+      product_view_days: {
+        Row: {
+          day: string
+          last_viewed_at: string
+          product_id: string
+          views: number
+        }
+        Insert: {
+          day: string
+          last_viewed_at: string
+          product_id: string
+          views: number
+        }
+        Update: {
+          day?: string
+          last_viewed_at?: string
+          product_id?: string
+          views?: number
+        }
+        Relationships: []
+      }
+      product_view_totals: {
+        Row: {
+          product_id: string
+          views: number
+        }
+        Insert: {
+          product_id: string
+          views: number
+        }
+        Update: {
+          product_id?: string
+          views?: number
+        }
+        Relationships: []
+      }
       product_views: {
         Row: {
           client_key: string | null
@@ -286,7 +322,6 @@ export type Database = {
           month: number
           rank_bucket: number
           seller_id: string
-          slot: number
           total_views: number
           year: number
         }
@@ -296,7 +331,6 @@ export type Database = {
           month: number
           rank_bucket?: never
           seller_id: string
-          slot?: number
           total_views?: number
           year: number
         }
@@ -306,7 +340,6 @@ export type Database = {
           month?: number
           rank_bucket?: never
           seller_id?: string
-          slot?: number
           total_views?: number
           year?: number
         }
@@ -560,10 +593,6 @@ export type Database = {
         }[]
       }
       include_seller: { Args: { p_seller_id: string }; Returns: boolean }
-      leaderboard_overflow_slots: {
-        Args: Record<PropertyKey, never>
-        Returns: number
-      }
       leaderboard_rank_bucket: { Args: { p_views: number }; Returns: number }
       leaderboard_time_zone: {
         Args: Record<PropertyKey, never>

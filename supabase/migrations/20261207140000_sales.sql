@@ -16,8 +16,8 @@
 --
 -- Counting: a sale counts for its seller (the product's current seller) in the UTC month of its sold_at when
 -- it ranks, is not disputed and is not undone (private.sale_counts). Statement triggers on public.sales add
--- the differences through private.leaderboard_add_sales, key by key in (seller, year, month) order, all-time
--- first; the products triggers no longer count sales. The buyer is kept here, not on products: RLS can
+-- the differences through private.leaderboard_apply (key order, all-time too); the products triggers no
+-- longer count sales. The buyer is kept here, not on products: RLS can
 -- hide a row (this one is readable by its buyer and seller only), not one column of products, which
 -- everyone may read.
 
@@ -99,36 +99,24 @@ insert into public.sales (product_id, seller_id, buyer_id, sold_at, ranks)
 select p.id, p.seller_id, null, p.sold_at, p.price > 0 from public.products p where p.status = 'sold';
 
 -- ---------------------------------------------------------------------------------------------
--- Counting sales: statement triggers on public.sales
+-- Counting sales: statement triggers on public.sales feed private.leaderboard_apply (key order, each month
+-- and all-time, a key's sales row before its views row: the one lock order of the write path)
 -- ---------------------------------------------------------------------------------------------
--- Adds +1/-1 per (seller, sold_at) to the sales counters, key by key in (seller, year, month) order with the
--- all-time row (0, 0) first.
-create function private.leaderboard_apply_sales(p_sellers uuid[], p_sold_at timestamptz[], p_deltas integer[])
-  returns void language plpgsql security definer set search_path = ''
+-- The monthly sales changes of sales rows leaving (p_sign -1) or entering (+1) the counted state.
+create function private.leaderboard_sales_rows(p_sales public.sales[], p_sign integer)
+  returns setof private.leaderboard_delta language sql stable set search_path = ''
 as $$
-declare
-  r record;
-begin
-  for r in
-    with changes as (
-      select c.seller_id, private.leaderboard_year(c.sold_at) as year, private.leaderboard_month(c.sold_at) as month, c.d
-        from unnest(p_sellers, p_sold_at, p_deltas) as c (seller_id, sold_at, d)
-    ),
-    keyed as (select seller_id, year, month, d from changes union all select seller_id, 0, 0, d from changes)
-    select seller_id, year, month, sum(d)::integer as n from keyed
-     group by seller_id, year, month having sum(d) <> 0 order by seller_id, year, month
-  loop
-    perform private.leaderboard_add_sales(r.seller_id, r.year, r.month, r.n);
-  end loop;
-end;
+  select row(s.seller_id, private.leaderboard_year(s.sold_at), private.leaderboard_month(s.sold_at), p_sign, 0)::private.leaderboard_delta
+    from unnest(p_sales) s
+   where private.sale_counts(s.ranks, s.buyer_response, s.undone_at)
 $$;
 
 create function private.leaderboard_sales_inserted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.leaderboard_apply_sales(array_agg(n.seller_id), array_agg(n.sold_at), array_agg(1))
-     from new_sales n where private.sale_counts(n.ranks, n.buyer_response, n.undone_at);
+  perform private.leaderboard_apply(array(
+    select private.leaderboard_sales_rows(array(select n::public.sales from new_sales n), 1)));
   return null;
 end;
 $$;
@@ -137,12 +125,9 @@ create function private.leaderboard_sales_updated() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.leaderboard_apply_sales(array_agg(c.seller_id), array_agg(c.sold_at), array_agg(c.d))
-     from (
-       select o.seller_id, o.sold_at, -1 as d from old_sales o where private.sale_counts(o.ranks, o.buyer_response, o.undone_at)
-       union all
-       select n.seller_id, n.sold_at, 1 from new_sales n where private.sale_counts(n.ranks, n.buyer_response, n.undone_at)
-     ) c;
+  perform private.leaderboard_apply(array(
+    select private.leaderboard_sales_rows(array(select o::public.sales from old_sales o), -1)
+    union all select private.leaderboard_sales_rows(array(select n::public.sales from new_sales n), 1)));
   return null;
 end;
 $$;
@@ -151,8 +136,8 @@ create function private.leaderboard_sales_deleted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.leaderboard_apply_sales(array_agg(o.seller_id), array_agg(o.sold_at), array_agg(-1))
-     from old_sales o where private.sale_counts(o.ranks, o.buyer_response, o.undone_at);
+  perform private.leaderboard_apply(array(
+    select private.leaderboard_sales_rows(array(select o::public.sales from old_sales o), -1)));
   return null;
 end;
 $$;
@@ -168,38 +153,46 @@ create trigger leaderboard_sales_deleted
   for each statement execute function private.leaderboard_sales_deleted();
 
 -- ---------------------------------------------------------------------------------------------
--- The products counter triggers stop counting sales (the rows above do); they keep moving views.
+-- The products counter triggers stop counting sales (the rows above do); they keep moving and taking off
+-- views. The smallest change: the insert trigger counted sales only and goes; the update and delete
+-- triggers lose their private.leaderboard_product_sales calls, and that function goes.
 -- ---------------------------------------------------------------------------------------------
-create or replace function private.leaderboard_products_changed() returns trigger
+drop trigger leaderboard_products_inserted on public.products;
+drop function private.leaderboard_products_inserted();
+
+create or replace function private.leaderboard_products_updated() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
+declare
+  v_moved_old public.products[] := array(select o::public.products from old_products o
+    join new_products n on n.id = o.id where n.seller_id <> o.seller_id order by o.id);
+  v_moved_new public.products[] := array(select n::public.products from new_products n
+    join old_products o on o.id = n.id where n.seller_id <> o.seller_id order by n.id);
 begin
-  if new.seller_id <> old.seller_id then
-    perform private.leaderboard_queue_views(new.id, old.seller_id, new.seller_id);
-  end if;
+  perform private.leaderboard_apply(array(
+    select private.leaderboard_product_views(v_moved_old, -1)
+    union all select private.leaderboard_product_views(v_moved_new, 1)));
   return null;
 end;
 $$;
 
-create or replace function private.leaderboard_products_deleting() returns trigger
+create or replace function private.leaderboard_products_deleted() returns trigger
   language plpgsql security definer set search_path = ''
 as $$
 declare
-  v_count integer := coalesce(nullif(current_setting('leaderboard.products_deleting', true), ''), '0')::integer;
+  v_old public.products[] := array(select o::public.products from old_products o order by o.id);
+  v_ids uuid[] := array(select o.id from old_products o order by o.id);
 begin
-  -- Bulk deletes stop announcing past leaderboard_advisory_delete_limit(): locks live in a shared table.
-  if v_count < private.leaderboard_advisory_delete_limit() then
-    perform set_config('leaderboard.products_deleting', (v_count + 1)::text, true);
-    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.uuid_hash(old.id), -1);
-  end if;
-  perform private.leaderboard_queue_views(old.id, old.seller_id, null);
-  return old;
+  delete from public.product_view_totals where product_id = any (v_ids);
+  perform private.leaderboard_apply(array(select private.leaderboard_product_views(v_old, -1)));
+  delete from public.product_view_days where product_id = any (v_ids);
+  return null;
 end;
 $$;
 
--- A new product has no views; its sale (when inserted sold) is counted by its sales row.
-drop trigger leaderboard_products_inserted on public.products;
-drop function private.leaderboard_products_inserted();
+drop function private.leaderboard_product_sales(public.products[], integer);
+-- The old rule (sold at a price above 0), now decided per sale and stored.
+drop function private.leaderboard_sale_counts(timestamptz, numeric);
 
 -- ---------------------------------------------------------------------------------------------
 -- sold_at follows status; the 14-day undo rule (replaces the 24-hour "same sale" rule)

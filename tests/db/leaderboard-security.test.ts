@@ -34,7 +34,7 @@ describe.each(clients)("as %s", (_label, role, user) => {
       "insert into public.seller_sales_counts (seller_id, year, month, items_sold) values ($1, 2024, 1, 99)",
       "update public.seller_sales_counts set items_sold = 99 where seller_id = $1",
       "delete from public.seller_sales_counts where seller_id = $1",
-      "insert into public.seller_view_counts (seller_id, year, month, slot, total_views) values ($1, 2024, 1, 5, 99)",
+      "insert into public.seller_view_counts (seller_id, year, month, total_views) values ($1, 2024, 1, 99)",
       "update public.seller_view_counts set total_views = 99 where seller_id = $1",
       "delete from public.seller_view_counts where seller_id = $1",
       "insert into public.seller_leaderboard_cache (seller_id, year, month, items_sold, total_views) values ($1, 2024, 1, 1, 1)",
@@ -61,7 +61,8 @@ describe.each(clients)("as %s", (_label, role, user) => {
       "select private.leaderboard_add_views($1, 2024, 1, 100)",
       "select private.leaderboard_add_sales($1, 2024, 1, 100)",
       "select * from private.leaderboard_expected()",
-      "select count(*) from private.leaderboard_pending",
+      "select count(*) from public.product_view_totals",
+      "select count(*) from public.product_view_days",
     ];
     for (const sql of calls) {
       const params = sql.includes("$1") ? [owner] : [];
@@ -160,9 +161,9 @@ describe("catalogue checks", () => {
                 where has_table_privilege(r, c.oid, priv)) as writes
          from pg_class c
         where c.relkind = 'r' and c.oid::regclass::text in
-              ('seller_sales_counts', 'seller_view_counts', 'private.leaderboard_pending')`,
+              ('seller_sales_counts', 'seller_view_counts', 'product_view_totals', 'product_view_days')`,
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     for (const row of rows) expect([row.name, row.relrowsecurity, row.writes]).toEqual([row.name, true, null]);
   });
 });

@@ -47,7 +47,7 @@ describe("npm run bench", () => {
       // get_trending_products over the source views, with the plan of its inner query.
       expect(json.read!.trending).toMatchObject({ views: 5000, sellers: 200 });
       expect(json.read!.trending!.windowViews).toBeGreaterThan(0);
-      expect(json.read!.trending!.plan).toContain("product_views");
+      expect(json.read!.trending!.plan).toContain("product_view_days");
       // hot: every ingest variant on each shape.
       expect(json.hot!.map((r) => `${r.label}@${r.shape}`).sort()).toEqual(
         json
