@@ -152,7 +152,9 @@ describe("buyers in a browser", () => {
       await (await hydrated(listing.getByRole("button", { name: "Mark as sold" }))).click();
       const step = listing.getByRole("form", { name: `Who bought ${product.title}?` });
       await step.getByRole("radio", { name: new RegExp(shopper.name) }).check();
-      await screenshot(sellerPage, "buyers-who-bought-it-1280");
+      await step.scrollIntoViewIfNeeded();
+      // The screen, not the whole page: "My products" is a long list.
+      await screenshot(sellerPage, "buyers-who-bought-it-1280", { fullPage: false });
       await step.getByRole("button", { name: "Mark as sold" }).click();
       await expect.poll(soldThisMonth, { timeout: 15_000 }).toBe(before + 1);
       await sellerRow.getByText(`${before + 1} sold`, { exact: true }).waitFor({ timeout: LIVE_DEADLINE_MS });
@@ -206,7 +208,7 @@ describe("buyers in a browser", () => {
     await step.getByRole("radio").first().waitFor();
     await step.scrollIntoViewIfNeeded();
     expect(await noHorizontalScroll(sellerPage)).toBe(true);
-    await screenshot(sellerPage, "buyers-who-bought-it-375");
+    await screenshot(sellerPage, "buyers-who-bought-it-375", { fullPage: false });
     await step.getByRole("button", { name: "Cancel" }).click();
     await sellerPage.context().close();
   });
