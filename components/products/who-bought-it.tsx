@@ -70,16 +70,18 @@ export function WhoBoughtIt({
             </span>
           </label>
         ))}
-        <label>
-          <input
-            type="radio"
-            name={`buyer-${productId}`}
-            value={ELSEWHERE}
-            checked={choice === ELSEWHERE}
-            onChange={() => setChoice(ELSEWHERE)}
-          />
-          <span>Sold elsewhere</span>
-        </label>
+        {candidates !== null && (
+          <label>
+            <input
+              type="radio"
+              name={`buyer-${productId}`}
+              value={ELSEWHERE}
+              checked={choice === ELSEWHERE}
+              onChange={() => setChoice(ELSEWHERE)}
+            />
+            <span>Sold elsewhere</span>
+          </label>
+        )}
       </fieldset>
       {failure && (
         <p role="alert" className="field-error">
