@@ -34,7 +34,7 @@ export async function proxy(request: NextRequest) {
 
   const csp = contentSecurityPolicy(newNonce(), {
     dev: process.env.NODE_ENV === "development",
-    connectTo: config?.supabase?.url,
+    connectTo: config?.mode === "supabase" ? config.supabase.url : undefined,
   });
   // Next.js takes the nonce from the request's policy header; the browser enforces the response's.
   const next = () => {
@@ -45,7 +45,7 @@ export async function proxy(request: NextRequest) {
     return forwarded;
   };
   let response = next();
-  if (config?.mode === "supabase" && config.supabase) {
+  if (config?.mode === "supabase") {
     // Loaded only in this mode: Supabase's libraries warn on Node 20 as soon as they are imported.
     const { supabaseAuthClient } = await import("@/lib/auth/supabase-auth");
     const supabase = supabaseAuthClient(config.supabase, {

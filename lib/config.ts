@@ -1,30 +1,20 @@
 /**
- * Reads the environment once into one of three modes (DESIGN.md, "Which parts run where"):
+ * The app's settings: the one module that reads `process.env` (besides the NEXT_PUBLIC_ values Next.js
+ * inlines into the browser bundle). The environment is validated with zod once, into one of three modes
+ * (docs/architecture.md, "Where data and sign-in come from"); each mode carries exactly the settings
+ * its transport and its sign-in need, so callers never have to assert that one is there:
  *   embedded - the launcher started the embedded PostgreSQL (APP_MODE=embedded): demo sign-in, and
  *              tokens signed with the Supabase CLI's local development secret.
  *   database - DATABASE_URL points at any PostgreSQL 15+; tokens come from Supabase Auth and are
  *              verified with SUPABASE_JWT_SECRET or a JWKS URL (required). No demo sign-in.
  *   supabase - NEXT_PUBLIC_SUPABASE_URL + anon key: data through supabase-js (unless DATABASE_URL is
  *              also set), sign-in with Supabase Auth.
- * A missing secret stops the app at start with a message naming the variable.
+ * A missing or malformed setting stops the app at start with a message naming the variable.
+ * Every setting and its default is listed in .env.example. To add one: add it to `envSchema`, then to
+ * `SharedSettings` (every mode) or to the mode that uses it, and to .env.example.
  */
 import "server-only";
-export type AppMode = "embedded" | "database" | "supabase";
-
-export interface AppConfig {
-  mode: AppMode;
-  transport: "postgres" | "supabase";
-  databaseUrl?: string;
-  supabase?: { url: string; anonKey: string; serviceRoleKey?: string };
-  jwt: { secret?: string; jwksUrl?: string; issuer?: string };
-  /**
-   * Demo sign-in is wanted (embedded mode). It is only *allowed* once the database proves it is the
-   * embedded one the app's launcher started (lib/auth/demo.ts).
-   */
-  demoSignIn: boolean;
-  /** The per-start token the launcher wrote into the embedded database (embedded mode only). */
-  embeddedInstanceToken?: string;
-}
+import { z } from "zod";
 
 /** The issuer of demo sign-in tokens (embedded mode). */
 export const DEMO_TOKEN_ISSUER = "marketplace-demo-sign-in";
@@ -39,51 +29,147 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+/** Empty or blank variables count as unset. */
+const unsetIfBlank = (value: unknown) => (typeof value === "string" ? value.trim() || undefined : value);
+const text = z.preprocess(unsetIfBlank, z.string().optional());
+const url = z.preprocess(unsetIfBlank, z.url().optional());
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(unsetIfBlank, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const envSchema = z.object({
+  APP_MODE: z.preprocess(unsetIfBlank, z.enum(["embedded"]).optional()),
+  DATABASE_URL: url,
+  DATABASE_POOL_SIZE: integer(1, 100, 10),
+  NEXT_PUBLIC_SUPABASE_URL: url,
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: text,
+  SUPABASE_SERVICE_ROLE_KEY: text,
+  SUPABASE_JWT_SECRET: text,
+  SUPABASE_JWKS_URL: url,
+  SUPABASE_JWT_ISSUER: text,
+  EMBEDDED_INSTANCE_TOKEN: text,
+  VIEW_KEY_SECRET: text,
+  TRUST_PROXY: integer(0, 10, 0),
+  LEADERBOARD_WATCH_MS: integer(250, 500, 300),
+});
+
+export type Env = Record<string, string | undefined>;
+
+/** A `pg` pool on one database. */
+export interface PostgresTransport {
+  kind: "postgres";
+  databaseUrl: string;
+  poolSize: number;
+}
+
+/** A Supabase project's API. */
+export interface SupabaseSettings {
+  url: string;
+  anonKey: string;
+  serviceRoleKey?: string;
+}
+
+export interface SupabaseTransport extends SupabaseSettings {
+  kind: "supabase";
+}
+
+export interface JwtSettings {
+  secret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+}
+
+/** Settings every mode has. */
+interface SharedSettings {
+  /** How many proxies in front of the app append to X-Forwarded-For (0: use the socket's address). */
+  trustProxyHops: number;
+  /** How often the change watcher asks the database whether the leaderboard changed (ms). */
+  leaderboardWatchMs: number;
+  /** The key for what the server signs or hashes about anonymous shoppers (cookies, address hashes). */
+  viewKeySecret: string;
+}
+
+export interface EmbeddedConfig extends SharedSettings {
+  mode: "embedded";
+  transport: PostgresTransport;
+  jwt: { secret: string; issuer: string };
+  /** The per-start token the launcher wrote into the embedded database (demo sign-in needs it). */
+  embeddedInstanceToken?: string;
+}
+
+export interface DatabaseConfig extends SharedSettings {
+  mode: "database";
+  transport: PostgresTransport;
+  jwt: JwtSettings;
+}
+
+export interface SupabaseConfig extends SharedSettings {
+  mode: "supabase";
+  transport: PostgresTransport | SupabaseTransport;
+  supabase: SupabaseSettings;
+  jwt: JwtSettings;
+}
+
+export type AppConfig = EmbeddedConfig | DatabaseConfig | SupabaseConfig;
+export type AppMode = AppConfig["mode"];
+
+function parseEnv(env: Env): z.infer<typeof envSchema> {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigError(`Invalid environment: ${problems.join("; ")}.`);
+}
 
 export function readConfig(env: Env = process.env): AppConfig {
-  const value = (name: string) => env[name]?.trim() || undefined;
-  const databaseUrl = value("DATABASE_URL");
-  const supabaseUrl = value("NEXT_PUBLIC_SUPABASE_URL");
-  const jwtSecret = value("SUPABASE_JWT_SECRET");
-  const jwksUrl = value("SUPABASE_JWKS_URL");
-  const issuer = value("SUPABASE_JWT_ISSUER");
+  const settings = parseEnv(env);
+  const {
+    DATABASE_URL: databaseUrl,
+    NEXT_PUBLIC_SUPABASE_URL: supabaseUrl,
+    SUPABASE_JWT_SECRET: jwtSecret,
+    SUPABASE_JWKS_URL: jwksUrl,
+    SUPABASE_JWT_ISSUER: issuer,
+  } = settings;
+  const shared = (fallbackKey: string | undefined) => ({
+    trustProxyHops: settings.TRUST_PROXY,
+    leaderboardWatchMs: settings.LEADERBOARD_WATCH_MS,
+    viewKeySecret: settings.VIEW_KEY_SECRET ?? fallbackKey ?? "",
+  });
+  const postgres = (databaseUrl: string): PostgresTransport => ({
+    kind: "postgres",
+    databaseUrl,
+    poolSize: settings.DATABASE_POOL_SIZE,
+  });
 
-  if (value("APP_MODE") === "embedded") {
+  if (settings.APP_MODE === "embedded") {
     if (!databaseUrl)
       throw new ConfigError("APP_MODE=embedded needs DATABASE_URL (the launcher sets it: start with `npm run dev`).");
+    const secret = jwtSecret ?? LOCAL_DEV_JWT_SECRET;
     return {
       mode: "embedded",
-      transport: "postgres",
-      databaseUrl,
-      jwt: { secret: jwtSecret ?? LOCAL_DEV_JWT_SECRET, issuer: DEMO_TOKEN_ISSUER },
-      demoSignIn: true,
-      embeddedInstanceToken: value("EMBEDDED_INSTANCE_TOKEN"),
+      transport: postgres(databaseUrl),
+      jwt: { secret, issuer: DEMO_TOKEN_ISSUER },
+      embeddedInstanceToken: settings.EMBEDDED_INSTANCE_TOKEN,
+      ...shared(secret),
     };
   }
 
   if (supabaseUrl) {
-    const anonKey = value("NEXT_PUBLIC_SUPABASE_ANON_KEY");
+    const anonKey = settings.NEXT_PUBLIC_SUPABASE_ANON_KEY;
     if (!anonKey)
       throw new ConfigError("NEXT_PUBLIC_SUPABASE_URL is set but NEXT_PUBLIC_SUPABASE_ANON_KEY is missing.");
-    const serviceRoleKey = value("SUPABASE_SERVICE_ROLE_KEY");
+    const serviceRoleKey = settings.SUPABASE_SERVICE_ROLE_KEY;
     if (!databaseUrl && !serviceRoleKey) {
       throw new ConfigError(
         "SUPABASE_SERVICE_ROLE_KEY is missing: the server needs it to record anonymous shoppers' views (or set DATABASE_URL).",
       );
     }
+    const supabase = { url: supabaseUrl.replace(/\/+$/, ""), anonKey, serviceRoleKey };
     return {
       mode: "supabase",
-      transport: databaseUrl ? "postgres" : "supabase",
-      databaseUrl,
-      supabase: { url: supabaseUrl.replace(/\/+$/, ""), anonKey, serviceRoleKey },
+      transport: databaseUrl ? postgres(databaseUrl) : { kind: "supabase", ...supabase },
+      supabase,
       // Supabase signs with its JWT secret (HS256) or with asymmetric keys published as JWKS.
-      jwt: {
-        secret: jwtSecret,
-        jwksUrl: jwksUrl ?? `${supabaseUrl.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json`,
-        issuer,
-      },
-      demoSignIn: false,
+      jwt: { secret: jwtSecret, jwksUrl: jwksUrl ?? `${supabase.url}/auth/v1/.well-known/jwks.json`, issuer },
+      ...shared(jwtSecret ?? serviceRoleKey ?? databaseUrl),
     };
   }
 
@@ -95,10 +181,9 @@ export function readConfig(env: Env = process.env): AppConfig {
     }
     return {
       mode: "database",
-      transport: "postgres",
-      databaseUrl,
+      transport: postgres(databaseUrl),
       jwt: { secret: jwtSecret, jwksUrl, issuer },
-      demoSignIn: false,
+      ...shared(jwtSecret ?? databaseUrl),
     };
   }
 
@@ -113,16 +198,6 @@ let cached: AppConfig | undefined;
 export function getConfig(): AppConfig {
   cached ??= readConfig();
   return cached;
-}
-
-/**
- * The server's key for what it signs or hashes about anonymous shoppers (viewer_session cookies,
- * client address hashes): VIEW_KEY_SECRET, else the mode's JWT secret, service key or database URL.
- */
-export function viewKeySecret(config: AppConfig = getConfig(), env: Env = process.env): string {
-  return (
-    env.VIEW_KEY_SECRET?.trim() || config.jwt.secret || config.supabase?.serviceRoleKey || config.databaseUrl || ""
-  );
 }
 
 /** For tests that switch configuration inside one process. */

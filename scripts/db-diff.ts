@@ -6,7 +6,7 @@
  * functions (signature, defaults, result, language, volatility, strictness, parallel safety, security
  * definer, proconfig, body with comments dropped and white space folded) are compared. Prints every
  * difference (for a body, the lines only one side has); exit code 1 when there is any.
- * For a re-cut of migrations that must not change behaviour.
+ * For a reorganisation of migrations that must not change behaviour.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";

@@ -6,6 +6,9 @@
  *                                    a non-local database only with --confirm <its database name>
  *   npm run db:types [-- --check]    regenerate lib/db/database.types.ts from the migrations alone
  *                                    (--check: exit 1 when the committed file is out of date)
+ *   npm run db:advisors [-- --fail-on warn]
+ *                                    Supabase's advisors (security and performance lints) on a fresh
+ *                                    temporary database migrated from supabase/migrations and seeded
  * Without DATABASE_URL they work on the embedded database (.data/postgres, database `marketplace`):
  * on the server `npm run dev` is running, or on one started for the command and stopped after it.
  * What scripts/launch.ts shares with these commands lives in scripts/lib/database.ts.
@@ -133,24 +136,36 @@ async function resetCommand(args: string[]): Promise<void> {
 
 const execFileAsync = promisify(execFile);
 
-/** The Database types of a freshly migrated temporary database, so they depend only on the migrations. */
-async function generateTypes(): Promise<string> {
-  const TEMP_DATABASE = "marketplace_types_tmp";
+/**
+ * Runs `work` on a fresh temporary database: on the running embedded server if there is one, else on a
+ * server started for the command in a temporary folder and stopped after it.
+ */
+async function withTemporaryDatabase<T>(name: string, work: (url: string) => Promise<T>): Promise<T> {
   let server: EmbeddedHandle;
   let tempDir: string | undefined;
   if (runningEmbeddedPort()) {
     server = await openEmbedded();
   } else {
-    tempDir = path.join(os.tmpdir(), `marketplace-types-${randomUUID()}`);
+    tempDir = path.join(os.tmpdir(), `marketplace-db-${randomUUID()}`);
     // Any free port: the default one may belong to a dev server of another checkout.
     server = await openEmbedded({ dataDir: tempDir, reuseRunning: false, port: await freePort() });
   }
   try {
-    await withClient(server.adminUrl, (client) =>
-      client.query(`drop database if exists ${TEMP_DATABASE} with (force)`),
+    await withClient(server.adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
+    await withClient(server.adminUrl, (client) => client.query(`create database ${name}`));
+    return await work(server.urlFor(name));
+  } finally {
+    await withClient(server.adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).catch(
+      () => {},
     );
-    await withClient(server.adminUrl, (client) => client.query(`create database ${TEMP_DATABASE}`));
-    const url = server.urlFor(TEMP_DATABASE);
+    await server.stop();
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** The Database types of a freshly migrated temporary database, so they depend only on the migrations. */
+async function generateTypes(): Promise<string> {
+  return withTemporaryDatabase("marketplace_types_tmp", async (url) => {
     await migrateDatabase(url);
     const generator = path.join(
       PROJECT_ROOT,
@@ -180,13 +195,7 @@ async function generateTypes(): Promise<string> {
         `The type generator (@supabase/postgres-meta) failed:\n${failure.stderr || failure.message}`,
       );
     }
-  } finally {
-    await withClient(server.adminUrl, (client) =>
-      client.query(`drop database if exists ${TEMP_DATABASE} with (force)`),
-    ).catch(() => {});
-    await server.stop();
-    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function typesCommand(args: string[]): Promise<void> {
@@ -213,7 +222,66 @@ async function typesCommand(args: string[]): Promise<void> {
   console.log(`Wrote ${relative}.`);
 }
 
-const USAGE = "Usage: tsx scripts/db.ts migrate | reset [--confirm NAME] | types [--check]";
+/**
+ * Supabase's Security and Performance Advisors (the CLI's `db advisors`, no Docker) on a fresh temporary
+ * database migrated and seeded from this checkout, so the answer depends only on the repository.
+ * `--fail-on warn|error|none` (default none) is passed to the CLI: it exits 1 at that level or above.
+ */
+async function advisorsCommand(args: string[]): Promise<void> {
+  const failOn = optionValue(args, "--fail-on") ?? "none";
+  if (!["none", "info", "warn", "error"].includes(failOn)) {
+    throw new CommandError(`--fail-on must be none, info, warn or error (not ${failOn}).`);
+  }
+  await withTemporaryDatabase("marketplace_advisors_tmp", async (url) => {
+    await migrateDatabase(url);
+    await seedOnce(url);
+    const withSsl = `${url}${url.includes("?") ? "&" : "?"}sslmode=disable`;
+    const cli = path.join(PROJECT_ROOT, "node_modules", ".bin", "supabase");
+    let output: string;
+    let failed = false;
+    try {
+      ({ stdout: output } = await execFileAsync(
+        cli,
+        ["db", "advisors", "--db-url", withSsl, "--type", "all", "--level", "info", "--fail-on", failOn],
+        { cwd: PROJECT_ROOT, env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1" }, maxBuffer: 32 * 1024 * 1024 },
+      ));
+    } catch (error) {
+      const failure = error as { stdout?: string; stderr?: string; message: string };
+      if (!failure.stdout?.trim())
+        throw new CommandError(`supabase db advisors failed:\n${failure.stderr || failure.message}`);
+      output = failure.stdout;
+      failed = true;
+    }
+    printAdvisorFindings(output);
+    if (failed) throw new CommandError(`The advisors reported findings at level ${failOn.toUpperCase()} or above.`);
+  });
+}
+
+interface AdvisorFinding {
+  name: string;
+  level: string;
+  detail: string;
+}
+
+/** One line per finding (level, lint, what), then the count per level; the CLI's JSON is long. */
+function printAdvisorFindings(output: string): void {
+  const start = output.indexOf("[");
+  let findings: AdvisorFinding[];
+  try {
+    findings = start < 0 ? [] : (JSON.parse(output.slice(start)) as AdvisorFinding[]);
+  } catch {
+    process.stdout.write(output);
+    return;
+  }
+  const order = ["ERROR", "WARN", "INFO"];
+  findings.sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level) || a.name.localeCompare(b.name));
+  for (const finding of findings) console.log(`${finding.level.padEnd(5)} ${finding.name}: ${finding.detail}`);
+  const count = (level: string) => findings.filter((finding) => finding.level === level).length;
+  console.log(`Advisors: ${count("ERROR")} ERROR, ${count("WARN")} WARN, ${count("INFO")} INFO.`);
+}
+
+const USAGE =
+  "Usage: tsx scripts/db.ts migrate | reset [--confirm NAME] | types [--check] | advisors [--fail-on LEVEL]";
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -224,6 +292,8 @@ async function main(argv: string[]): Promise<void> {
       return resetCommand(args);
     case "types":
       return typesCommand(args);
+    case "advisors":
+      return advisorsCommand(args);
     default:
       throw new CommandError(USAGE);
   }

@@ -7,7 +7,7 @@ import { safeNextPath } from "@/lib/validation/next-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Sign-in depends on where accounts live (DESIGN.md, "Which parts run where"). `?next=` is where to go after. */
+/** Sign-in depends on where accounts live (docs/architecture.md, "Where data and sign-in come from"). `?next=` is where to go after. */
 export default async function SignInPage({
   searchParams,
 }: {
@@ -30,7 +30,7 @@ export default async function SignInPage({
     );
   }
 
-  if (config.mode === "supabase" && config.supabase) {
+  if (config.mode === "supabase") {
     return (
       <>
         <h1>Sign in</h1>

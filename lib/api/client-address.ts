@@ -13,14 +13,12 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
-import { viewKeySecret } from "../config";
+import { getConfig } from "../config";
 import { SOCKET_ADDRESS_HEADER, socketAddressHeaderIsSet } from "./socket-address";
 
-export function trustedProxyHops(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.TRUST_PROXY?.trim();
-  if (!raw) return 0;
-  const hops = Number(raw);
-  return Number.isInteger(hops) && hops >= 1 && hops <= 10 ? hops : 0;
+/** How many proxies to trust (TRUST_PROXY, 0 when unset). */
+export function trustedProxyHops(): number {
+  return getConfig().trustProxyHops;
 }
 
 /** The 8 groups of an IPv6 address, or null (the last 32 bits may be written as a.b.c.d). */
@@ -75,12 +73,11 @@ function warnAboutUntrustedForwardedFor(request: Request, socketAddress: string 
   console.warn(
     "Requests carry X-Forwarded-For but TRUST_PROXY is unset, so client addresses are the socket's: " +
       "behind a proxy every client looks like the proxy and shares one view limit. " +
-      'Set TRUST_PROXY to the number of proxies in front of the app (README, "Security").',
+      'Set TRUST_PROXY to the number of proxies in front of the app (README, "Deploying to a Supabase project").',
   );
 }
 
-export function clientAddress(request: Request, env: Record<string, string | undefined> = process.env): string | null {
-  const hops = trustedProxyHops(env);
+export function clientAddress(request: Request, hops = trustedProxyHops()): string | null {
   if (hops > 0) {
     const entries = (request.headers.get("x-forwarded-for") ?? "")
       .split(",")
@@ -99,5 +96,5 @@ export function clientAddress(request: Request, env: Record<string, string | und
  * secret, so nobody can tell from the database which address viewed what.
  */
 export function clientKey(address: string): string {
-  return createHmac("sha256", viewKeySecret()).update(address).digest("base64url").slice(0, 32);
+  return createHmac("sha256", getConfig().viewKeySecret).update(address).digest("base64url").slice(0, 32);
 }

@@ -14,8 +14,8 @@ const proofs = new Map<string, boolean>();
 /** True when the app runs in the embedded mode against the embedded database it was started with. */
 export async function embeddedDatabaseProven(): Promise<boolean> {
   const config = getConfig();
-  if (config.mode !== "embedded" || !config.demoSignIn || !config.embeddedInstanceToken) return false;
-  const key = `${config.databaseUrl}\n${config.embeddedInstanceToken}`;
+  if (config.mode !== "embedded" || !config.embeddedInstanceToken) return false;
+  const key = `${config.transport.databaseUrl}\n${config.embeddedInstanceToken}`;
   const known = proofs.get(key);
   if (known !== undefined) return known;
   // A database outage throws (503) rather than caching a wrong "no".

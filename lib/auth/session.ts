@@ -23,7 +23,7 @@ export interface RequestCredentials {
 
 async function tokenFromCookies(cookies: CookieReader): Promise<string | undefined> {
   const config = getConfig();
-  if (config.mode === "supabase" && config.supabase) {
+  if (config.mode === "supabase") {
     // Supabase Auth keeps the session in @supabase/ssr's cookies; the proxy refreshes it.
     const { supabaseAuthClient } = await import("./supabase-auth"); // Supabase mode only (Node 20 warning)
     const supabase = supabaseAuthClient(config.supabase, { getAll: () => cookies.getAll(), setAll: () => undefined });

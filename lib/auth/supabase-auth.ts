@@ -5,9 +5,9 @@
 import "server-only";
 import { createServerClient, type CookieMethodsServer } from "@supabase/ssr";
 import WebSocket from "ws";
-import type { AppConfig } from "../config";
+import type { SupabaseSettings } from "../config";
 
-export function supabaseAuthClient(supabase: NonNullable<AppConfig["supabase"]>, cookies: CookieMethodsServer) {
+export function supabaseAuthClient(supabase: SupabaseSettings, cookies: CookieMethodsServer) {
   return createServerClient(supabase.url, supabase.anonKey, {
     cookies,
     // Node 20 has no native WebSocket and supabase-js 2.119 throws without one; auth never uses realtime.

@@ -1,6 +1,6 @@
 /**
  * The one database seam: `rpc(name, args, session)` calls a SQL function in the `public` schema as
- * the session's role. All data goes through SQL functions (DESIGN.md); the transport (pg pool or
+ * the session's role. All data goes through SQL functions; the transport (pg pool or
  * supabase-js) follows the configuration. Failures come out as AppError (lib/errors.ts).
  */
 import "server-only";
@@ -16,14 +16,12 @@ export { ANON, SERVICE_ROLE } from "./types";
 const MAX_ATTEMPTS = 3;
 
 function configuredTransport(): Transport {
-  const config = getConfig();
-  if (config.transport === "postgres") {
-    const url = config.databaseUrl!;
-    return (name, args, session) => callPostgres(url, name, args, session);
+  const { transport } = getConfig();
+  if (transport.kind === "postgres") {
+    return (name, args, session) => callPostgres(transport.databaseUrl, name, args, session, transport.poolSize);
   }
-  const settings = config.supabase!;
   // Loaded only in this mode: supabase-js is large and warns on Node 20 as soon as it is imported.
-  return async (name, args, session) => (await import("./supabase")).callSupabase(settings, name, args, session);
+  return async (name, args, session) => (await import("./supabase")).callSupabase(transport, name, args, session);
 }
 
 let transportOverride: Transport | undefined;

@@ -13,12 +13,14 @@ import "server-only";
 import pg from "pg";
 import type { DbSession, RpcArgs, RpcName, RpcResult } from "./types";
 
+const DEFAULT_POOL_SIZE = 10;
 const pools = new Map<string, pg.Pool>();
 
-export function getPool(databaseUrl: string): pg.Pool {
+/** The pool of one database, created on first use with at most `size` connections. */
+export function getPool(databaseUrl: string, size = DEFAULT_POOL_SIZE): pg.Pool {
   let pool = pools.get(databaseUrl);
   if (!pool) {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    pool = new pg.Pool({ connectionString: databaseUrl, max: size });
     // An idle client losing its connection must not crash the server; the next call reconnects.
     pool.on("error", (error) => console.error("database pool error:", error.message));
     pools.set(databaseUrl, pool);
@@ -80,9 +82,10 @@ export async function callPostgres<N extends RpcName>(
   name: N,
   args: RpcArgs<N>,
   session: DbSession,
+  poolSize?: number,
 ): Promise<RpcResult<N>> {
   if (!IDENTIFIER.test(name)) throw new TypeError(`Invalid function name: ${name}`);
-  const pool = getPool(databaseUrl);
+  const pool = getPool(databaseUrl, poolSize);
   const namedArgs = Object.entries(args as Record<string, unknown>)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => {

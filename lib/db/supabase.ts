@@ -6,16 +6,11 @@
 import "server-only";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
+import type { SupabaseSettings } from "../config";
 import { AppError } from "../errors";
 import type { Database } from "./database.types";
 import type { DatabaseFailure } from "./errors";
 import type { DbSession, RpcArgs, RpcName, RpcResult } from "./types";
-
-export interface SupabaseSettings {
-  url: string;
-  anonKey: string;
-  serviceRoleKey?: string;
-}
 
 type Client = SupabaseClient<Database>;
 

@@ -1,12 +1,14 @@
 /**
- * The one change watcher per server process (DESIGN.md, "Live updates without slowing writes"): while
- * at least one stream listens, it asks the database every few hundred milliseconds, through the same
+ * The one change watcher per server process (docs/architecture.md, "The parts"): while at least one
+ * stream listens, it asks the database every few hundred milliseconds, through the same
  * rpc() seam as everything else (so it works on every transport), whether the leaderboard changed, and
  * tells each listener: at once for the first change (leading edge), then at most once a second (one
  * trailing event carries the latest). It also drives the streams' heartbeats. Nobody listening: no
- * timers, no queries.
+ * timers, no queries. A change committed through this process wakes it (wake()): it asks at once instead
+ * of at the next poll; changes from elsewhere (other instances, SQL) arrive with the next poll.
  */
 import "server-only";
+import { getConfig } from "../config";
 import { ANON, rpc } from "../db";
 
 export interface LeaderboardChange {
@@ -20,8 +22,8 @@ export interface WatcherListener {
 }
 
 interface WatcherOptions {
-  /** How often the database is asked (ms); DESIGN.md says 250-500. */
-  pollMs?: number;
+  /** How often the database is asked (ms, 250-500), or where to read it when polling starts. */
+  pollMs?: number | (() => number);
   /** The shortest gap between two events to one listener (ms). */
   minGapMs?: number;
   heartbeatMs?: number;
@@ -35,7 +37,7 @@ interface Subscription {
 }
 
 export class LeaderboardWatcher {
-  readonly pollMs: number;
+  private readonly pollMsSetting: number | (() => number);
   readonly minGapMs: number;
   readonly heartbeatMs: number;
   private readonly subscriptions = new Set<Subscription>();
@@ -48,12 +50,22 @@ export class LeaderboardWatcher {
   /** Bumped on every stop, so a poll in flight when the last listener left does not restart anything. */
   private generation = 0;
   private polls = 0;
+  /** Polls that came back (an answer or a failure) while someone listened. */
+  private answers = 0;
   private failing = false;
+  /** A poll is on its way to the database; a wake meanwhile asks again as soon as it answers. */
+  private inFlight = false;
+  private wokenInFlight = false;
 
   constructor(options: WatcherOptions = {}) {
-    this.pollMs = options.pollMs ?? 300;
+    this.pollMsSetting = options.pollMs ?? 300;
     this.minGapMs = options.minGapMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
+  }
+
+  /** How often the database is asked (ms). */
+  get pollMs(): number {
+    return typeof this.pollMsSetting === "function" ? this.pollMsSetting() : this.pollMsSetting;
   }
 
   /** Starts listening; the returned function stops (idempotent). */
@@ -69,6 +81,21 @@ export class LeaderboardWatcher {
     };
   }
 
+  /**
+   * A change was just committed through this process: ask now rather than at the next poll (a poll on its
+   * way may have read the database before the commit, so it is followed by another at once). Nothing when
+   * nobody listens.
+   */
+  wake(): void {
+    if (this.subscriptions.size === 0) return;
+    if (this.inFlight) {
+      this.wokenInFlight = true;
+      return;
+    }
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    void this.poll(this.generation);
+  }
+
   /** The watcher's own bookkeeping: what it holds right now (tests and diagnostics). */
   stats() {
     let trailingTimers = 0;
@@ -79,6 +106,7 @@ export class LeaderboardWatcher {
       polling: this.subscriptions.size > 0,
       timers: (this.pollTimer ? 1 : 0) + (this.heartbeatTimer ? 1 : 0) + trailingTimers,
       polls: this.polls,
+      answers: this.answers,
     };
   }
 
@@ -104,6 +132,21 @@ export class LeaderboardWatcher {
 
   private async poll(generation: number) {
     this.pollTimer = null;
+    this.inFlight = true;
+    this.wokenInFlight = false;
+    try {
+      await this.ask(generation);
+    } finally {
+      this.inFlight = false;
+    }
+    if (generation === this.generation) this.answers++;
+    if (generation === this.generation && this.subscriptions.size > 0) {
+      this.pollTimer = setTimeout(() => void this.poll(generation), this.wokenInFlight ? 0 : this.pollMs);
+    }
+  }
+
+  /** One question to the database, and an event to every listener when the answer shows a change. */
+  private async ask(generation: number) {
     try {
       this.polls++;
       const [answer] = await rpc("get_leaderboard_changes", this.since === null ? {} : { p_since: this.since }, ANON);
@@ -122,9 +165,6 @@ export class LeaderboardWatcher {
       // Keep going: the database may come back, and clients poll meanwhile. Say it once per outage.
       if (!this.failing) console.error("Leaderboard change watcher: polling failed:", error);
       this.failing = true;
-    }
-    if (generation === this.generation && this.subscriptions.size > 0) {
-      this.pollTimer = setTimeout(() => void this.poll(generation), this.pollMs);
     }
   }
 
@@ -155,13 +195,8 @@ export class LeaderboardWatcher {
   }
 }
 
-function pollMsFromEnv(): number | undefined {
-  const value = Number(process.env.LEADERBOARD_WATCH_MS);
-  return Number.isFinite(value) && value > 0 ? Math.min(Math.max(value, 250), 500) : undefined;
-}
-
 // One per server process, also across Next.js dev reloads of this module.
 const globalForWatcher = globalThis as typeof globalThis & { leaderboardWatcher?: LeaderboardWatcher };
 export const leaderboardWatcher = (globalForWatcher.leaderboardWatcher ??= new LeaderboardWatcher({
-  pollMs: pollMsFromEnv(),
+  pollMs: () => getConfig().leaderboardWatchMs,
 }));

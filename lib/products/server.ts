@@ -6,6 +6,7 @@
 import "server-only";
 import { rpc, type DbSession, type RpcRow } from "../db";
 import { AppError } from "../errors";
+import { leaderboardWatcher } from "../leaderboard/watcher";
 import {
   buyerCandidateSchema,
   productPageSchema,
@@ -103,7 +104,7 @@ export async function updateProduct(
   patch: UpdateProductInput,
   session: DbSession,
 ): Promise<Product> {
-  return single(
+  const product = single(
     await rpc(
       "update_product",
       {
@@ -117,6 +118,9 @@ export async function updateProduct(
       session,
     ),
   );
+  // A sale, an undo or a price from or to 0 changes the leaderboard: this process's watcher asks at once.
+  if (patch.status !== undefined || patch.price !== undefined) leaderboardWatcher.wake();
+  return product;
 }
 
 /** Who wrote to the seller about the product (the people "Who bought it?" offers), latest first. */
@@ -147,7 +151,9 @@ export async function respondToSale(
 }
 
 export async function deleteProduct(productId: string, session: DbSession): Promise<string> {
-  return rpc("delete_product", { p_product_id: productId }, session);
+  const deleted = await rpc("delete_product", { p_product_id: productId }, session);
+  leaderboardWatcher.wake();
+  return deleted;
 }
 
 export const TRENDING_DAYS = 7;

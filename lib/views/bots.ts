@@ -1,5 +1,5 @@
 /**
- * Obvious bots never count as viewers (issue 10): no User-Agent at all, or one that says it is a
+ * Obvious bots never count as viewers: no User-Agent at all, or one that says it is a
  * crawler, a link previewer or a scripting tool. Headless browsers are not listed: they are how real
  * people's tools (and our own end-to-end test) browse, and the per-address cap bounds them anyway.
  */

@@ -5,12 +5,12 @@
  */
 import "server-only";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { viewKeySecret } from "../config";
+import { getConfig } from "../config";
 import { uuidSchema } from "../validation/products";
 
 // A context label keeps these signatures apart from the address hashes made with the same key.
 const signature = (uuid: string) =>
-  createHmac("sha256", viewKeySecret()).update(`viewer_session:${uuid}`).digest("base64url");
+  createHmac("sha256", getConfig().viewKeySecret).update(`viewer_session:${uuid}`).digest("base64url");
 
 /** A fresh, signed viewer_session cookie value. */
 export function newViewerSessionCookie(): string {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the one place where speed is measured (tests never assert a time). Starts its own
  * PostgreSQL (embedded, or BENCH_DATABASE_URL), runs each measurement against the project's design, the
- * seed plan's design and plain inserts, and writes bench/results/latest.md and latest.json.
+ * seed plan's design and plain inserts, and writes bench/results/latest.md and latest.json; a full run
+ * also rewrites the summary table in docs/performance.md.
  * Options: see scripts/bench/common.ts (BENCH_QUICK=1 for a smoke run, BENCH_ONLY=read,mixed, ...).
  * Runs under Node's `react-server` export condition (package.json): it calls the app's server-only
  * database transport (lib/db/postgres.ts) directly.
@@ -23,7 +24,13 @@ import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLive } from "./live";
 import { measureRead } from "./read";
-import { updateReadme, writeResults, type ReadServerMissing, type ReadServerResult, type Results } from "./report";
+import {
+  updatePerformanceDoc,
+  writeResults,
+  type ReadServerMissing,
+  type ReadServerResult,
+  type Results,
+} from "./report";
 import { STANDARD_MISSING, standardBuildInstalled, startStandardServer } from "./standard-server";
 import { measureStartup } from "./startup";
 import { measureHot, measureIngest, measureMixed, prepareWriteData } from "./writes";
@@ -148,9 +155,9 @@ async function main() {
   results.timing!.totalSeconds = elapsedSeconds();
   const files = writeResults(results);
   progress(`wrote ${files.md} and ${files.json}`);
-  // Only a full run (every measurement, default output) speaks for the project in the README.
-  if (!options.only && !options.quick && !process.env.BENCH_OUT && updateReadme(results))
-    progress("updated the Performance table in README.md");
+  // Only a full run (every measurement, default output) speaks for the project in docs/performance.md.
+  if (!options.only && !options.quick && !process.env.BENCH_OUT && updatePerformanceDoc(results))
+    progress("updated the table in docs/performance.md");
 }
 
 main().catch((error) => {

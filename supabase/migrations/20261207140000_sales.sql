@@ -26,17 +26,17 @@
 -- ---------------------------------------------------------------------------------------------
 -- How many ranked sales one buyer may give one seller in one UTC month.
 create function private.sales_cap() returns integer
-  language sql immutable parallel safe
+  language sql immutable parallel safe set search_path = ''
   return 3;
 
 -- How long after sold_at a sale may be undone through the app, and the buyer may answer "Not me".
 create function private.sales_answer_window() returns interval
-  language sql immutable parallel safe
+  language sql immutable parallel safe set search_path = ''
   return interval '14 days';
 
 -- Whether a sale counts on the boards now: it ranked when it was made, and is neither disputed nor undone.
 create function private.sale_counts(p_ranks boolean, p_buyer_response text, p_undone_at timestamptz) returns boolean
-  language sql immutable parallel safe
+  language sql immutable parallel safe set search_path = ''
   return p_ranks and p_undone_at is null and p_buyer_response is distinct from 'not_me';
 grant execute on function private.sale_counts(boolean, text, timestamptz) to authenticated;
 
@@ -44,7 +44,7 @@ grant execute on function private.sale_counts(boolean, text, timestamptz) to aut
 -- API client. The `role` setting (SET ROLE, as PostgREST and the app's seam do), not current_user: this is
 -- called from security definer functions, where current_user is their owner.
 create function private.trusted_writer() returns boolean
-  language sql stable parallel safe
+  language sql stable parallel safe set search_path = ''
   return coalesce(current_setting('role', true), 'none') not in ('anon', 'authenticated');
 
 -- ---------------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ alter table public.products drop column unsold_sold_at, drop column unsold_at;
 -- The transaction advisory lock of a cap key (buyer, seller, month): the one-argument (bigint) form, a
 -- namespace apart from the counters' two-integer locks.
 create function private.sales_cap_lock_key(p_buyer uuid, p_seller uuid, p_month date) returns bigint
-  language sql immutable parallel safe
+  language sql immutable parallel safe set search_path = ''
   return hashtextextended('sales cap ' || p_buyer::text || ' ' || p_seller::text || ' ' || p_month::text, 0);
 
 -- Records the sale of a product that has just become sold. The buyer comes from update_product (the

@@ -7,7 +7,7 @@
 
 -- How many messages (new ones and replies together) one user may send in an hour.
 create function private.messages_per_hour() returns integer
-  language sql immutable parallel safe
+  language sql immutable parallel safe set search_path = ''
   return 30;
 
 -- Every message an API client sends, whatever the way in (the functions below, or an insert through the

@@ -5,10 +5,12 @@ import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ACCESS_TOKEN_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken, verifyAccessToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { setUpEmbeddedApp } from "../helpers/app";
 import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
 
 type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
+const app = setUpEmbeddedApp();
 let db: TestDatabase;
 let signIn: RouteHandler;
 let signOut: RouteHandler;
@@ -26,22 +28,14 @@ function post(path: string, body?: string, cookie?: string, headers: Record<stri
   });
 }
 
-function useEmbeddedMode() {
-  process.env.APP_MODE = "embedded";
-  process.env.DATABASE_URL = db.url;
-  delete process.env.SUPABASE_JWT_SECRET;
-  resetConfigForTests();
-}
-
 beforeAll(async () => {
-  db = await createTestDatabase();
-  useEmbeddedMode();
+  db = app.db;
   ({ POST: signIn } = await import("../../app/api/auth/demo-sign-in/route"));
   ({ POST: signOut } = await import("../../app/api/auth/sign-out/route"));
   userId = await createUser(db.pool, "Demo Dora");
 });
 
-afterEach(useEmbeddedMode);
+afterEach(app.useEmbeddedMode);
 
 describe("POST /api/auth/demo-sign-in", () => {
   it("signs in as a seeded user: an httpOnly cookie holding a valid token, and the user", async () => {

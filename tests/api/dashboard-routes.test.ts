@@ -2,51 +2,23 @@
  * GET /api/dashboard and the inbox routes, called as Next.js calls them, against a real database:
  * 401 signed out, the figures of get_seller_dashboard signed in, marking read and replying.
  */
-import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ACCESS_TOKEN_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken } from "../../lib/auth/tokens";
-import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
 import { dashboardResponseSchema } from "../../lib/validation/dashboard";
-import { asRole, createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+import { callRoute, setUpEmbeddedApp, type RouteHandler } from "../helpers/app";
+import { asRole, createUser, type TestDatabase } from "../helpers/db";
 import { insertProduct, insertView } from "../db/leaderboard-helpers";
 
-type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
+const app = setUpEmbeddedApp();
 let db: TestDatabase;
 let routes: { dashboard: RouteHandler; messages: RouteHandler; read: RouteHandler; reply: RouteHandler };
 const users = { seller: "", shopper: "", stranger: "" };
 const tokens = { seller: "", shopper: "", stranger: "" };
 let question = "";
 
-async function call(
-  route: RouteHandler,
-  options: { method?: string; path: string; id?: string; token?: string; cookie?: boolean; json?: unknown },
-) {
-  const { method = "GET", path, id, token, cookie = false, json } = options;
-  const headers: Record<string, string> = {};
-  if (token) {
-    if (cookie) headers.cookie = `${ACCESS_TOKEN_COOKIE}=${token}`;
-    else headers.authorization = `Bearer ${token}`;
-  }
-  // What the app's own client sends (lib/api/client.ts): JSON on every write, body or not.
-  if (method !== "GET") headers["content-type"] = "application/json";
-  const request = new NextRequest(`http://localhost${path}`, {
-    method,
-    headers,
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const params: Record<string, string> = id ? { id } : {};
-  const response = await route(request, { params: Promise.resolve(params) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
-
 beforeAll(async () => {
-  db = await createTestDatabase();
-  process.env.APP_MODE = "embedded";
-  process.env.DATABASE_URL = db.url;
-  resetConfigForTests();
+  db = app.db;
   routes = {
     dashboard: (await import("../../app/api/dashboard/route")).GET as RouteHandler,
     messages: (await import("../../app/api/messages/route")).GET as RouteHandler,
@@ -82,16 +54,15 @@ beforeAll(async () => {
 
 describe("GET /api/dashboard", () => {
   it("answers 401 in the error shape when signed out", async () => {
-    const { status, body } = await call(routes.dashboard, { path: "/api/dashboard" });
+    const { status, body } = await callRoute(routes.dashboard, { path: "/api/dashboard" });
     expect(status).toBe(401);
     expect(body).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   });
 
   it("answers the signed-in seller's figures, the same as get_seller_dashboard, never cached", async () => {
-    const { status, body, headers } = await call(routes.dashboard, {
+    const { status, body, headers } = await callRoute(routes.dashboard, {
       path: "/api/dashboard",
-      token: tokens.seller,
-      cookie: true,
+      cookieToken: tokens.seller,
     });
     expect(status).toBe(200);
     expect(headers.get("cache-control")).toMatch(/no-store/);
@@ -138,7 +109,7 @@ describe("GET /api/dashboard", () => {
   });
 
   it("answers a shopper with no products with zeros and null ranks", async () => {
-    const { status, body } = await call(routes.dashboard, { path: "/api/dashboard", token: tokens.stranger });
+    const { status, body } = await callRoute(routes.dashboard, { path: "/api/dashboard", bearer: tokens.stranger });
     expect(status).toBe(200);
     expect(body).toMatchObject({
       activeListings: 0,
@@ -152,19 +123,19 @@ describe("GET /api/dashboard", () => {
 
 describe("the inbox routes", () => {
   it("answer 401 signed out and 400 for a malformed id", async () => {
-    expect((await call(routes.messages, { path: "/api/messages" })).status).toBe(401);
-    const bad = await call(routes.read, {
+    expect((await callRoute(routes.messages, { path: "/api/messages" })).status).toBe(401);
+    const bad = await callRoute(routes.read, {
       method: "POST",
       path: "/api/messages/nope/read",
       id: "nope",
-      token: tokens.seller,
+      bearer: tokens.seller,
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_input");
   });
 
   it("list the inbox, mark a message read for its recipient only, and the unread count drops", async () => {
-    const inbox = await call(routes.messages, { path: "/api/messages", token: tokens.seller });
+    const inbox = await callRoute(routes.messages, { path: "/api/messages", bearer: tokens.seller });
     expect(inbox.body).toMatchObject({
       unreadCount: 1,
       conversations: [
@@ -178,52 +149,52 @@ describe("the inbox routes", () => {
       ],
     });
 
-    const stranger = await call(routes.read, {
+    const stranger = await callRoute(routes.read, {
       method: "POST",
       path: `/api/messages/${question}/read`,
       id: question,
-      token: tokens.stranger,
+      bearer: tokens.stranger,
     });
     expect(stranger.status).toBe(404);
-    const sender = await call(routes.read, {
+    const sender = await callRoute(routes.read, {
       method: "POST",
       path: `/api/messages/${question}/read`,
       id: question,
-      token: tokens.shopper,
+      bearer: tokens.shopper,
     });
     expect(sender.status).toBe(403);
 
-    const read = await call(routes.read, {
+    const read = await callRoute(routes.read, {
       method: "POST",
       path: `/api/messages/${question}/read`,
       id: question,
-      token: tokens.seller,
+      bearer: tokens.seller,
     });
     expect(read).toMatchObject({ status: 200, body: { unreadCount: 0 } });
-    expect((await call(routes.dashboard, { path: "/api/dashboard", token: tokens.seller })).body.unreadMessages).toBe(
-      0,
-    );
+    expect(
+      (await callRoute(routes.dashboard, { path: "/api/dashboard", bearer: tokens.seller })).body.unreadMessages,
+    ).toBe(0);
   });
 
   it("reply to the sender (201), and refuse an empty reply with details", async () => {
-    const empty = await call(routes.reply, {
+    const empty = await callRoute(routes.reply, {
       method: "POST",
       path: `/api/messages/${question}/reply`,
       id: question,
-      token: tokens.seller,
+      bearer: tokens.seller,
       json: { body: "  " },
     });
     expect(empty.status).toBe(400);
     expect(empty.body.error.details.issues[0].path).toBe("body");
-    const sent = await call(routes.reply, {
+    const sent = await callRoute(routes.reply, {
       method: "POST",
       path: `/api/messages/${question}/reply`,
       id: question,
-      token: tokens.seller,
+      bearer: tokens.seller,
       json: { body: "Yes, it is." },
     });
     expect(sent.status).toBe(201);
-    const inbox = await call(routes.messages, { path: "/api/messages", token: tokens.shopper });
+    const inbox = await callRoute(routes.messages, { path: "/api/messages", bearer: tokens.shopper });
     expect(inbox.body).toMatchObject({
       unreadCount: 1,
       conversations: [

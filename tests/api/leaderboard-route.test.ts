@@ -4,10 +4,12 @@
  */
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
 import { signDemoToken } from "../../lib/auth/tokens";
-import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+import { setUpEmbeddedApp } from "../helpers/app";
+import { createUser, type TestDatabase } from "../helpers/db";
 
+const app = setUpEmbeddedApp();
 let db: TestDatabase;
 let GET: (request: NextRequest) => Promise<Response>;
 const sellers: Record<string, string> = {};
@@ -25,10 +27,7 @@ async function get(query: string, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  process.env.APP_MODE = "embedded";
-  process.env.DATABASE_URL = db.url;
-  resetConfigForTests();
+  db = app.db;
   ({ GET } = await import("../../app/api/leaderboard/route"));
   for (const name of ["Ada", "Bea", "Cy", "Dee"]) sellers[name] = await createUser(db.pool, name);
   const thisMonth = new Date();

@@ -1,18 +1,19 @@
 /**
  * The product routes called as Next.js calls them (route module exports, NextRequest, params promise)
- * against a real test database: every error status of DESIGN.md and the happy paths.
+ * against a real test database: every error status of the API and the happy paths.
  */
 import { NextRequest } from "next/server";
 import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
-import { ACCESS_TOKEN_COOKIE, VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
+import { VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
 import { closePools } from "../../lib/db/postgres";
 import { newViewerSessionCookie } from "../../lib/views/viewer-session";
-import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+import { insertProduct } from "../db/leaderboard-helpers";
+import { callRoute, setUpEmbeddedApp, type RouteHandler } from "../helpers/app";
+import { createUser, type TestDatabase } from "../helpers/db";
 
-type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
+const app = setUpEmbeddedApp();
 let db: TestDatabase;
 let routes: {
   create: RouteHandler;
@@ -25,64 +26,10 @@ let routes: {
 const users = { ada: "", bea: "", shopper: "" };
 const tokens = { ada: "", bea: "", shopper: "" };
 
-interface Call {
-  method?: string;
-  path: string;
-  id?: string;
-  /** Sent as Authorization: Bearer. */
-  bearer?: string;
-  /** Sent as the session cookie (what a browser does). */
-  cookieToken?: string;
-  cookies?: Record<string, string>;
-  json?: unknown;
-  rawBody?: string;
-  headers?: Record<string, string>;
-}
-
-async function call(
-  route: RouteHandler,
-  { method = "GET", path, id, bearer, cookieToken, cookies = {}, json, rawBody, headers = {} }: Call,
-) {
-  const allCookies = { ...cookies, ...(cookieToken ? { [ACCESS_TOKEN_COOKIE]: cookieToken } : {}) };
-  const cookieHeader = Object.entries(allCookies)
-    .map(([name, value]) => `${name}=${value}`)
-    .join("; ");
-  const body = rawBody ?? (json === undefined ? undefined : JSON.stringify(json));
-  const request = new NextRequest(`http://localhost${path}`, {
-    method,
-    body,
-    headers: {
-      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-      ...(cookieHeader ? { cookie: cookieHeader } : {}),
-      // What the app's own client sends (lib/api/client.ts): a browser's agent, JSON on every write.
-      "user-agent": BROWSER_AGENT,
-      ...(method === "GET" ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-  });
-  const params: Record<string, string> = id === undefined ? {} : { id };
-  const response = await route(request, { params: Promise.resolve(params) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
-
-async function insertProduct(sellerId: string, status: "active" | "sold" | "draft", title = "Lamp"): Promise<string> {
-  const { rows } = await db.pool.query<{ id: string }>(
-    "insert into public.products (seller_id, title, description, price, status) values ($1, $2, '', 25, $3) returning id",
-    [sellerId, title, status],
-  );
-  return rows[0].id;
-}
-
-const BROWSER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  process.env.APP_MODE = "embedded";
-  process.env.DATABASE_URL = db.url;
-  resetConfigForTests();
+  db = app.db;
   const [collection, item, views, mine] = await Promise.all([
     import("../../app/api/products/route"),
     import("../../app/api/products/[id]/route"),
@@ -109,7 +56,7 @@ describe("cross-site requests (CSRF), in the one route wrapper", () => {
   const create = (
     headers: Record<string, string>,
     rawBody = JSON.stringify({ title: "Desk", price: 1, status: "draft" }),
-  ) => call(routes.create, { method: "POST", path: "/api/products", cookieToken: tokens.ada, rawBody, headers });
+  ) => callRoute(routes.create, { method: "POST", path: "/api/products", cookieToken: tokens.ada, rawBody, headers });
 
   it("answers 415 to a state-changing request that is not JSON, and creates nothing", async () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
@@ -117,7 +64,7 @@ describe("cross-site requests (CSRF), in the one route wrapper", () => {
       expect(status, type).toBe(415);
       expect(body.error.code).toBe("unsupported_media_type");
     }
-    const noType = await call(routes.remove, {
+    const noType = await callRoute(routes.remove, {
       method: "DELETE",
       path: `/api/products/${UNKNOWN_ID}`,
       id: UNKNOWN_ID,
@@ -144,7 +91,7 @@ describe("cross-site requests (CSRF), in the one route wrapper", () => {
     // Deletes and sign-out go through the same wrapper.
     expect(
       (
-        await call(routes.remove, {
+        await callRoute(routes.remove, {
           method: "DELETE",
           path: `/api/products/${UNKNOWN_ID}`,
           id: UNKNOWN_ID,
@@ -159,7 +106,7 @@ describe("cross-site requests (CSRF), in the one route wrapper", () => {
 describe("POST /api/products", () => {
   it("answers 409 with a message for people, not a constraint name, when the seller's profile is gone", async () => {
     const ghost = await signDemoToken(UNKNOWN_ID, LOCAL_DEV_JWT_SECRET);
-    const { status, body } = await call(routes.create, {
+    const { status, body } = await callRoute(routes.create, {
       method: "POST",
       path: "/api/products",
       bearer: ghost,
@@ -171,7 +118,7 @@ describe("POST /api/products", () => {
   });
 
   it("creates a draft (201) for the signed-in seller, with the cookie as the credential", async () => {
-    const { status, body } = await call(routes.create, {
+    const { status, body } = await callRoute(routes.create, {
       method: "POST",
       path: "/api/products",
       cookieToken: tokens.ada,
@@ -189,7 +136,7 @@ describe("POST /api/products", () => {
   });
 
   it("creates an active listing with a Bearer token", async () => {
-    const { status, body } = await call(routes.create, {
+    const { status, body } = await callRoute(routes.create, {
       method: "POST",
       path: "/api/products",
       bearer: tokens.ada,
@@ -215,7 +162,7 @@ describe("POST /api/products", () => {
     ],
     ["a missing price", { title: "Desk", status: "draft" }, "price"],
   ])("answers 400 with details for %s", async (_, json, path) => {
-    const { status, body } = await call(routes.create, {
+    const { status, body } = await callRoute(routes.create, {
       method: "POST",
       path: "/api/products",
       bearer: tokens.ada,
@@ -227,7 +174,7 @@ describe("POST /api/products", () => {
   });
 
   it("answers 400 for a body that is not JSON", async () => {
-    const { status, body } = await call(routes.create, {
+    const { status, body } = await callRoute(routes.create, {
       method: "POST",
       path: "/api/products",
       bearer: tokens.ada,
@@ -238,7 +185,7 @@ describe("POST /api/products", () => {
   });
 
   it("answers 413 for a huge body", async () => {
-    const { status, body } = await call(routes.create, {
+    const { status, body } = await callRoute(routes.create, {
       method: "POST",
       path: "/api/products",
       bearer: tokens.ada,
@@ -250,34 +197,39 @@ describe("POST /api/products", () => {
 
   it("answers 401 without a token, and 401 for a bad Bearer token", async () => {
     const json = { title: "Desk", price: 1, status: "draft" };
-    const anonymous = await call(routes.create, { method: "POST", path: "/api/products", json });
+    const anonymous = await callRoute(routes.create, { method: "POST", path: "/api/products", json });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe("unauthorized");
     const forged = await signDemoToken(users.ada, "a-different-secret-that-is-at-least-32-chars");
-    const bad = await call(routes.create, { method: "POST", path: "/api/products", bearer: forged, json });
+    const bad = await callRoute(routes.create, { method: "POST", path: "/api/products", bearer: forged, json });
     expect(bad.status).toBe(401);
-    const garbage = await call(routes.create, { method: "POST", path: "/api/products", bearer: "not-a-jwt", json });
+    const garbage = await callRoute(routes.create, {
+      method: "POST",
+      path: "/api/products",
+      bearer: "not-a-jwt",
+      json,
+    });
     expect(garbage.status).toBe(401);
   });
 });
 
 describe("GET /api/products/:id", () => {
   it("shows an active product to anyone and a draft to its seller only (404 for others)", async () => {
-    const active = await insertProduct(users.ada, "active");
-    const draft = await insertProduct(users.ada, "draft");
-    expect((await call(routes.get, { path: `/api/products/${active}`, id: active })).body.product.id).toBe(active);
-    expect((await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.ada })).status).toBe(
-      200,
-    );
-    const other = await call(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.bea });
+    const active = await insertProduct(db.pool, users.ada, { status: "active" });
+    const draft = await insertProduct(db.pool, users.ada, { status: "draft" });
+    expect((await callRoute(routes.get, { path: `/api/products/${active}`, id: active })).body.product.id).toBe(active);
+    expect(
+      (await callRoute(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.ada })).status,
+    ).toBe(200);
+    const other = await callRoute(routes.get, { path: `/api/products/${draft}`, id: draft, bearer: tokens.bea });
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe("not_found");
-    expect((await call(routes.get, { path: `/api/products/${draft}`, id: draft })).status).toBe(404);
+    expect((await callRoute(routes.get, { path: `/api/products/${draft}`, id: draft })).status).toBe(404);
   });
 
   it("answers 404 for an unknown id and 400 for an id that is not a UUID", async () => {
-    expect((await call(routes.get, { path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID })).status).toBe(404);
-    const bad = await call(routes.get, { path: "/api/products/42", id: "42" });
+    expect((await callRoute(routes.get, { path: `/api/products/${UNKNOWN_ID}`, id: UNKNOWN_ID })).status).toBe(404);
+    const bad = await callRoute(routes.get, { path: "/api/products/42", id: "42" });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues[0].path).toBe("id");
   });
@@ -285,8 +237,8 @@ describe("GET /api/products/:id", () => {
 
 describe("PUT /api/products/:id", () => {
   it("edits title, description and price", async () => {
-    const id = await insertProduct(users.ada, "active");
-    const { status, body } = await call(routes.put, {
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
+    const { status, body } = await callRoute(routes.put, {
       method: "PUT",
       path: `/api/products/${id}`,
       id,
@@ -304,9 +256,9 @@ describe("PUT /api/products/:id", () => {
   });
 
   it("marks sold (sold_at set), then active again (sold_at cleared), then draft", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const put = (json: unknown) =>
-      call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, cookieToken: tokens.ada, json });
+      callRoute(routes.put, { method: "PUT", path: `/api/products/${id}`, id, cookieToken: tokens.ada, json });
     const sold = await put({ status: "sold" });
     expect(sold.status).toBe(200);
     expect(sold.body.product.status).toBe("sold");
@@ -318,9 +270,9 @@ describe("PUT /api/products/:id", () => {
   });
 
   it("answers 403 for another seller's active product and 404 for another seller's draft", async () => {
-    const active = await insertProduct(users.ada, "active");
-    const draft = await insertProduct(users.ada, "draft");
-    const forbidden = await call(routes.put, {
+    const active = await insertProduct(db.pool, users.ada, { status: "active" });
+    const draft = await insertProduct(db.pool, users.ada, { status: "draft" });
+    const forbidden = await callRoute(routes.put, {
       method: "PUT",
       path: `/api/products/${active}`,
       id: active,
@@ -329,7 +281,7 @@ describe("PUT /api/products/:id", () => {
     });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe("forbidden");
-    const hidden = await call(routes.put, {
+    const hidden = await callRoute(routes.put, {
       method: "PUT",
       path: `/api/products/${draft}`,
       id: draft,
@@ -337,7 +289,7 @@ describe("PUT /api/products/:id", () => {
       json: { status: "active" },
     });
     expect(hidden.status).toBe(404);
-    const unknown = await call(routes.put, {
+    const unknown = await callRoute(routes.put, {
       method: "PUT",
       path: `/api/products/${UNKNOWN_ID}`,
       id: UNKNOWN_ID,
@@ -356,8 +308,8 @@ describe("PUT /api/products/:id", () => {
     ["an empty title", { title: "" }],
     ["a negative price", { price: -0.01 }],
   ])("answers 400 for %s", async (_, json) => {
-    const id = await insertProduct(users.ada, "active");
-    const { status, body } = await call(routes.put, {
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
+    const { status, body } = await callRoute(routes.put, {
       method: "PUT",
       path: `/api/products/${id}`,
       id,
@@ -372,7 +324,7 @@ describe("PUT /api/products/:id", () => {
   it("answers 400 for a bad uuid in the path and 401 without a token", async () => {
     expect(
       (
-        await call(routes.put, {
+        await callRoute(routes.put, {
           method: "PUT",
           path: "/api/products/abc",
           id: "abc",
@@ -381,17 +333,17 @@ describe("PUT /api/products/:id", () => {
         })
       ).status,
     ).toBe(400);
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     expect(
-      (await call(routes.put, { method: "PUT", path: `/api/products/${id}`, id, json: { price: 1 } })).status,
+      (await callRoute(routes.put, { method: "PUT", path: `/api/products/${id}`, id, json: { price: 1 } })).status,
     ).toBe(401);
   });
 });
 
 describe("DELETE /api/products/:id", () => {
   it("deletes the seller's product, which is then gone", async () => {
-    const id = await insertProduct(users.ada, "draft");
-    const { status, body } = await call(routes.remove, {
+    const id = await insertProduct(db.pool, users.ada, { status: "draft" });
+    const { status, body } = await callRoute(routes.remove, {
       method: "DELETE",
       path: `/api/products/${id}`,
       id,
@@ -399,12 +351,12 @@ describe("DELETE /api/products/:id", () => {
     });
     expect(status).toBe(200);
     expect(body).toEqual({ deleted: id });
-    expect((await call(routes.get, { path: `/api/products/${id}`, id, bearer: tokens.ada })).status).toBe(404);
+    expect((await callRoute(routes.get, { path: `/api/products/${id}`, id, bearer: tokens.ada })).status).toBe(404);
   });
 
   it("answers 409 for a sold product, 403 for another seller's, 401 without a token", async () => {
-    const sold = await insertProduct(users.ada, "sold");
-    const conflict = await call(routes.remove, {
+    const sold = await insertProduct(db.pool, users.ada, { status: "sold" });
+    const conflict = await callRoute(routes.remove, {
       method: "DELETE",
       path: `/api/products/${sold}`,
       id: sold,
@@ -412,14 +364,20 @@ describe("DELETE /api/products/:id", () => {
     });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe("conflict");
-    const active = await insertProduct(users.ada, "active");
+    const active = await insertProduct(db.pool, users.ada, { status: "active" });
     expect(
-      (await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active, bearer: tokens.bea }))
-        .status,
+      (
+        await callRoute(routes.remove, {
+          method: "DELETE",
+          path: `/api/products/${active}`,
+          id: active,
+          bearer: tokens.bea,
+        })
+      ).status,
     ).toBe(403);
-    expect((await call(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active })).status).toBe(
-      401,
-    );
+    expect(
+      (await callRoute(routes.remove, { method: "DELETE", path: `/api/products/${active}`, id: active })).status,
+    ).toBe(401);
   });
 });
 
@@ -427,22 +385,22 @@ describe("GET /api/my-products", () => {
   it("lists the caller's products of every status, and 401 when signed out", async () => {
     const seller = await createUser(db.pool, "Cleo");
     const token = await signDemoToken(seller, LOCAL_DEV_JWT_SECRET);
-    await insertProduct(seller, "draft", "One");
-    await insertProduct(seller, "sold", "Two");
-    await insertProduct(users.bea, "active", "Not mine");
-    const { status, body } = await call(routes.mine, { path: "/api/my-products", cookieToken: token });
+    await insertProduct(db.pool, seller, { status: "draft", title: "One" });
+    await insertProduct(db.pool, seller, { status: "sold", title: "Two" });
+    await insertProduct(db.pool, users.bea, { status: "active", title: "Not mine" });
+    const { status, body } = await callRoute(routes.mine, { path: "/api/my-products", cookieToken: token });
     expect(status).toBe(200);
     expect(body.products.map((p: { title: string }) => p.title).sort()).toEqual(["One", "Two"]);
-    expect((await call(routes.mine, { path: "/api/my-products" })).status).toBe(401);
+    expect((await callRoute(routes.mine, { path: "/api/my-products" })).status).toBe(401);
   });
 });
 
 describe("POST /api/products/:id/views", () => {
   it("counts an anonymous shopper once per product (by viewer_session), then not again", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const session = newViewerSessionCookie();
     const view = () =>
-      call(routes.views, {
+      callRoute(routes.views, {
         method: "POST",
         path: `/api/products/${id}/views`,
         id,
@@ -450,32 +408,32 @@ describe("POST /api/products/:id/views", () => {
       });
     expect((await view()).body).toEqual({ counted: true });
     expect((await view()).body).toEqual({ counted: false });
-    const product = await call(routes.get, { path: `/api/products/${id}`, id });
+    const product = await callRoute(routes.get, { path: `/api/products/${id}`, id });
     expect(product.body.product.viewCount).toBe(1);
   });
 
   it("does not count a shopper without a viewer_session cookie, and gives them one that then counts", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const path = `/api/products/${id}/views`;
     for (let i = 0; i < 3; i++) {
-      const { status, body, headers } = await call(routes.views, { method: "POST", path, id });
+      const { status, body, headers } = await callRoute(routes.views, { method: "POST", path, id });
       expect(status).toBe(200);
       expect(body).toEqual({ counted: false });
       expect(headers.get("set-cookie")).toMatch(
         new RegExp(`^${VIEWER_SESSION_COOKIE}=[0-9a-f-]{36}\\.[\\w-]{43};.*HttpOnly`, "i"),
       );
     }
-    const cookie = (await call(routes.views, { method: "POST", path, id })).headers
+    const cookie = (await callRoute(routes.views, { method: "POST", path, id })).headers
       .get("set-cookie")!
       .match(/=([^;]+)/)![1];
     expect(
-      (await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body,
+      (await callRoute(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: cookie } })).body,
     ).toEqual({ counted: true });
-    expect((await call(routes.get, { path: `/api/products/${id}`, id })).body.product.viewCount).toBe(1);
+    expect((await callRoute(routes.get, { path: `/api/products/${id}`, id })).body.product.viewCount).toBe(1);
   });
 
   it("does not count an invented or re-signed viewer_session cookie, and replaces it with one that counts", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const path = `/api/products/${id}/views`;
     const genuine = newViewerSessionCookie();
     const forged = [
@@ -485,7 +443,7 @@ describe("POST /api/products/:id/views", () => {
       `${genuine}.${genuine.split(".")[1]}`,
     ];
     for (const cookie of forged) {
-      const { status, body, headers } = await call(routes.views, {
+      const { status, body, headers } = await callRoute(routes.views, {
         method: "POST",
         path,
         id,
@@ -496,7 +454,7 @@ describe("POST /api/products/:id/views", () => {
       const fresh = headers.get("set-cookie")!.match(/=([^;]+)/)![1];
       expect(fresh).not.toBe(cookie);
       expect(
-        (await call(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: fresh } })).body,
+        (await callRoute(routes.views, { method: "POST", path, id, cookies: { [VIEWER_SESSION_COOKIE]: fresh } })).body,
       ).toEqual({ counted: true });
     }
     expect(
@@ -522,7 +480,7 @@ describe("POST /api/products/:id/views", () => {
   });
 
   it("answers obvious bots without counting them (no agent, crawlers, scripting tools)", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const path = `/api/products/${id}/views`;
     for (const agent of [
       "",
@@ -532,7 +490,7 @@ describe("POST /api/products/:id/views", () => {
       "python-requests/2.32",
     ]) {
       const cookies = { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() };
-      const { status, body } = await call(routes.views, {
+      const { status, body } = await callRoute(routes.views, {
         method: "POST",
         path,
         id,
@@ -542,7 +500,7 @@ describe("POST /api/products/:id/views", () => {
       expect(status, agent).toBe(200);
       expect(body, agent).toEqual({ counted: false });
     }
-    const signedInBot = await call(routes.views, {
+    const signedInBot = await callRoute(routes.views, {
       method: "POST",
       path,
       id,
@@ -557,9 +515,10 @@ describe("POST /api/products/:id/views", () => {
   });
 
   it("caps counted anonymous views per client address, product and month, storing a hash and not the address", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const path = `/api/products/${id}/views`;
     process.env.TRUST_PROXY = "1";
+    resetConfigForTests();
     try {
       const counted: boolean[] = [];
       for (let i = 0; i < 8; i++) {
@@ -567,7 +526,7 @@ describe("POST /api/products/:id/views", () => {
         const cookies = { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() };
         counted.push(
           (
-            await call(routes.views, {
+            await callRoute(routes.views, {
               method: "POST",
               path,
               id,
@@ -578,7 +537,7 @@ describe("POST /api/products/:id/views", () => {
         );
       }
       expect(counted).toEqual([true, true, true, true, true, false, false, false]);
-      const other = await call(routes.views, {
+      const other = await callRoute(routes.views, {
         method: "POST",
         path,
         id,
@@ -594,6 +553,7 @@ describe("POST /api/products/:id/views", () => {
       for (const row of rows) expect(row.client_key).not.toContain("198.51.100");
     } finally {
       delete process.env.TRUST_PROXY;
+      resetConfigForTests();
     }
   });
 
@@ -602,19 +562,19 @@ describe("POST /api/products/:id/views", () => {
     const request = (xff?: string) =>
       new Request("http://localhost/", { headers: xff ? { "x-forwarded-for": xff } : {} });
     // Without TRUST_PROXY a client-written header is ignored (this process did not stamp a socket address).
-    expect(clientAddress(request("203.0.113.9"), {})).toBeNull();
+    expect(clientAddress(request("203.0.113.9"), 0)).toBeNull();
     // One proxy appends the address it saw: the client's own entries to the left are ignored.
-    expect(clientAddress(request("1.2.3.4, 203.0.113.9"), { TRUST_PROXY: "1" })).toBe("203.0.113.9");
-    expect(clientAddress(request("1.2.3.4, 203.0.113.9, 10.0.0.2"), { TRUST_PROXY: "2" })).toBe("203.0.113.9");
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9"), 1)).toBe("203.0.113.9");
+    expect(clientAddress(request("1.2.3.4, 203.0.113.9, 10.0.0.2"), 2)).toBe("203.0.113.9");
     // Fewer entries than proxies: the request bypassed them.
-    expect(clientAddress(request("203.0.113.9"), { TRUST_PROXY: "2" })).toBeNull();
-    expect(clientAddress(request(), { TRUST_PROXY: "1" })).toBeNull();
+    expect(clientAddress(request("203.0.113.9"), 2)).toBeNull();
+    expect(clientAddress(request(), 1)).toBeNull();
   });
 
   it("counts a signed-in viewer as themselves, and never the seller's own views", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const view = (token: string) =>
-      call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, bearer: token });
+      callRoute(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, bearer: token });
     expect((await view(tokens.shopper)).body).toEqual({ counted: true });
     expect((await view(tokens.shopper)).body).toEqual({ counted: false });
     expect((await view(tokens.ada)).body).toEqual({ counted: false });
@@ -623,10 +583,10 @@ describe("POST /api/products/:id/views", () => {
   });
 
   it("answers 404 for another seller's draft or an unknown product, 400 for a bad id", async () => {
-    const draft = await insertProduct(users.ada, "draft");
+    const draft = await insertProduct(db.pool, users.ada, { status: "draft" });
     expect(
       (
-        await call(routes.views, {
+        await callRoute(routes.views, {
           method: "POST",
           path: `/api/products/${draft}/views`,
           id: draft,
@@ -636,16 +596,28 @@ describe("POST /api/products/:id/views", () => {
     ).toBe(404);
     const cookies = { [VIEWER_SESSION_COOKIE]: newViewerSessionCookie() };
     expect(
-      (await call(routes.views, { method: "POST", path: `/api/products/${UNKNOWN_ID}/views`, id: UNKNOWN_ID, cookies }))
-        .status,
+      (
+        await callRoute(routes.views, {
+          method: "POST",
+          path: `/api/products/${UNKNOWN_ID}/views`,
+          id: UNKNOWN_ID,
+          cookies,
+        })
+      ).status,
     ).toBe(404);
-    expect((await call(routes.views, { method: "POST", path: "/api/products/x/views", id: "x" })).status).toBe(400);
+    expect((await callRoute(routes.views, { method: "POST", path: "/api/products/x/views", id: "x" })).status).toBe(
+      400,
+    );
   });
 
   it("answers 429 with Retry-After on the 61st request in a minute from one address", async () => {
-    const id = await insertProduct(users.ada, "active");
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
     process.env.TRUST_PROXY = "1";
-    onTestFinished(() => void delete process.env.TRUST_PROXY);
+    resetConfigForTests();
+    onTestFinished(() => {
+      delete process.env.TRUST_PROXY;
+      resetConfigForTests();
+    });
     // A rotating client-written entry left of the proxy's does not escape the limit.
     let spoof = 0;
     const headers = {
@@ -656,16 +628,16 @@ describe("POST /api/products/:id/views", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
       statuses.push(
-        (await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status,
+        (await callRoute(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers })).status,
       );
     }
     expect(statuses.every((status) => status === 200)).toBe(true);
-    const limited = await call(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers });
+    const limited = await callRoute(routes.views, { method: "POST", path: `/api/products/${id}/views`, id, headers });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe("rate_limited");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another address is not affected.
-    const other = await call(routes.views, {
+    const other = await callRoute(routes.views, {
       method: "POST",
       path: `/api/products/${id}/views`,
       id,
@@ -686,7 +658,7 @@ describe("failures on our side", () => {
     await db.pool.query("alter function public.list_my_products() rename to list_my_products_hidden");
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const { status, body } = await call(routes.mine, { path: "/api/my-products", bearer: tokens.ada });
+      const { status, body } = await callRoute(routes.mine, { path: "/api/my-products", bearer: tokens.ada });
       expect(status).toBe(500);
       expect(body).toEqual({ error: { code: "internal", message: "Something went wrong on our side." } });
       expect(logged).toHaveBeenCalled(); // the details stay in the server's log
@@ -702,8 +674,8 @@ describe("failures on our side", () => {
     process.env.DATABASE_URL = url.toString();
     resetConfigForTests();
     await closePools();
-    const id = await insertProduct(users.ada, "active");
-    const { status, body } = await call(routes.get, { path: `/api/products/${id}`, id });
+    const id = await insertProduct(db.pool, users.ada, { status: "active" });
+    const { status, body } = await callRoute(routes.get, { path: `/api/products/${id}`, id });
     expect(status).toBe(503);
     expect(body.error.code).toBe("database_unavailable");
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);

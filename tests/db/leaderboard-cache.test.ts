@@ -1,8 +1,9 @@
 /**
  * The trigger-maintained leaderboard cache: the plan's testing checklist (database items) and every
- * transition of DESIGN.md's "what the numbers are", each checked against the cache and against
- * seller_leaderboard_drift() (a recomputation from sales and product_views). A sale through the API ranks
- * when it names a buyer who wrote about the product (sellToBuyer); tests/db/buyers.test.ts covers the rule.
+ * transition of the rules in docs/architecture.md ("Decisions: what the numbers mean"), each checked against
+ * the cache and against seller_leaderboard_drift() (a recomputation from sales and product_views). A sale
+ * through the API ranks when it names a buyer who wrote about the product (sellToBuyer);
+ * tests/db/buyers.test.ts covers the rule.
  */
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Shared arrangements for the leaderboard cache tests (not a test file itself).
+ * Shared arrangements for the database and route tests (not a test file itself).
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
@@ -8,16 +8,26 @@ import { asRole, createUser } from "../helpers/db";
 
 export type Status = "active" | "sold" | "draft";
 
-/** Inserts a product as the superuser (a privileged writer: an explicit sold_at is kept). */
+/**
+ * Inserts a product as the superuser (a privileged writer: an explicit sold_at is kept). `createdAt`
+ * dates both created_at and updated_at (a product listed then and not edited since).
+ */
 export async function insertProduct(
   pool: pg.Pool | pg.PoolClient,
   sellerId: string,
-  options: { status?: Status; soldAt?: string | null; price?: number; title?: string } = {},
+  options: { status?: Status; soldAt?: string | null; price?: number; title?: string; createdAt?: string } = {},
 ): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
-    `insert into public.products (seller_id, title, price, status, sold_at)
-     values ($1, $2, $3, $4, $5) returning id`,
-    [sellerId, options.title ?? "Item", options.price ?? 10, options.status ?? "active", options.soldAt ?? null],
+    `insert into public.products (seller_id, title, price, status, sold_at, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), coalesce($6::timestamptz, now())) returning id`,
+    [
+      sellerId,
+      options.title ?? "Item",
+      options.price ?? 10,
+      options.status ?? "active",
+      options.soldAt ?? null,
+      options.createdAt ?? null,
+    ],
   );
   return rows[0].id;
 }

@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asRole, createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+import { insertProduct } from "./leaderboard-helpers";
 
 let db: TestDatabase;
 let alice: string; // seller
@@ -20,18 +21,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? String(error);
   }
-}
-
-async function insertProduct(
-  sellerId: string,
-  fields: { title?: string; status?: string; price?: number; createdAt?: string } = {},
-): Promise<string> {
-  const { rows } = await db.pool.query(
-    `insert into public.products (seller_id, title, price, status, created_at, updated_at)
-     values ($1, $2, $3, $4, coalesce($5::timestamptz, now()), coalesce($5::timestamptz, now())) returning id`,
-    [sellerId, fields.title ?? "Thing", fields.price ?? 10, fields.status ?? "active", fields.createdAt ?? null],
-  );
-  return rows[0].id;
 }
 
 const asUser = <T>(userId: string, fn: (c: pg.PoolClient) => Promise<T>, options: { commit?: boolean } = {}) =>
@@ -94,7 +83,7 @@ describe("grants", () => {
   });
 
   it("refuses the write functions to anon and list_demo_users to clients", async () => {
-    const id = await insertProduct(alice);
+    const id = await insertProduct(db.pool, alice);
     expect(await codeOf(asAnon((c) => c.query("select * from public.create_product('x')")))).toBe("42501");
     expect(await codeOf(asAnon((c) => c.query("select * from public.update_product($1, 'x')", [id])))).toBe("42501");
     expect(await codeOf(asAnon((c) => c.query("select public.delete_product($1)", [id])))).toBe("42501");
@@ -201,7 +190,7 @@ describe("list_products", () => {
 
 describe("get_product and the derived view figure", () => {
   it("returns a listed product to anyone, with views counted from product_views", async () => {
-    const id = await insertProduct(alice, { title: "Camera" });
+    const id = await insertProduct(db.pool, alice, { title: "Camera" });
     await db.pool.query(
       `insert into public.product_views (product_id, user_id, session_id, viewed_at)
        values ($1, $2, null, now()), ($1, null, gen_random_uuid(), now()), ($1, null, gen_random_uuid(), now() - interval '40 days')`,
@@ -230,14 +219,14 @@ describe("get_product and the derived view figure", () => {
   });
 
   it("returns a sold product with its sold_at", async () => {
-    const id = await insertProduct(alice, { status: "sold" });
+    const id = await insertProduct(db.pool, alice, { status: "sold" });
     const { rows } = await asAnon((c) => c.query("select status, sold_at from public.get_product($1)", [id]));
     expect(rows[0].status).toBe("sold");
     expect(rows[0].sold_at).toBeInstanceOf(Date);
   });
 
   it("raises PT404 for a draft of someone else and for an unknown id; the owner sees the draft", async () => {
-    const draft = await insertProduct(alice, { status: "draft" });
+    const draft = await insertProduct(db.pool, alice, { status: "draft" });
     expect(await codeOf(asAnon((c) => c.query("select * from public.get_product($1)", [draft])))).toBe("PT404");
     expect(await codeOf(asUser(bob, (c) => c.query("select * from public.get_product($1)", [draft])))).toBe("PT404");
     const own = await asUser(alice, (c) => c.query("select * from public.get_product($1)", [draft]));
@@ -251,7 +240,7 @@ describe("get_product and the derived view figure", () => {
   });
 
   it("product_view_total reveals nothing about a product the caller cannot see", async () => {
-    const draft = await insertProduct(alice, { status: "draft" });
+    const draft = await insertProduct(db.pool, alice, { status: "draft" });
     await db.pool.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
       draft,
     ]);
@@ -267,10 +256,10 @@ describe("get_product and the derived view figure", () => {
 describe("list_my_products", () => {
   it("lists every status of the caller's own products, newest first", async () => {
     const me = await createUser(db.pool, "Mine");
-    const a = await insertProduct(me, { status: "draft", createdAt: "2026-03-01T00:00:00Z" });
-    const b = await insertProduct(me, { status: "sold", createdAt: "2026-02-01T00:00:00Z" });
-    const c = await insertProduct(me, { status: "active", createdAt: "2026-04-01T00:00:00Z" });
-    await insertProduct(bob, { status: "active" });
+    const a = await insertProduct(db.pool, me, { status: "draft", createdAt: "2026-03-01T00:00:00Z" });
+    const b = await insertProduct(db.pool, me, { status: "sold", createdAt: "2026-02-01T00:00:00Z" });
+    const c = await insertProduct(db.pool, me, { status: "active", createdAt: "2026-04-01T00:00:00Z" });
+    await insertProduct(db.pool, bob, { status: "active" });
     const { rows } = await asUser(me, (cl) => cl.query("select * from public.list_my_products()"));
     expect(rows.map((r) => r.id)).toEqual([c, a, b]);
     expect(rows.map((r) => r.status)).toEqual(["active", "draft", "sold"]);
@@ -354,7 +343,7 @@ describe("create_product", () => {
 
 describe("update_product", () => {
   it("edits only the given fields and bumps updated_at", async () => {
-    const id = await insertProduct(alice, { title: "Old", price: 10, createdAt: "2026-01-01T00:00:00Z" });
+    const id = await insertProduct(db.pool, alice, { title: "Old", price: 10, createdAt: "2026-01-01T00:00:00Z" });
     const { rows } = await asUser(alice, (c) =>
       c.query("select * from public.update_product($1, p_price => 12.5)", [id]),
     );
@@ -363,7 +352,7 @@ describe("update_product", () => {
   });
 
   it("marks sold (sold_at follows) and back", async () => {
-    const id = await insertProduct(alice);
+    const id = await insertProduct(db.pool, alice);
     const result = await asUser(alice, async (c) => {
       const sold = await c.query("select status, sold_at from public.update_product($1, p_status => 'sold')", [id]);
       const again = await c.query("select status, sold_at from public.update_product($1, p_status => 'active')", [id]);
@@ -376,7 +365,7 @@ describe("update_product", () => {
 
   it("a no-op update leaves updated_at (and sold_at) unchanged", async () => {
     const past = "2026-01-01T00:00:00.000Z";
-    const id = await insertProduct(alice, { title: "Same", price: 10, status: "sold", createdAt: past });
+    const id = await insertProduct(db.pool, alice, { title: "Same", price: 10, status: "sold", createdAt: past });
     const before = await db.pool.query("select updated_at, sold_at, xmin::text from public.products where id = $1", [
       id,
     ]);
@@ -396,8 +385,8 @@ describe("update_product", () => {
   });
 
   it("raises PT404 when the caller cannot see the product, PT403 when it is not theirs", async () => {
-    const draft = await insertProduct(alice, { status: "draft" });
-    const listed = await insertProduct(alice);
+    const draft = await insertProduct(db.pool, alice, { status: "draft" });
+    const listed = await insertProduct(db.pool, alice);
     expect(
       await codeOf(asUser(bob, (c) => c.query("select * from public.update_product($1, 'Mine now')", [draft]))),
     ).toBe("PT404");
@@ -419,11 +408,11 @@ describe("update_product", () => {
       ),
     ).toBe("PT401");
     const unchanged = await db.pool.query("select title from public.products where id = $1", [listed]);
-    expect(unchanged.rows[0].title).toBe("Thing");
+    expect(unchanged.rows[0].title).toBe("Item");
   });
 
   it("lets constraint violations through", async () => {
-    const id = await insertProduct(alice);
+    const id = await insertProduct(db.pool, alice);
     expect(await codeOf(asUser(alice, (c) => c.query("select * from public.update_product($1, '')", [id])))).toBe(
       "23514",
     );
@@ -441,7 +430,7 @@ describe("update_product", () => {
 
 describe("delete_product", () => {
   it("deletes the owner's draft or active product and returns its id", async () => {
-    const id = await insertProduct(alice, { status: "draft" });
+    const id = await insertProduct(db.pool, alice, { status: "draft" });
     const { rows } = await asUser(alice, (c) => c.query("select public.delete_product($1) as id", [id]), {
       commit: true,
     });
@@ -451,9 +440,9 @@ describe("delete_product", () => {
   });
 
   it("raises PT409 for a sold product, PT403 for someone else's, PT404 for unseen, PT401 signed out", async () => {
-    const sold = await insertProduct(alice, { status: "sold" });
-    const listed = await insertProduct(alice);
-    const draft = await insertProduct(alice, { status: "draft" });
+    const sold = await insertProduct(db.pool, alice, { status: "sold" });
+    const listed = await insertProduct(db.pool, alice);
+    const draft = await insertProduct(db.pool, alice, { status: "draft" });
     expect(await codeOf(asUser(alice, (c) => c.query("select public.delete_product($1)", [sold])))).toBe("PT409");
     expect(await codeOf(asUser(bob, (c) => c.query("select public.delete_product($1)", [listed])))).toBe("PT403");
     expect(await codeOf(asUser(bob, (c) => c.query("select public.delete_product($1)", [draft])))).toBe("PT404");

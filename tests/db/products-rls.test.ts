@@ -1,5 +1,5 @@
 /**
- * The RLS rules and column grants of issue 2, tried with plain SQL as anon, as the owner and as
+ * The products table's RLS rules and column grants, tried with plain SQL as anon, as the owner and as
  * another seller (what a client with the public key could do through PostgREST).
  */
 import type pg from "pg";

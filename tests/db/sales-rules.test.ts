@@ -1,5 +1,5 @@
 /**
- * Sales that mean something (issue 7) and concurrent sales (issue 6 item 3), as the API roles use them:
+ * Sales that mean something and concurrent sales, as the API roles use them:
  *   - two "sold" updates of one product at once both succeed (the future check is for a stated sold_at);
  *   - free items (price 0) never rank, and a price change afterwards leaves the stored decision alone;
  *   - undoing takes a sale off its month, selling again is a new sale (a buyer again to rank), and the app may

@@ -35,7 +35,7 @@ describe("messages", () => {
   });
 });
 
-describe("security rules of the whole schema (DESIGN.md rule 5)", () => {
+describe("security rules of the whole schema", () => {
   it("every table has RLS; no function is executable by PUBLIC; every security definer function fixes search_path", async () => {
     const db = await createTestDatabase();
     const tables = await db.pool.query<{ name: string; rls: boolean }>(

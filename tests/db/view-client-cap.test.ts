@@ -1,7 +1,7 @@
 /**
- * record_product_view's per-client cap (issue 7), as the API roles: only service_role may pass a
- * client key, at most 5 anonymous views per client key, product and month count, and the DESIGN.md
- * two-argument contract still works.
+ * record_product_view's per-client cap, as the API roles: only service_role may pass a client key, at
+ * most 5 anonymous views per client key, product and month count, and the documented two-argument
+ * contract still works.
  */
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";

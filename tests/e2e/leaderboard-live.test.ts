@@ -9,7 +9,7 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it, beforeAll } from "vitest";
 import { hydrated, screenshot, setUpE2eApp } from "../helpers/e2e";
 
-/** The behaviour deadline of issue 9: a change shows up in an open modal within 2 seconds. */
+/** The promised behaviour: a change shows up in an open modal within 2 seconds. */
 const LIVE_DEADLINE_MS = 2_000;
 
 const e2e = setUpE2eApp();

@@ -20,7 +20,7 @@ describe("socket address header", () => {
     const seen: (string | null)[] = [];
     const server = http.createServer((req, res) => {
       const request = new Request("http://localhost/", { headers: req.headers as Record<string, string> });
-      seen.push(clientAddress(request, {}));
+      seen.push(clientAddress(request, 0));
       res.end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -34,9 +34,7 @@ describe("socket address header", () => {
     expect(seen).toEqual(["127.0.0.1", "127.0.0.1"]);
     // With TRUST_PROXY the proxies' X-Forwarded-For decides instead.
     expect(
-      clientAddress(new Request("http://localhost/", { headers: { "x-forwarded-for": "1.1.1.1, 203.0.113.7" } }), {
-        TRUST_PROXY: "1",
-      }),
+      clientAddress(new Request("http://localhost/", { headers: { "x-forwarded-for": "1.1.1.1, 203.0.113.7" } }), 1),
     ).toBe("203.0.113.7");
   });
 });
@@ -64,7 +62,7 @@ describe("address keys", () => {
       Array.from({ length: 20 }, (_, i) =>
         clientAddress(
           new Request("http://localhost/", { headers: { "x-forwarded-for": `2001:db8:5:6:${i.toString(16)}::${i}` } }),
-          { TRUST_PROXY: "1" },
+          1,
         ),
       ),
     );
@@ -78,15 +76,15 @@ describe("X-Forwarded-For without TRUST_PROXY", () => {
     const { clientAddress: fresh } = await import("../../lib/api/client-address");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
-      fresh(new Request("http://localhost/"), {});
+      fresh(new Request("http://localhost/"), 0);
       expect(warn).not.toHaveBeenCalled();
       for (let i = 0; i < 3; i++)
-        fresh(new Request("http://localhost/", { headers: { "x-forwarded-for": `203.0.113.${i}` } }), {});
+        fresh(new Request("http://localhost/", { headers: { "x-forwarded-for": `203.0.113.${i}` } }), 0);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0][0]).toMatch(/TRUST_PROXY/);
-      expect(warn.mock.calls[0][0]).toMatch(/README, "Security"/);
+      expect(warn.mock.calls[0][0]).toMatch(/README, "Deploying to a Supabase project"/);
       // With TRUST_PROXY the header is the proxies' own: nothing to warn about.
-      fresh(new Request("http://localhost/", { headers: { "x-forwarded-for": "203.0.113.9" } }), { TRUST_PROXY: "1" });
+      fresh(new Request("http://localhost/", { headers: { "x-forwarded-for": "203.0.113.9" } }), 1);
       expect(warn).toHaveBeenCalledTimes(1);
     } finally {
       warn.mockRestore();
@@ -100,7 +98,7 @@ describe("X-Forwarded-For without TRUST_PROXY", () => {
     try {
       // The first test installed the socket address header, so this process believes it.
       const headers = { [SOCKET_ADDRESS_HEADER]: "::ffff:127.0.0.1", "x-forwarded-for": "::ffff:127.0.0.1" };
-      expect(fresh(new Request("http://localhost/", { headers }), {})).toBe("127.0.0.1");
+      expect(fresh(new Request("http://localhost/", { headers }), 0)).toBe("127.0.0.1");
       expect(warn).not.toHaveBeenCalled();
     } finally {
       warn.mockRestore();

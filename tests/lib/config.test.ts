@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEMO_TOKEN_ISSUER, LOCAL_DEV_JWT_SECRET, readConfig } from "../../lib/config";
 
-describe("which parts run where (DESIGN.md)", () => {
+const DEFAULTS = { trustProxyHops: 0, leaderboardWatchMs: 300 };
+
+describe("which parts run where", () => {
   it("embedded: postgres transport, demo sign-in, the CLI's local development secret", () => {
     expect(readConfig({ APP_MODE: "embedded", DATABASE_URL: "postgres://x/db" })).toEqual({
       mode: "embedded",
-      transport: "postgres",
-      databaseUrl: "postgres://x/db",
+      transport: { kind: "postgres", databaseUrl: "postgres://x/db", poolSize: 10 },
       jwt: { secret: LOCAL_DEV_JWT_SECRET, issuer: DEMO_TOKEN_ISSUER },
-      demoSignIn: true,
+      embeddedInstanceToken: undefined,
+      viewKeySecret: LOCAL_DEV_JWT_SECRET,
+      ...DEFAULTS,
     });
   });
 
@@ -16,14 +19,14 @@ describe("which parts run where (DESIGN.md)", () => {
     expect(() => readConfig({ DATABASE_URL: "postgres://x/db" })).toThrow(ConfigError);
     expect(() => readConfig({ DATABASE_URL: "postgres://x/db" })).toThrow(/SUPABASE_JWT_SECRET.*SUPABASE_JWKS_URL/);
     const config = readConfig({ DATABASE_URL: "postgres://x/db", SUPABASE_JWT_SECRET: "s".repeat(40) });
-    expect(config).toMatchObject({ mode: "database", transport: "postgres", demoSignIn: false });
+    expect(config).toMatchObject({ mode: "database", transport: { kind: "postgres" } });
     expect(readConfig({ DATABASE_URL: "postgres://x/db", SUPABASE_JWKS_URL: "https://p.example/jwks" }).jwt).toEqual({
       jwksUrl: "https://p.example/jwks",
     });
   });
 
   it("a user-set DATABASE_URL never enables demo sign-in", () => {
-    expect(readConfig({ DATABASE_URL: "postgres://x/db", SUPABASE_JWT_SECRET: "s".repeat(40) }).demoSignIn).toBe(false);
+    expect(readConfig({ DATABASE_URL: "postgres://x/db", SUPABASE_JWT_SECRET: "s".repeat(40) }).mode).toBe("database");
   });
 
   it("Supabase: supabase-js transport unless DATABASE_URL is also set; keys required, named", () => {
@@ -33,12 +36,52 @@ describe("which parts run where (DESIGN.md)", () => {
     );
     expect(() => readConfig(base)).toThrow(/SUPABASE_SERVICE_ROLE_KEY/);
     const viaSupabase = readConfig({ ...base, SUPABASE_SERVICE_ROLE_KEY: "service" });
-    expect(viaSupabase).toMatchObject({ mode: "supabase", transport: "supabase", demoSignIn: false });
-    expect(viaSupabase.jwt.jwksUrl).toBe("https://abc.supabase.co/auth/v1/.well-known/jwks.json");
-    expect(readConfig({ ...base, DATABASE_URL: "postgres://x/db" }).transport).toBe("postgres");
+    expect(viaSupabase).toMatchObject({
+      mode: "supabase",
+      transport: { kind: "supabase", url: "https://abc.supabase.co", anonKey: "anon", serviceRoleKey: "service" },
+      viewKeySecret: "service",
+    });
+    expect(viaSupabase.mode === "supabase" && viaSupabase.jwt.jwksUrl).toBe(
+      "https://abc.supabase.co/auth/v1/.well-known/jwks.json",
+    );
+    expect(readConfig({ ...base, DATABASE_URL: "postgres://x/db" }).transport).toEqual({
+      kind: "postgres",
+      databaseUrl: "postgres://x/db",
+      poolSize: 10,
+    });
   });
 
   it("nothing configured: a message saying how to start", () => {
     expect(() => readConfig({})).toThrow(/npm run dev/);
+  });
+});
+
+describe("settings every mode shares", () => {
+  const embedded = { APP_MODE: "embedded", DATABASE_URL: "postgres://x/db" };
+
+  it("reads the optional settings, blank meaning unset", () => {
+    expect(
+      readConfig({
+        ...embedded,
+        TRUST_PROXY: "2",
+        LEADERBOARD_WATCH_MS: "450",
+        DATABASE_POOL_SIZE: "3",
+        VIEW_KEY_SECRET: "  key  ",
+        SUPABASE_JWT_ISSUER: " ",
+      }),
+    ).toMatchObject({
+      trustProxyHops: 2,
+      leaderboardWatchMs: 450,
+      transport: { poolSize: 3 },
+      viewKeySecret: "key",
+    });
+  });
+
+  it("refuses a malformed value at start, naming the variable, instead of guessing", () => {
+    expect(() => readConfig({ ...embedded, TRUST_PROXY: "yes" })).toThrow(/TRUST_PROXY/);
+    expect(() => readConfig({ ...embedded, LEADERBOARD_WATCH_MS: "50" })).toThrow(/LEADERBOARD_WATCH_MS/);
+    expect(() => readConfig({ ...embedded, DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
+    expect(() => readConfig({ ...embedded, APP_MODE: "production" })).toThrow(/APP_MODE/);
+    expect(() => readConfig({ ...embedded, TRUST_PROXY: "yes" })).toThrow(ConfigError);
   });
 });

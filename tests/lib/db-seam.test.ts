@@ -4,14 +4,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
+import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
 import { rpc, setTransportForTests } from "../../lib/db";
 import { callPostgres, closePools, getPool } from "../../lib/db/postgres";
 import { callSupabase } from "../../lib/db/supabase";
 import type { DbSession, RpcName, Transport } from "../../lib/db/types";
 import { AppError } from "../../lib/errors";
 import { signDemoToken } from "../../lib/auth/tokens";
-import { createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+import { setUpEmbeddedApp } from "../helpers/app";
+import { createUser, type TestDatabase } from "../helpers/db";
 import { startPostgrestStandIn, type StandIn } from "../helpers/postgrest-standin";
 
 // Test-only functions: they exercise the seam without depending on the app's schema.
@@ -39,13 +40,15 @@ const TEST_FUNCTIONS = `
   grant execute on function public.test_private() to service_role;
 `;
 
+// One connection, so "nothing left behind" is checked on the very connection used.
+const app = setUpEmbeddedApp({ DATABASE_POOL_SIZE: "1" });
 let db: TestDatabase;
 let userId: string;
 let userSession: DbSession;
 let standIn: StandIn;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = app.db;
   await db.pool.query(TEST_FUNCTIONS);
   userId = await createUser(db.pool, "Seam Tester");
   const token = await signDemoToken(userId, LOCAL_DEV_JWT_SECRET);
@@ -55,10 +58,6 @@ beforeAll(async () => {
     accessToken: token,
     claims: { sub: userId, role: "authenticated", aud: "authenticated" },
   };
-  process.env.DATABASE_POOL_SIZE = "1"; // one connection, so "nothing left behind" is checked on the very connection used
-  process.env.APP_MODE = "embedded";
-  process.env.DATABASE_URL = db.url;
-  resetConfigForTests();
   standIn = await startPostgrestStandIn(db.url, LOCAL_DEV_JWT_SECRET);
 });
 

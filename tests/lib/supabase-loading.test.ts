@@ -1,14 +1,13 @@
 /**
- * In the embedded mode Supabase's client libraries must not even load (issue 6: supabase-js prints a
+ * In the embedded mode Supabase's client libraries must not even load (supabase-js prints a
  * Node 20 deprecation warning on import, twice per page). Every server path a request takes here
  * (the proxy, the session reader, the route wrapper, sign-out, the sign-in page) is run; an import of
  * either library would be recorded. The sign-in page importing the Supabase form only in its own mode
  * also keeps @supabase/ssr out of the embedded page's browser chunks.
  */
 import { NextRequest } from "next/server";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { resetConfigForTests } from "../../lib/config";
-import { createTestDatabase } from "../helpers/db";
+import { describe, expect, it, vi } from "vitest";
+import { setUpEmbeddedApp } from "../helpers/app";
 
 const loaded = vi.hoisted(() => [] as string[]);
 vi.mock("@supabase/ssr", async (importOriginal) => {
@@ -20,12 +19,7 @@ vi.mock("@supabase/supabase-js", async (importOriginal) => {
   return importOriginal();
 });
 
-beforeAll(async () => {
-  const db = await createTestDatabase();
-  process.env.APP_MODE = "embedded";
-  process.env.DATABASE_URL = db.url;
-  resetConfigForTests();
-});
+setUpEmbeddedApp();
 
 describe("embedded mode", () => {
   it("serves pages and API requests without loading @supabase/ssr or @supabase/supabase-js", async () => {

@@ -12,11 +12,13 @@ import { demoSignInSchema } from "@/lib/validation/auth";
  * the launcher started (demo data, local secret); everywhere else the route does not exist.
  */
 export const POST = handler({ body: demoSignInSchema }, async ({ request, body }) => {
-  if (!(await embeddedDatabaseProven())) throw new AppError("not_found", "Demo sign-in is not available here.");
+  const config = getConfig();
+  if (config.mode !== "embedded" || !(await embeddedDatabaseProven()))
+    throw new AppError("not_found", "Demo sign-in is not available here.");
   const user = await findDemoUser(body.userId);
   if (!user) throw new AppError("not_found", "There is no demo user with that id.");
 
-  const token = await signDemoToken(user.id, getConfig().jwt.secret!);
+  const token = await signDemoToken(user.id, config.jwt.secret);
   const response = NextResponse.json({ user });
   response.cookies.set(
     ACCESS_TOKEN_COOKIE,

@@ -10,7 +10,7 @@ const SUPABASE_AUTH_COOKIE = /^sb-.+-auth-token(?:-code-verifier)?(?:\.\d+)?$/;
 export const POST = handler({}, async ({ request }) => {
   const response = NextResponse.json({ signedOut: true });
   const config = getConfig();
-  if (config.mode === "supabase" && config.supabase) {
+  if (config.mode === "supabase") {
     const { supabaseAuthClient } = await import("@/lib/auth/supabase-auth"); // Supabase mode only (Node 20 warning)
     const supabase = supabaseAuthClient(config.supabase, {
       getAll: () => request.cookies.getAll(),
