@@ -1,7 +1,9 @@
 -- Demo data for the marketplace: 12 sellers, 20 shoppers, 150 products, several thousand counted
--- views and a few hundred messages, spread over the past eight months so that every screen (home,
--- product pages, "My products", the dashboard and the leaderboard's current and past months) has
--- something real to show.
+-- views, a few hundred messages and the sales with their buyers, spread over the past eight months so
+-- that every screen (home, product pages, "My products", the inbox, the dashboard and the leaderboard's
+-- current and past months) has something real to show. Shoppers write to sellers about what they then
+-- buy; most sales name their buyer and rank, and a few show each other state: disputed ("Not me"), over
+-- the 3-per-buyer-and-month cap, and sold elsewhere.
 --
 -- Run once on a freshly migrated database, after every migration, as a privileged role (the launcher
 -- and `supabase db reset` run it as postgres): products get explicit created_at and sold_at, which
@@ -76,6 +78,7 @@ where au.id = pu.id
 -- Products: the plan (who sells what, when listed, whether and when sold) in a temporary table.
 -- ---------------------------------------------------------------------------------------------
 drop table if exists pg_temp.seed_products;
+drop table if exists pg_temp.seed_cap_example;
 create temporary table seed_products (
   n int primary key,
   id uuid not null,
@@ -307,6 +310,14 @@ set sold_at = case
 end
 where s.final_status = 'sold';
 
+-- The cap's example: four of Lucía's sales in one week of last month (one shopper buys all four, below).
+create temporary table seed_cap_example as
+select s.n from seed_products s where s.seller = 5 and s.final_status = 'sold' and s.n % 11 <> 0 order by s.n limit 4;
+update seed_products s
+set sold_at = (date_trunc('month', now() at time zone 'UTC') at time zone 'UTC') - interval '20 days'
+              + make_interval(hours => s.n)
+where s.n in (select c.n from seed_cap_example c);
+
 update seed_products s
 set created_at = s.sold_at - make_interval(days => ((s.n * 11) % 40 + 2)::int, hours => ((s.n * 3) % 24)::int)
 where s.final_status = 'sold';
@@ -371,10 +382,12 @@ from seed_products s
 where s.id = p.id and s.fresh and s.final_status = 'sold';
 
 -- ---------------------------------------------------------------------------------------------
--- Messages: shoppers ask about listed products, sellers answer; recent ones are still unread.
+-- Messages: shoppers ask about listed products (always about what they then buy), sellers answer;
+-- recent ones are still unread. Ids are RFC 4122 (version 4, variant 8) UUIDs made from an md5, so the
+-- app's id check accepts them.
 -- ---------------------------------------------------------------------------------------------
 insert into public.messages (id, sender_id, recipient_id, product_id, body, created_at, read_at)
-select md5('demo-message-' || m.n || '-' || m.part)::uuid,
+select overlay(overlay(md5('demo-message-' || m.n || '-' || m.part) placing '4' from 13) placing '8' from 17)::uuid,
        m.sender_id, m.recipient_id, m.product_id, b.body, m.sent_at,
        -- Read within a day, except what arrived in the last five days (every other one unread).
        case when m.sent_at > now() - interval '5 days' and (m.n + m.part) % 2 = 0 then null
@@ -414,7 +427,7 @@ from (
            least(s.created_at + (coalesce(s.sold_at, now()) - s.created_at) * (((s.n * 31) % 70 + 15) / 100.0),
                  now() - make_interval(hours => 2 * (2 + s.n % 9) + 1 + s.n % 5)) as asked_at
     from seed_products s
-    where s.fresh and s.final_status <> 'draft' and s.n % 3 <> 1
+    where s.fresh and s.final_status <> 'draft' and (s.n % 3 <> 1 or s.final_status = 'sold')
   ) t
   -- Every thread has a question; most get an answer; some a thank-you too.
   cross join lateral (select generate_series(1, case when t.n % 7 = 0 then 1 when t.n % 3 = 0 then 3 else 2 end) as part) q
@@ -428,8 +441,58 @@ cross join lateral (
 order by m.sent_at
 on conflict do nothing;
 
+-- ---------------------------------------------------------------------------------------------
+-- Buyers: the sales above were written as a trusted import (no buyer, ranked at a price above 0).
+-- Name each one's buyer, the shopper who asked about it, and decide as the app would (admin SQL may
+-- write sales; the sales triggers keep the counters exact):
+--   * every 11th sale was sold elsewhere (no buyer: never ranks);
+--   * one shopper bought four items from one seller in one month (seed_cap_example): the fourth is over
+--     the cap;
+--   * every 13th named buyer answered "Not me" (disputed: off the boards), every third confirmed.
+-- ---------------------------------------------------------------------------------------------
+create temporary table seed_buyers as
+select s.n, s.id, s.seller_id, s.sold_at,
+       case when s.n % 11 = 0 then null
+            else ('00000000-0000-4000-8000-' || lpad((13 + (s.n * 3) % 20)::text, 12, '0'))::uuid end as buyer_id
+  from seed_products s
+ where s.fresh and s.final_status = 'sold';
+
+-- The cap's example: Sam Taylor bought all four of those sales of Lucía's, having asked about each first.
+update seed_buyers b set buyer_id = '00000000-0000-4000-8000-000000000022'::uuid
+  from seed_cap_example c where c.n = b.n;
+
+insert into public.messages (id, sender_id, recipient_id, product_id, body, created_at, read_at)
+select overlay(overlay(md5('demo-message-cap-' || b.n) placing '4' from 13) placing '8' from 17)::uuid,
+       b.buyer_id, b.seller_id, b.id, 'Hi! Is this still available? I can collect today.',
+       b.sold_at - interval '5 hours', b.sold_at - interval '4 hours'
+  from seed_buyers b
+ where b.buyer_id = '00000000-0000-4000-8000-000000000022'::uuid
+on conflict do nothing;
+
+update public.sales sa
+   set buyer_id = d.buyer_id,
+       cap_seller_id = case when d.buyer_id is not null then d.seller_id end,
+       cap_month = case when d.buyer_id is not null then (date_trunc('month', d.sold_at at time zone 'UTC'))::date end,
+       ranks = d.ranks,
+       buyer_response = d.response,
+       responded_at = case when d.response is not null then least(now(), d.sold_at + interval '1 day') end
+  from (
+    select b.*,
+           b.buyer_id is not null and p.price > 0
+             and row_number() over (partition by b.buyer_id, b.seller_id, date_trunc('month', b.sold_at at time zone 'UTC')
+                                    order by b.sold_at, b.n) <= 3 as ranks,
+           case when b.buyer_id is null then null
+                when b.n % 13 = 5 then 'not_me'
+                when b.n % 3 = 0 then 'confirm' end as response
+      from seed_buyers b join public.products p on p.id = b.id
+  ) d
+ where sa.product_id = d.id and sa.undone_at is null;
+
+drop table if exists pg_temp.seed_buyers;
+drop table if exists pg_temp.seed_cap_example;
 drop table if exists pg_temp.seed_products;
 
 -- Fresh statistics for the tables the cache triggers and boards read, so the first requests after a
 -- seed get the key lookups (never-analyzed tables pick plans by index creation order).
-analyze public.seller_sales_counts, public.seller_view_counts, public.products, public.product_views;
+analyze public.seller_sales_counts, public.seller_view_counts, public.products, public.product_views, public.sales,
+  public.messages;

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Inbox } from "@/components/messages/inbox";
 import { currentSession } from "@/lib/auth/session";
-import { listMyMessages } from "@/lib/messages/server";
+import { listMyConversations } from "@/lib/messages/server";
 
 export const metadata: Metadata = { title: "Messages" };
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export default async function MessagesPage() {
   return (
     <>
       <h1>Messages</h1>
-      <Inbox initialInbox={await listMyMessages(session)} />
+      <Inbox initialInbox={await listMyConversations(session)} />
     </>
   );
 }

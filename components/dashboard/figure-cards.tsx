@@ -10,9 +10,27 @@ export function FigureCards({ dashboard }: { dashboard: DashboardResponse }) {
     { label: "Views this month", value: formatCount(dashboard.viewsMonth) },
     { label: "Views all time", value: formatCount(dashboard.viewsAllTime) },
     { label: "Sold this month", value: formatCount(dashboard.soldMonth) },
-    { label: "Sold all time", value: formatCount(dashboard.soldAllTime) },
+    { label: "Sold all time", value: formatCount(dashboard.soldAllTime), note: "Ranked sales, as on the boards" },
+    {
+      label: "Sold, not ranked",
+      value: formatCount(dashboard.sales.notRanked),
+      note: "The buyer said “Not me”, or over 3 a month from one buyer",
+      muted: dashboard.sales.notRanked === 0,
+    },
+    {
+      label: "Sold elsewhere",
+      value: formatCount(dashboard.sales.soldElsewhere),
+      note: "No buyer named: in your records and earnings only",
+      muted: dashboard.sales.soldElsewhere === 0,
+    },
     { label: "Total earnings", value: formatPrice(dashboard.earningsTotal), note: "Sum of your sold items' prices" },
     { label: "Unread messages", value: formatCount(dashboard.unreadMessages), href: "/messages" },
+    {
+      label: "People asking",
+      value: formatCount(dashboard.peopleAsking),
+      note: "Conversations waiting for your reply",
+      href: "/messages",
+    },
     {
       label: "Rank by sales this month",
       value: formatRank(dashboard.rankSalesMonth),

@@ -5,6 +5,7 @@ import type { Product, ProductStatus, UpdateProductInput } from "@/lib/validatio
 import { formatPrice, formatViews } from "./format";
 import { ProductForm } from "./product-form";
 import { StatusBadge } from "./status-badge";
+import { WhoBoughtIt } from "./who-bought-it";
 
 /** The status moves offered from each status, and how an error message names each move. */
 const MARK_SOLD = { to: "sold", label: "Mark as sold", action: (title: string) => `mark “${title}” as sold` } as const;
@@ -35,6 +36,7 @@ interface MyProductRowProps {
 export function MyProductRow({ product, onUpdate, onDelete }: MyProductRowProps) {
   const [editing, setEditing] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [askingBuyer, setAskingBuyer] = useState(false);
   // Until the server has answered a create, the listing has no id to act on.
   const pending = product.id.startsWith("pending-");
   const titleId = `product-${product.id}-title`;
@@ -66,6 +68,16 @@ export function MyProductRow({ product, onUpdate, onDelete }: MyProductRowProps)
             await onUpdate(patch, `save your changes to “${product.title}”`);
           }}
         />
+      ) : askingBuyer ? (
+        <WhoBoughtIt
+          productId={product.id}
+          title={product.title}
+          onCancel={() => setAskingBuyer(false)}
+          onConfirm={(buyerId) => {
+            setAskingBuyer(false);
+            void onUpdate({ status: "sold", ...(buyerId ? { buyerId } : {}) }, MARK_SOLD.action(product.title));
+          }}
+        />
       ) : confirmingDelete ? (
         <div className="confirm" role="group" aria-label={`Confirm deleting ${product.title}`}>
           <span>Delete “{product.title}”? This cannot be undone.</span>
@@ -91,7 +103,9 @@ export function MyProductRow({ product, onUpdate, onDelete }: MyProductRowProps)
               type="button"
               className={index === 0 ? undefined : "secondary"}
               disabled={pending}
-              onClick={() => void onUpdate({ status: to }, action(product.title))}
+              onClick={() =>
+                to === "sold" ? setAskingBuyer(true) : void onUpdate({ status: to }, action(product.title))
+              }
             >
               {label}
             </button>

@@ -1,7 +1,8 @@
 /**
  * The signed-in seller's dashboard for the route and the page, through the one database seam. The
  * figures are get_seller_dashboard()'s (read from the leaderboard cache, so they agree with the
- * boards); nothing is computed here but the shape.
+ * boards) and get_my_sales_summary()'s (sales in three parts, people asking); nothing is computed here
+ * but the shape.
  */
 import "server-only";
 import { rpc, type DbSession } from "../db";
@@ -14,8 +15,9 @@ import {
 } from "../validation/dashboard";
 
 export async function getSellerDashboard(session: DbSession): Promise<DashboardResponse> {
-  const [[figures], months, topProducts, ranks] = await Promise.all([
+  const [[figures], [sales], months, topProducts, ranks] = await Promise.all([
     rpc("get_seller_dashboard", {}, session),
+    rpc("get_my_sales_summary", {}, session),
     rpc("get_seller_monthly_stats", { p_months: DASHBOARD_MONTHS }, session),
     rpc("get_my_top_products", { p_limit: DASHBOARD_TOP_PRODUCTS }, session),
     rpc("get_my_rank_history", {}, session),
@@ -32,6 +34,8 @@ export async function getSellerDashboard(session: DbSession): Promise<DashboardR
     unreadMessages: figures.unread_messages,
     rankSalesMonth: figures.rank_sales_month ?? null,
     rankViewsMonth: figures.rank_views_month ?? null,
+    sales: { ranked: sales.sold_ranked, notRanked: sales.sold_not_ranked, soldElsewhere: sales.sold_elsewhere },
+    peopleAsking: sales.people_asking,
     timeZone: LEADERBOARD_TIME_ZONE,
     months: months.map((row) => ({
       year: row.year,

@@ -151,8 +151,6 @@ export type Database = {
           sold_at: string | null
           status: string
           title: string
-          unsold_at: string | null
-          unsold_sold_at: string | null
           updated_at: string
         }
         Insert: {
@@ -164,8 +162,6 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title: string
-          unsold_at?: string | null
-          unsold_sold_at?: string | null
           updated_at?: string
         }
         Update: {
@@ -177,8 +173,6 @@ export type Database = {
           sold_at?: string | null
           status?: string
           title?: string
-          unsold_at?: string | null
-          unsold_sold_at?: string | null
           updated_at?: string
         }
         Relationships: [
@@ -186,6 +180,64 @@ export type Database = {
             foreignKeyName: "products_seller_id_fkey"
             columns: ["seller_id"]
             referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      sales: {
+        Row: {
+          buyer_id: string | null
+          buyer_response: string | null
+          cap_month: string | null
+          cap_seller_id: string | null
+          created_at: string
+          id: string
+          product_id: string
+          ranks: boolean
+          responded_at: string | null
+          seller_id: string
+          sold_at: string
+          undone_at: string | null
+        }
+        Insert: {
+          buyer_id?: string | null
+          buyer_response?: string | null
+          cap_month?: string | null
+          cap_seller_id?: string | null
+          created_at?: string
+          id?: string
+          product_id: string
+          ranks: boolean
+          responded_at?: string | null
+          seller_id: string
+          sold_at: string
+          undone_at?: string | null
+        }
+        Update: {
+          buyer_id?: string | null
+          buyer_response?: string | null
+          cap_month?: string | null
+          cap_seller_id?: string | null
+          created_at?: string
+          id?: string
+          product_id?: string
+          ranks?: boolean
+          responded_at?: string | null
+          seller_id?: string
+          sold_at?: string
+          undone_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sales_buyer_id_fkey"
+            columns: ["buyer_id"]
+            referencedRelation: "users"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "sales_product_id_fkey"
+            columns: ["product_id"]
+            referencedRelation: "products"
             referencedColumns: ["id"]
           },
         ]
@@ -329,6 +381,10 @@ export type Database = {
       }
     }
     Functions: {
+      count_my_unread_messages: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       create_product: {
         Args: {
           p_description?: string
@@ -479,6 +535,15 @@ export type Database = {
           year: number
         }[]
       }
+      get_my_sales_summary: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          people_asking: number
+          sold_elsewhere: number
+          sold_not_ranked: number
+          sold_ranked: number
+        }[]
+      }
       get_my_top_products: {
         Args: { p_limit?: number }
         Returns: {
@@ -586,6 +651,14 @@ export type Database = {
         Args: { p_month: number; p_views: number; p_year: number }
         Returns: number
       }
+      list_buyer_candidates: {
+        Args: { p_product_id: string }
+        Returns: {
+          display_name: string
+          last_message_at: string
+          user_id: string
+        }[]
+      }
       list_demo_users: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -594,6 +667,35 @@ export type Database = {
           id: string
           is_seller: boolean
           product_count: number
+        }[]
+      }
+      list_disputed_sales: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          buyer_id: string
+          buyer_name: string
+          product_id: string
+          product_title: string
+          responded_at: string
+          seller_id: string
+          seller_name: string
+          sold_at: string
+          undone_at: string
+        }[]
+      }
+      list_my_conversation_messages: {
+        Args: { p_limit?: number }
+        Returns: {
+          body: string
+          created_at: string
+          id: string
+          other_id: string
+          other_name: string
+          outgoing: boolean
+          product_id: string
+          product_seller_id: string
+          product_title: string
+          read_at: string
         }[]
       }
       list_my_messages: {
@@ -624,6 +726,22 @@ export type Database = {
           title: string
           updated_at: string
           views: number
+        }[]
+      }
+      list_my_sales_with_buyers: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          buyer_id: string
+          buyer_name: string
+          buyer_response: string
+          counts: boolean
+          not_me_until: string
+          product_id: string
+          product_title: string
+          responded_at: string
+          seller_id: string
+          seller_name: string
+          sold_at: string
         }[]
       }
       list_products: {
@@ -664,6 +782,24 @@ export type Database = {
         Args: { p_body: string; p_message_id: string }
         Returns: string
       }
+      respond_to_sale: {
+        Args: { p_product_id: string; p_response: string }
+        Returns: {
+          buyer_response: string
+          counts: boolean
+          product_id: string
+          responded_at: string
+        }[]
+      }
+      sales_cap_violations: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          buyer_id: string
+          month: string
+          ranked_sales: number
+          seller_id: string
+        }[]
+      }
       seller_leaderboard_drift: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -676,12 +812,24 @@ export type Database = {
           year: number
         }[]
       }
+      send_product_message: {
+        Args: { p_body: string; p_product_id: string }
+        Returns: {
+          body: string
+          created_at: string
+          id: string
+          product_id: string
+          recipient_id: string
+          sender_id: string
+        }[]
+      }
       take_rate_limit: {
         Args: { p_key: string; p_limit: number; p_window_seconds: number }
         Returns: number
       }
       update_product: {
         Args: {
+          p_buyer_id?: string
           p_description?: string
           p_price?: number
           p_product_id: string

@@ -29,6 +29,7 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   products_seller_id_fkey: "Your account has no seller profile (any more). Sign out and sign in again.",
   messages_body_check: "A message must be between 1 and 4000 characters.",
   messages_not_to_self: "You cannot send a message to yourself.",
+  sales_buyer_response_check: "The answer is confirm or not_me.",
 };
 
 /** protocol_violation (a NUL byte in a parameter), character_not_in_repertoire, untranslatable_character. */

@@ -9,12 +9,17 @@ import { rpc, type DbSession, type RpcRow } from "../db";
 import { AppError } from "../errors";
 import { leaderboardWatcher } from "../leaderboard/watcher";
 import {
+  buyerCandidateSchema,
   productPageSchema,
   productSchema,
+  saleAnswerSchema,
   trendingProductSchema,
+  type BuyerCandidate,
+  type BuyerResponseInput,
   type CreateProductInput,
   type Product,
   type ProductPage,
+  type SaleAnswer,
   type TrendingProduct,
   type UpdateProductInput,
 } from "../validation/products";
@@ -91,7 +96,10 @@ export async function createProduct(input: CreateProductInput, session: DbSessio
   );
 }
 
-/** Fields left out stay as they are (the SQL function treats null as "unchanged"). */
+/**
+ * Fields left out stay as they are (the SQL function treats null as "unchanged"). `buyerId` names who
+ * bought it, with `status: "sold"` only; the database decides whether the sale ranks.
+ */
 export async function updateProduct(
   productId: string,
   patch: UpdateProductInput,
@@ -106,6 +114,7 @@ export async function updateProduct(
         p_description: patch.description,
         p_price: patch.price,
         p_status: patch.status,
+        p_buyer_id: patch.buyerId,
       },
       session,
     ),
@@ -113,6 +122,33 @@ export async function updateProduct(
   // A sale, an undo or a price from or to 0 changes the leaderboard: this process's watcher asks at once.
   if (patch.status !== undefined || patch.price !== undefined) leaderboardWatcher.wake();
   return product;
+}
+
+/** Who wrote to the seller about the product (the people "Who bought it?" offers), latest first. */
+export async function listBuyerCandidates(productId: string, session: DbSession): Promise<BuyerCandidate[]> {
+  const rows = await rpc("list_buyer_candidates", { p_product_id: productId }, session);
+  return rows.map((row) =>
+    buyerCandidateSchema.parse({
+      userId: row.user_id,
+      displayName: row.display_name,
+      lastMessageAt: row.last_message_at,
+    }),
+  );
+}
+
+/** The named buyer's answer to the sale of a product. */
+export async function respondToSale(
+  productId: string,
+  input: BuyerResponseInput,
+  session: DbSession,
+): Promise<SaleAnswer> {
+  const [row] = await rpc("respond_to_sale", { p_product_id: productId, p_response: input.response }, session);
+  return saleAnswerSchema.parse({
+    productId: row.product_id,
+    buyerResponse: row.buyer_response,
+    respondedAt: row.responded_at,
+    counts: row.counts,
+  });
 }
 
 export async function deleteProduct(productId: string, session: DbSession): Promise<string> {

@@ -46,6 +46,13 @@ export const dashboardResponseSchema = z.strictObject({
   /** Ranks this month; null when not ranked (nothing sold / viewed this month). */
   rankSalesMonth: rank,
   rankViewsMonth: rank,
+  /**
+   * Every current sale in three parts: ranked (on the boards: soldAllTime), not ranked (disputed by the
+   * buyer, over the 3-per-buyer-and-month cap, or free) and sold elsewhere (no buyer named).
+   */
+  sales: z.strictObject({ ranked: count, notRanked: count, soldElsewhere: count }),
+  /** Conversations about the seller's products whose latest message is the other person's. */
+  peopleAsking: count,
   timeZone: z.literal(LEADERBOARD_TIME_ZONE),
   /** The last DASHBOARD_MONTHS months, oldest first, the current month last; zero months included. */
   months: z.array(dashboardMonthSchema),

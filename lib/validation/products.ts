@@ -95,9 +95,15 @@ export const updateProductSchema = z
     description: productDescription.optional(),
     price: productPrice.optional(),
     status: productStatus.optional(),
+    /** Who bought it, named with the sale itself (someone who wrote about the product); absent: sold elsewhere. */
+    buyerId: z.uuid("buyerId must be a UUID.").optional(),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
     message: "Send at least one of title, description, price or status.",
+  })
+  .refine((patch) => patch.buyerId === undefined || patch.status === "sold", {
+    message: "A buyer can only be named with status sold.",
+    path: ["buyerId"],
   });
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 
@@ -105,6 +111,28 @@ export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 export const uuidSchema = z.uuid();
 
 export const productIdParams = z.object({ id: z.uuid("The product id must be a UUID.") });
+
+/** Someone who wrote to the seller about a product: who can be named as its buyer. */
+export const buyerCandidateSchema = z.strictObject({
+  userId: z.string(),
+  displayName: z.string(),
+  lastMessageAt: z.string(),
+});
+export type BuyerCandidate = z.infer<typeof buyerCandidateSchema>;
+
+export const buyerResponseSchema = z.strictObject({
+  response: z.enum(["confirm", "not_me"], { error: "The answer is confirm or not_me." }),
+});
+export type BuyerResponseInput = z.infer<typeof buyerResponseSchema>;
+
+/** The buyer's answer as stored: whether the sale counts on the boards afterwards. */
+export const saleAnswerSchema = z.strictObject({
+  productId: z.string(),
+  buyerResponse: z.enum(["confirm", "not_me"]),
+  respondedAt: z.string(),
+  counts: z.boolean(),
+});
+export type SaleAnswer = z.infer<typeof saleAnswerSchema>;
 
 /**
  * The create/edit forms hold the price as typed text; this turns it into the number the API takes

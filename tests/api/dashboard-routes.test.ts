@@ -92,6 +92,8 @@ describe("GET /api/dashboard", () => {
       unreadMessages: 1,
       rankSalesMonth: 1,
       rankViewsMonth: 1,
+      sales: { ranked: 2, notRanked: 0, soldElsewhere: 0 },
+      peopleAsking: 1,
     });
     expect(body.months).toHaveLength(12);
     const now = new Date();
@@ -138,7 +140,15 @@ describe("the inbox routes", () => {
     const inbox = await callRoute(routes.messages, { path: "/api/messages", bearer: tokens.seller });
     expect(inbox.body).toMatchObject({
       unreadCount: 1,
-      messages: [{ id: question, senderName: "Dash Shopper", productTitle: "Brass lamp", readAt: null }],
+      conversations: [
+        {
+          otherName: "Dash Shopper",
+          productTitle: "Brass lamp",
+          unreadCount: 1,
+          replyToId: question,
+          messages: [{ id: question, outgoing: false, readAt: null }],
+        },
+      ],
     });
 
     const stranger = await callRoute(routes.read, {
@@ -189,7 +199,16 @@ describe("the inbox routes", () => {
     const inbox = await callRoute(routes.messages, { path: "/api/messages", bearer: tokens.shopper });
     expect(inbox.body).toMatchObject({
       unreadCount: 1,
-      messages: [{ id: sent.body.id, senderName: "Dash Seller", body: "Yes, it is." }],
+      conversations: [
+        {
+          otherName: "Dash Seller",
+          replyToId: sent.body.id,
+          messages: [
+            { id: question, outgoing: true },
+            { id: sent.body.id, outgoing: false, body: "Yes, it is." },
+          ],
+        },
+      ],
     });
   });
 });

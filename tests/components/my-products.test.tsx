@@ -30,6 +30,23 @@ afterEach(() => vi.unstubAllGlobals());
 
 const row = (title: string) => screen.getByRole("listitem", { name: title });
 
+const BEN = "00000000-0000-4000-8000-0000000000b1";
+/** Who wrote to the seller about the lamp: the people "Who bought it?" offers. */
+const candidates = {
+  [`GET /api/products/${lamp.id}/buyer-candidates`]: {
+    json: { candidates: [{ userId: BEN, displayName: "Ben Shopper", lastMessageAt: "2026-06-02T09:00:00Z" }] },
+  },
+};
+
+type User = ReturnType<typeof renderWithProviders>["user"];
+/** "Mark as sold", then "Who bought it?": a person who wrote, or Sold elsewhere. */
+async function markSold(user: User, title: string, buyer: string) {
+  await user.click(within(row(title)).getByRole("button", { name: "Mark as sold" }));
+  const step = screen.getByRole("form", { name: `Who bought ${title}?` });
+  await user.click(await within(step).findByRole("radio", { name: new RegExp(buyer) }));
+  await user.click(within(step).getByRole("button", { name: "Mark as sold" }));
+}
+
 describe("My products", () => {
   it("lists the seller's products with their status", () => {
     stubApi({ "GET /api/my-products": { json: { products: [lamp, chair] } } });
@@ -43,13 +60,18 @@ describe("My products", () => {
     const answer = hold({ json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } } });
     const api = stubApi({
       "GET /api/my-products": { json: { products: [lamp] } },
+      ...candidates,
       [`PUT /api/products/${lamp.id}`]: answer.reply,
     });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
 
-    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    await markSold(user, "Brass lamp", "Ben Shopper");
     expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument(); // optimistic
-    expect(api.requests).toContainEqual({ method: "PUT", path: `/api/products/${lamp.id}`, body: { status: "sold" } });
+    expect(api.requests).toContainEqual({
+      method: "PUT",
+      path: `/api/products/${lamp.id}`,
+      body: { status: "sold", buyerId: BEN },
+    });
 
     answer.release();
     await waitFor(() =>
@@ -63,13 +85,14 @@ describe("My products", () => {
     const slowList = hold({ json: { products: [lamp, chair] } });
     stubApi({
       "GET /api/my-products": slowList.reply,
+      ...candidates,
       [`PUT /api/products/${lamp.id}`]: {
         json: { product: { ...lamp, status: "sold", soldAt: "2026-06-03T10:00:00Z" } },
       },
     });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp, chair]} />);
 
-    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    await markSold(user, "Brass lamp", "Sold elsewhere");
     expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
     expect(row("Oak chair")).toBeInTheDocument();
     await waitFor(() =>
@@ -83,11 +106,12 @@ describe("My products", () => {
     const refusal = hold(apiError(403, "forbidden", "only the seller can edit this product"));
     stubApi({
       "GET /api/my-products": { json: { products: [lamp] } },
+      ...candidates,
       [`PUT /api/products/${lamp.id}`]: refusal.reply,
     });
     const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
 
-    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    await markSold(user, "Brass lamp", "Ben Shopper");
     expect(within(row("Brass lamp")).getByText("Sold")).toBeInTheDocument();
     refusal.release();
 
@@ -96,6 +120,22 @@ describe("My products", () => {
     );
     expect(within(row("Brass lamp")).getByText("Active")).toBeInTheDocument();
     expect(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" })).toBeInTheDocument();
+  });
+
+  it("asks who bought it among the people who wrote, and can be cancelled", async () => {
+    const api = stubApi({ "GET /api/my-products": { json: { products: [lamp] } }, ...candidates });
+    const { user } = renderWithProviders(<MyProducts initialProducts={[lamp]} />);
+    await user.click(within(row("Brass lamp")).getByRole("button", { name: "Mark as sold" }));
+    const step = screen.getByRole("form", { name: "Who bought Brass lamp?" });
+    const choices = await within(step).findAllByRole("radio");
+    expect(choices.map((choice) => choice.closest("label")?.textContent)).toEqual([
+      expect.stringContaining("Ben Shopper"),
+      "Sold elsewhere",
+    ]);
+    expect(within(step).getByRole("radio", { name: /Ben Shopper/ })).toBeChecked();
+    await user.click(within(step).getByRole("button", { name: "Cancel" }));
+    expect(within(row("Brass lamp")).getByText("Active")).toBeInTheDocument();
+    expect(api.requests.filter((r) => r.method === "PUT")).toEqual([]);
   });
 
   it("offers no Delete for a sold product, and says why", () => {

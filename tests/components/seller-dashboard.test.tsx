@@ -29,6 +29,8 @@ const seller: DashboardResponse = {
   unreadMessages: 2,
   rankSalesMonth: 2,
   rankViewsMonth: null,
+  sales: { ranked: 41, notRanked: 3, soldElsewhere: 5 },
+  peopleAsking: 4,
   timeZone: "UTC",
   months: months([
     [0, 0],
@@ -61,6 +63,8 @@ const shopper: DashboardResponse = {
   unreadMessages: 1,
   rankSalesMonth: null,
   rankViewsMonth: null,
+  sales: { ranked: 0, notRanked: 0, soldElsewhere: 0 },
+  peopleAsking: 0,
   months: months(Array.from({ length: 12 }, () => [0, 0])),
   topProducts: [],
 };
@@ -88,6 +92,11 @@ describe("Seller dashboard", () => {
     expect(figure("Total earnings")).toBe("$12,345.50");
     expect(figure("Unread messages")).toBe("2");
     expect(screen.getByRole("link", { name: "2" })).toHaveAttribute("href", "/messages");
+    // Sales in three parts: ranked (the boards' figure), not ranked, sold elsewhere; and who is waiting.
+    expect(figure("Sold, not ranked")).toBe("3");
+    expect(figure("Sold elsewhere")).toBe("5");
+    expect(figure("People asking")).toBe("4");
+    expect(screen.getByRole("link", { name: "4" })).toHaveAttribute("href", "/messages");
     expect(figure("Rank by sales this month")).toBe("#2");
     expect(figure("Rank by views this month")).toBe("Not ranked yet");
     expect(screen.getByRole("heading", { name: /this month is November 2026, UTC/ })).toBeInTheDocument();

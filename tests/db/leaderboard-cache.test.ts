@@ -1,7 +1,9 @@
 /**
  * The trigger-maintained leaderboard cache: the plan's testing checklist (database items) and every
- * transition of the rules in docs/architecture.md ("Decisions: what the numbers mean"), each checked against the cache and against
- * seller_leaderboard_drift() (a recomputation from products and product_views).
+ * transition of the rules in docs/architecture.md ("Decisions: what the numbers mean"), each checked against
+ * the cache and against seller_leaderboard_drift() (a recomputation from sales and product_views). A sale
+ * through the API ranks when it names a buyer who wrote about the product (sellToBuyer);
+ * tests/db/buyers.test.ts covers the rule.
  */
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +16,7 @@ import {
   insertProduct,
   insertView,
   pastMonth,
+  sellToBuyer,
 } from "./leaderboard-helpers";
 
 let db: TestDatabase;
@@ -52,7 +55,7 @@ describe("plan testing checklist", () => {
   it("a product marked as sold updates the leaderboard immediately", async () => {
     const seller = await createUser(db.pool, "Checklist Sold");
     const product = await insertProduct(db.pool, seller);
-    await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
+    await sellToBuyer(db.pool, seller, product);
     const rows = await asRole(db.pool, "anon", null, (c) =>
       c.query("select * from public.get_top_sellers_by_sales('month', null, null, 100)"),
     );
@@ -129,9 +132,7 @@ describe("plan testing checklist", () => {
   it("multiple sales by the same seller are counted correctly", async () => {
     const seller = await createUser(db.pool, "Checklist Multi Sales");
     const products = await Promise.all([1, 2, 3, 4].map(() => insertProduct(db.pool, seller)));
-    for (const id of products) {
-      await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [id]));
-    }
+    for (const id of products) await sellToBuyer(db.pool, seller, id);
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 4, total_views: 0 });
     expect(await cached(db.pool, seller, 0, 0)).toEqual({ items_sold: 4, total_views: 0 });
   });
@@ -158,7 +159,7 @@ describe("plan testing checklist", () => {
   it("undoing a sale (marking a sold item active) decreases the sales count", async () => {
     const seller = await createUser(db.pool, "Checklist Undo");
     const product = await insertProduct(db.pool, seller);
-    await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
+    await sellToBuyer(db.pool, seller, product);
     expect((await cached(db.pool, seller, now.year, now.month)).items_sold).toBe(1);
     await asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product]));
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 0, total_views: 0 });
@@ -170,7 +171,7 @@ describe("transitions keep the cache exact", () => {
   it("sell: +1 in the month of sold_at and all-time", async () => {
     const seller = await createUser(db.pool, "T Sell");
     const product = await insertProduct(db.pool, seller);
-    await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
+    await sellToBuyer(db.pool, seller, product);
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 1, total_views: 0 });
     expect(await cached(db.pool, seller, 0, 0)).toEqual({ items_sold: 1, total_views: 0 });
   });
@@ -180,24 +181,39 @@ describe("transitions keep the cache exact", () => {
     const old = await pastMonth(db.pool, 4);
     const product = await insertProduct(db.pool, seller, { status: "sold", soldAt: old.at });
     await insertProduct(db.pool, seller, { status: "sold" }); // a sale this month, to see it untouched
-    await asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product]));
+    // Months later only service_role or admin SQL may undo it (the app answers 409 after 14 days).
+    await expect(
+      asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product])),
+    ).rejects.toMatchObject({ code: "PT409" });
+    await asRole(
+      db.pool,
+      "service_role",
+      null,
+      (c) => c.query("update public.products set status = 'active' where id = $1", [product]),
+      { commit: true },
+    );
     expect(await cached(db.pool, seller, old.year, old.month)).toEqual({ items_sold: 0, total_views: 0 });
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 1, total_views: 0 });
     expect(await cached(db.pool, seller, 0, 0)).toEqual({ items_sold: 1, total_views: 0 });
     await expectNoDrift(db.pool);
   });
 
-  it("re-selling more than 24 hours after the undo is a new sale in the new month", async () => {
+  it("selling again after an undo is a new sale in the new month, which needs a buyer again to rank", async () => {
     const seller = await createUser(db.pool, "T Resell");
     const old = await pastMonth(db.pool, 2);
     const product = await insertProduct(db.pool, seller, { status: "sold", soldAt: old.at });
-    await asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product]));
-    // Within 24 hours of the undo a sale keeps its original month (tests/db/sales-rules.test.ts).
-    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [
-      product,
-    ]);
+    await asRole(
+      db.pool,
+      "service_role",
+      null,
+      (c) => c.query("update public.products set status = 'active' where id = $1", [product]),
+      { commit: true },
+    );
     await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
     expect(await cached(db.pool, seller, old.year, old.month)).toEqual({ items_sold: 0, total_views: 0 });
+    expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 0, total_views: 0 });
+    await asSeller(seller, (c) => c.query("update public.products set status = 'active' where id = $1", [product]));
+    await sellToBuyer(db.pool, seller, product);
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 1, total_views: 0 });
     await expectNoDrift(db.pool);
   });
@@ -307,7 +323,7 @@ describe("transitions keep the cache exact", () => {
     const old = await pastMonth(db.pool, 1);
     await insertView(db.pool, product, old.at);
     await insertView(db.pool, product);
-    await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
+    await sellToBuyer(db.pool, seller, product);
     expect(await cached(db.pool, seller, old.year, old.month)).toEqual({ items_sold: 0, total_views: 1 });
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual({ items_sold: 1, total_views: 1 });
     expect(await cached(db.pool, seller, 0, 0)).toEqual({ items_sold: 1, total_views: 2 });
@@ -344,7 +360,7 @@ describe("transitions keep the cache exact", () => {
   it("setting the status a product already has changes nothing (not even last_updated)", async () => {
     const seller = await createUser(db.pool, "T Same Status");
     const product = await insertProduct(db.pool, seller);
-    await asSeller(seller, (c) => c.query("update public.products set status = 'sold' where id = $1", [product]));
+    await sellToBuyer(db.pool, seller, product);
     const before = await db.pool.query(
       "select year, month, items_sold, last_updated from public.seller_sales_counts where seller_id = $1 order by 1, 2",
       [seller],
@@ -456,7 +472,8 @@ describe("sold_at is decided by status (BEFORE trigger)", () => {
       ]);
     });
     expect(made.rows[0].sold_at).toEqual(made.rows[0].now);
-    expect((await cached(db.pool, seller, now.year, now.month)).items_sold).toBe(1);
+    // Sold with no buyer named: in the seller's records, never on the boards.
+    expect((await cached(db.pool, seller, now.year, now.month)).items_sold).toBe(0);
   });
 
   it("rejects a sold_at in the future and leaves the cache untouched", async () => {

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { expect } from "vitest";
+import { asRole, createUser } from "../helpers/db";
 
 export type Status = "active" | "sold" | "draft";
 
@@ -175,4 +176,29 @@ export async function oracleBoard(
     period === "all" ? [null, null] : [period.year, period.month],
   );
   return rows;
+}
+
+/** Writes to the seller about the product, as a shopper would before buying (superuser insert). */
+export async function askAbout(pool: pg.Pool, shopperId: string, sellerId: string, productId: string): Promise<void> {
+  await pool.query(
+    "insert into public.messages (sender_id, recipient_id, product_id, body) values ($1, $2, $3, 'Is it still available?')",
+    [shopperId, sellerId, productId],
+  );
+}
+
+/**
+ * A ranked sale as the app makes it: a shopper (a new one unless given) writes about the product, then
+ * the seller marks it sold naming them (update_product as authenticated, committed). Returns the buyer.
+ */
+export async function sellToBuyer(pool: pg.Pool, sellerId: string, productId: string, buyerId?: string) {
+  const buyer = buyerId ?? (await createUser(pool, "Buyer"));
+  await askAbout(pool, buyer, sellerId, productId);
+  await asRole(
+    pool,
+    "authenticated",
+    sellerId,
+    (c) => c.query("select * from public.update_product($1, p_status => 'sold', p_buyer_id => $2)", [productId, buyer]),
+    { commit: true },
+  );
+  return buyer;
 }

@@ -1,9 +1,11 @@
 /**
- * The invariant: after thousands of concurrent random sells, unsells, re-sells (within 24 hours of the
- * undo: the original month), sold_at edits, deletes, inserts of sold products, free (price 0) sales and price
- * changes from/to 0, seller reassignments, a deleted seller, views (recorded and inserted with past dates)
- * and view deletes, over CONNECTIONS connections, nothing deadlocked, seller_leaderboard_drift() is empty
- * and every cache row equals a recomputation written here.
+ * The invariant: after thousands of concurrent random sells (sold elsewhere, and to shoppers who wrote
+ * about the product first, a few shoppers and sellers so the 3-per-key cap is raced for), buyers' answers
+ * ("Not me" and confirm), unsells (refused through the app 14 days after sold_at), re-sells, sold_at edits,
+ * deletes, inserts of sold products, free (price 0) sales and price changes, seller reassignments, a deleted
+ * seller, views (recorded and inserted with past dates) and view deletes, over CONNECTIONS connections,
+ * nothing deadlocked, seller_leaderboard_drift() and sales_cap_violations() are empty, and every cache row
+ * equals a recomputation written here.
  *
  * Random choices come from a seeded PRNG, one stream per connection: the seed is printed, and
  * `SEED=<seed> npx vitest run tests/db/leaderboard-invariant.test.ts` replays the same choices (the
@@ -76,6 +78,9 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
   const viewers: string[] = [];
   for (let i = 0; i < 12; i++) viewers.push(await createUser(db.pool, `Inv viewer ${i}`));
   const sessions = Array.from({ length: 60 }, () => randomUUID());
+  // Few shoppers for few sellers: sales to one (buyer, seller, month) key race for its 3 places.
+  const shoppers: string[] = [];
+  for (let i = 0; i < 3; i++) shoppers.push(await createUser(db.pool, `Inv shopper ${i}`));
   const products: string[] = [];
   for (let i = 0; i < 40; i++) {
     const sold = i % 3 === 0;
@@ -90,6 +95,8 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
   let sellerDeletions = 0;
 
   const stats: Stats = { committed: 0, expectedErrors: 0, serializationRetries: 0, deadlocks: 0, unexpected: [] };
+  /** Undos and answers the rule refused (PT409: more than 14 days after sold_at, a final answer, a sold product). */
+  let refused = 0;
 
   /** One transaction as a role (null: the superuser), retried on serialization failures. */
   async function tx(role: ApiRole | null, userId: string | null, work: (c: pg.PoolClient) => Promise<unknown>) {
@@ -117,9 +124,14 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
           );
           return;
         }
-        // A product or seller deleted by a concurrent operation: not found / foreign key.
-        if (code === "PT404" || code === "23503") {
+        // A product or seller deleted by a concurrent operation: not found / foreign key; a product moved
+        // to another seller meanwhile: not the caller's (PT403).
+        if (code === "PT404" || code === "23503" || code === "PT403") {
           stats.expectedErrors++;
+          return;
+        }
+        if (code === "PT409") {
+          refused++;
           return;
         }
         stats.unexpected.push(`${code}: ${(error as Error).message}`);
@@ -255,7 +267,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
           await c.query("update public.products set price = $2 where id = $1", [id, pick(rand, [0, 0, 4, 9])]);
         }),
     ],
-    // Undo and redo in one transaction (within 24 hours: the original month), and an undo aged past 24 hours.
+    // Undo and sell again in one transaction (a new sale, now; refused 14 days after sold_at).
     [
       4,
       () =>
@@ -266,15 +278,41 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
           await c.query("update public.products set status = 'sold' where id = $1", [id]);
         }),
     ],
+    // A shopper writes about a product, then its owner marks it sold naming them (the app's way to rank):
+    // two transactions, as in the app (a message's foreign key check shares the product row's key lock).
     [
-      2,
-      () =>
-        tx("service_role", null, (c) =>
+      12,
+      async () => {
+        const id = pick(rand, products);
+        const shopper = pick(rand, shoppers);
+        await tx(null, null, (c) =>
           c.query(
-            "update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1 and unsold_at is not null",
-            [pick(rand, products)],
+            `insert into public.messages (sender_id, recipient_id, product_id, body)
+             select $1, seller_id, id, 'Is it still available?' from public.products where id = $2`,
+            [shopper, id],
           ),
-        ),
+        );
+        await tx(null, null, async (c) => {
+          await actAsOwner(c, id);
+          await c.query("select * from public.update_product($1, p_status => 'sold', p_buyer_id => $2)", [id, shopper]);
+        });
+      },
+    ],
+    // The named buyer answers: mostly "Not me" (the sale leaves the boards at once), sometimes confirm.
+    [
+      5,
+      () =>
+        tx(null, null, async (c) => {
+          const { rows } = await c.query(
+            "select product_id, buyer_id from public.sales where undone_at is null and buyer_id is not null and buyer_response is null order by random() limit 1",
+          );
+          if (!rows[0]) return;
+          await setRole(c, "authenticated", rows[0].buyer_id);
+          await c.query("select * from public.respond_to_sale($1, $2)", [
+            rows[0].product_id,
+            pick(rand, ["not_me", "not_me", "confirm"]),
+          ]);
+        }),
     ],
     // Move a product to another seller.
     [
@@ -376,7 +414,8 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
   // An independent recomputation: every (seller, UTC month) and all-time (0/0) with a sale or a view.
   const expected = await db.pool.query(
     `with events as (
-         select seller_id, sold_at as at, 1 as sold, 0 as viewed from public.products where status = 'sold' and price > 0
+         select seller_id, sold_at as at, 1 as sold, 0 as viewed from public.sales
+          where ranks and undone_at is null and buyer_response is distinct from 'not_me'
          union all
          select p.seller_id, v.viewed_at, 0, 1 from public.product_views v join public.products p on p.id = v.product_id
        ), monthly as (
@@ -403,14 +442,24 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
     `select (select count(*) from public.seller_sales_counts where items_sold < 0)
             + (select count(*) from public.seller_view_counts where total_views < 0) as n`,
   );
+  const overCap = await db.pool.query(
+    `select buyer_id, cap_seller_id, cap_month, count(*)::int from public.sales
+      where ranks and buyer_id is not null group by 1, 2, 3 having count(*) > 3`,
+  );
+  const capViolations = await db.pool.query("select * from public.sales_cap_violations()");
   const figures = await db.pool.query(
     `select (select count(*) from public.products where status = 'sold')::int as sold,
+              (select count(*) from public.sales where buyer_id is not null and ranks)::int as ranked_with_buyer,
+              (select count(*) from public.sales where buyer_response = 'not_me')::int as disputed,
+              (select count(*) from public.sales where buyer_id is not null and not ranks)::int as over_cap_or_free,
               (select count(*) from public.product_views)::int as views`,
   );
   console.info(
     `invariant: ${CONNECTIONS} connections, ${CONNECTIONS * OPERATIONS_PER_CONNECTION} operations in ${seconds.toFixed(1)}s; ` +
       `${stats.committed} committed, ${stats.expectedErrors} expected errors (concurrent deletes), ` +
       `${stats.serializationRetries} serialization retries, ${stats.deadlocks} deadlocks; ` +
+      `${refused} refused by the sales rule; ${figures.rows[0].ranked_with_buyer} ranked sales with a buyer, ` +
+      `${figures.rows[0].disputed} disputed, ${figures.rows[0].over_cap_or_free} with a buyer not ranked; ` +
       `${figures.rows[0].sold} sold products, ${figures.rows[0].views} views, ` +
       `${expected.rows.length} cache rows, ${sellerDeletions} sellers deleted; SEED=${SEED}`,
   );
@@ -419,6 +468,11 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
   expect(stats.deadlocks).toBe(0);
   expect(stats.committed).toBeGreaterThan(CONNECTIONS * OPERATIONS_PER_CONNECTION * 0.8);
   expect(drift.rows).toEqual([]);
+  expect(overCap.rows).toEqual([]);
+  expect(capViolations.rows).toEqual([]);
+  expect(refused).toBeGreaterThan(0);
+  expect(figures.rows[0].ranked_with_buyer).toBeGreaterThan(0);
+  expect(figures.rows[0].disputed).toBeGreaterThan(0);
   expect(cache.rows).toEqual(expected.rows);
   expect(view.rows).toEqual(expected.rows.filter((r) => r.month > 0));
   expect(Number(negative.rows[0].n)).toBe(0);

@@ -146,6 +146,12 @@ describe("catalogue checks", () => {
       "private.leaderboard_month(timestamp with time zone)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_month_start(timestamp with time zone)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_changed_at_step()": ["anon", "authenticated", "service_role"],
+      // Sales: the counting rule (inlined by the sales readers), the undo window (the products trigger runs as
+      // the writer), and the two writes behind security-invoker entries (the named buyer's answer, moderation).
+      "private.sale_counts(boolean,text,timestamp with time zone)": ["authenticated"],
+      "private.sales_answer_window()": ["anon", "authenticated", "service_role"],
+      "private.respond_to_sale(uuid,text)": ["authenticated"],
+      "private.disputed_sales()": ["authenticated", "service_role"],
       // Privileged bodies behind the security invoker functions of the same name in public (the API does
       // not expose schema private); each checks who calls it.
       "private.exclude_seller(uuid,text)": ["authenticated", "service_role"],

@@ -1,8 +1,9 @@
 /**
  * Sales that mean something and concurrent sales, as the API roles use them:
  *   - two "sold" updates of one product at once both succeed (the future check is for a stated sold_at);
- *   - free items (price 0) never count, and a price change from/to 0 of a sold product moves the count;
- *   - undoing a sale and selling again within 24 hours of the undo keeps the original sale's month;
+ *   - free items (price 0) never rank, and a price change afterwards leaves the stored decision alone;
+ *   - undoing takes a sale off its month, selling again is a new sale (a buyer again to rank), and the app may
+ *     undo only within 14 days of sold_at;
  *   - an admin (app_metadata.role = 'admin') or service_role can exclude a seller from the boards, with who
  *     and why recorded; boards, `me` and the dashboard's ranks respect it; the cache itself does not change;
  *     re-including keeps the record (stamped with who and when), so a later exclusion adds another.
@@ -10,7 +11,15 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asRole, createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
-import { cached, currentMonth, expectNoDrift, insertProduct, insertView, pastMonth } from "./leaderboard-helpers";
+import {
+  cached,
+  currentMonth,
+  expectNoDrift,
+  insertProduct,
+  insertView,
+  pastMonth,
+  sellToBuyer,
+} from "./leaderboard-helpers";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -94,53 +103,86 @@ describe("two concurrent sales of one product", () => {
 });
 
 describe("free items", () => {
-  it("never count, and a sold product's price change from/to 0 moves the count", async () => {
+  it("never rank, and a later price change leaves the decision taken at the sale as it is", async () => {
     const seller = await createUser(db.pool, "Free seller");
     const { year, month } = await currentMonth(db.pool);
     const free = await asSeller(seller, async (c) => {
       const { rows } = await c.query("select id from public.create_product('Free thing', '', 0, 'active')");
       return rows[0].id as string;
     });
-    await setStatus(seller, free, "sold");
+    await sellToBuyer(db.pool, seller, free);
     expect((await cached(db.pool, seller, year, month)).items_sold).toBe(0);
     await insertProduct(db.pool, seller, { status: "sold", price: 0 });
     expect((await cached(db.pool, seller, 0, 0)).items_sold).toBe(0);
     await setPrice(seller, free, 5);
-    expect((await cached(db.pool, seller, year, month)).items_sold).toBe(1);
-    await setPrice(seller, free, 7);
-    expect((await cached(db.pool, seller, year, month)).items_sold).toBe(1);
-    await setPrice(seller, free, 0);
     expect((await cached(db.pool, seller, year, month)).items_sold).toBe(0);
+
+    // A ranked sale stays ranked when its price drops to 0 afterwards.
+    const paid = await insertProduct(db.pool, seller, { status: "active", price: 8 });
+    await sellToBuyer(db.pool, seller, paid);
+    await setPrice(seller, paid, 0);
+    expect((await cached(db.pool, seller, year, month)).items_sold).toBe(1);
     await expectNoDrift(db.pool);
     await db.pool.query("select public.rebuild_seller_leaderboard_cache()");
-    expect((await cached(db.pool, seller, 0, 0)).items_sold).toBe(0);
+    expect((await cached(db.pool, seller, 0, 0)).items_sold).toBe(1);
   });
 });
 
 describe("undo and sell again", () => {
-  it("within 24 hours of the undo keeps the original sale's month; later, it is a new sale", async () => {
+  it("undoing takes the sale off its own month; selling again is a new sale now, which needs a buyer to rank", async () => {
     const seller = await createUser(db.pool, "Redo seller");
-    const past = await pastMonth(db.pool, 2);
     const { year, month } = await currentMonth(db.pool);
-    const product = await insertProduct(db.pool, seller, { status: "sold", soldAt: past.at });
-    expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(1);
+    const product = await insertProduct(db.pool, seller, { status: "active" });
+    const buyer = await sellToBuyer(db.pool, seller, product);
+    expect((await cached(db.pool, seller, year, month)).items_sold).toBe(1);
 
     await setStatus(seller, product, "active");
-    expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(0);
-    await setStatus(seller, product, "sold");
-    const soldAt = await db.pool.query("select sold_at from public.products where id = $1", [product]);
-    expect(soldAt.rows[0].sold_at.toISOString()).toBe(past.at);
-    expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(1);
     expect((await cached(db.pool, seller, year, month)).items_sold).toBe(0);
-
-    // Undone more than 24 hours ago (the undo's time moved back by an admin): a new sale, now.
-    await setStatus(seller, product, "draft");
-    await db.pool.query("update public.products set unsold_at = unsold_at - interval '25 hours' where id = $1", [
-      product,
-    ]);
-    await setStatus(seller, product, "sold");
-    expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(0);
+    await setStatus(seller, product, "sold"); // sold elsewhere: never ranks
+    expect((await cached(db.pool, seller, year, month)).items_sold).toBe(0);
+    await setStatus(seller, product, "active");
+    // Named again: the undone sale still holds its place under the cap, so this is the key's second.
+    await asSeller(seller, (c) =>
+      c.query("select * from public.update_product($1, p_status => 'sold', p_buyer_id => $2)", [product, buyer]),
+    );
     expect((await cached(db.pool, seller, year, month)).items_sold).toBe(1);
+    const { rows } = await db.pool.query(
+      "select ranks, buyer_id is not null as named, undone_at is not null as undone from public.sales where product_id = $1 order by created_at, undone_at nulls last",
+      [product],
+    );
+    expect(rows).toEqual([
+      { ranks: true, named: true, undone: true },
+      { ranks: false, named: false, undone: true },
+      { ranks: true, named: true, undone: false },
+    ]);
+    await expectNoDrift(db.pool);
+  });
+
+  it("is refused through the app 14 days after sold_at (409), for admins too; service_role may still undo", async () => {
+    const seller = await createUser(db.pool, "Old sale seller");
+    const past = await pastMonth(db.pool, 2);
+    const product = await insertProduct(db.pool, seller, { status: "sold", soldAt: past.at });
+    await expect(setStatus(seller, product, "active")).rejects.toMatchObject({ code: "PT409" });
+    await expect(setStatus(seller, product, "draft")).rejects.toMatchObject({ code: "PT409" });
+    await expect(
+      asUserWithAppMetadata(seller, { role: "admin" }, (c) =>
+        c.query("update public.products set status = 'active' where id = $1", [product]),
+      ),
+    ).rejects.toMatchObject({ code: "PT409" });
+    expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(1);
+    // 13 days after sold_at: still allowed.
+    const recent = await insertProduct(db.pool, seller, { status: "active" });
+    await sellToBuyer(db.pool, seller, recent);
+    await db.pool.query("update public.products set sold_at = now() - interval '13 days' where id = $1", [recent]);
+    await setStatus(seller, recent, "active");
+    await asRole(
+      db.pool,
+      "service_role",
+      null,
+      (c) => c.query("update public.products set status = 'active' where id = $1", [product]),
+      { commit: true },
+    );
+    expect((await cached(db.pool, seller, past.year, past.month)).items_sold).toBe(0);
     await expectNoDrift(db.pool);
   });
 });

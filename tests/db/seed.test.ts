@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { asRole, createTestDatabase, type TestDatabase } from "../helpers/db";
 import { seedDatabase } from "../../scripts/lib/migrate";
+import { messageIdParams } from "../../lib/validation/messages";
+import { productIdParams } from "../../lib/validation/products";
 
 let db: TestDatabase;
 
@@ -128,6 +130,42 @@ describe("seed.sql", () => {
     expect(future.n).toBe(0);
   });
 
+  it("gives every message and product an id the app's routes accept (RFC 4122 UUIDs)", async () => {
+    const { rows } = await db.pool.query<{ id: string; kind: string }>(
+      "select id::text, 'message' as kind from public.messages union all select id::text, 'product' from public.products",
+    );
+    const refused = rows.filter(({ id, kind }) =>
+      kind === "message" ? !messageIdParams.safeParse({ id }).success : !productIdParams.safeParse({ id }).success,
+    );
+    expect(refused).toEqual([]);
+  });
+
+  it("names the buyers of past sales, who asked first, with a few sales in each other state", async () => {
+    const sales = await one<Record<string, number>>(`
+      select count(*)::int as total,
+             count(*) filter (where ranks and buyer_id is not null and buyer_response is distinct from 'not_me')::int as ranked,
+             count(*) filter (where buyer_response = 'not_me')::int as disputed,
+             count(*) filter (where buyer_response = 'confirm')::int as confirmed,
+             count(*) filter (where buyer_id is not null and not ranks)::int as over_cap,
+             count(*) filter (where buyer_id is null)::int as elsewhere,
+             count(*) filter (where buyer_id is not null and not exists (
+               select from public.messages m
+                where m.sender_id = s.buyer_id and m.recipient_id = s.seller_id and m.product_id = s.product_id))::int as unasked,
+             count(distinct date_trunc('month', sold_at at time zone 'UTC')) filter (where buyer_id is not null)::int as months
+        from public.sales s`);
+    expect(sales.total).toBe(
+      (await one<{ n: number }>("select count(*)::int as n from public.products where status = 'sold'")).n,
+    );
+    expect(sales.ranked).toBeGreaterThan(sales.total * 0.75);
+    expect(sales.disputed).toBeGreaterThan(0);
+    expect(sales.confirmed).toBeGreaterThan(0);
+    expect(sales.over_cap).toBeGreaterThan(0);
+    expect(sales.elsewhere).toBeGreaterThan(0);
+    expect(sales.unasked).toBe(0);
+    expect(sales.months).toBeGreaterThanOrEqual(4);
+    expect((await db.pool.query("select * from public.sales_cap_violations()")).rows).toEqual([]);
+  });
+
   it("fills the leaderboard cache for several months (when the cache exists)", async (ctx) => {
     const exists = await one<{ t: string | null }>("select to_regclass('public.seller_leaderboard_cache')::text as t");
     if (!exists.t) ctx.skip();
@@ -138,7 +176,8 @@ describe("seed.sql", () => {
     expect(cache.months).toBeGreaterThanOrEqual(4);
     expect(cache.sellers).toBe(12);
     const truth = await one<{ sold: number; views: number }>(`
-      select (select count(*)::int from public.products where status = 'sold') as sold,
+      select (select count(*)::int from public.sales
+               where ranks and undone_at is null and buyer_response is distinct from 'not_me') as sold,
              (select count(*)::int from public.product_views) as views`);
     expect(cache.sold).toBe(truth.sold);
     expect(cache.views).toBe(truth.views);

@@ -53,6 +53,13 @@ beforeAll(async () => {
     "select id from public.products where seller_id = $1 and status = 'active' limit 1",
     [sellerId],
   );
+  // A shopper has written about each of the seller's listings, so a sale can name them and rank.
+  await e2e.db.pool.query(
+    `insert into public.messages (sender_id, recipient_id, product_id, body)
+     select (select id from public.users where display_name = 'Emma Clarke'), p.seller_id, p.id, 'Still available?'
+       from public.products p where p.seller_id = $1 and p.status = 'active'`,
+    [sellerId],
+  );
   await e2e.db.pool.query(
     "insert into public.product_views (product_id, session_id, viewed_at) select $1, gen_random_uuid(), now() from generate_series(1, 2000)",
     [listed[0].id],
@@ -106,6 +113,10 @@ describe("the live leaderboard in a browser", () => {
       .filter({ has: seller.getByRole("button", { name: "Mark as sold" }) })
       .first();
     await (await hydrated(listing.getByRole("button", { name: "Mark as sold" }))).click();
+    // "Who bought it?": the shopper who wrote last is offered first.
+    const step = seller.getByRole("form", { name: /^Who bought / });
+    await step.getByRole("radio", { name: /Emma Clarke/ }).check();
+    await step.getByRole("button", { name: "Mark as sold" }).click();
     await expect.poll(sold, { timeout: 15_000 }).toBe(before + 1);
     // From the commit on, the shopper's open modal has 2 seconds.
     await shows(row(dialog, sellerName), `${before + 1} sold`);

@@ -42,6 +42,11 @@ describe("the marketplace in a browser", () => {
       .first();
     const title = (await row.getByRole("heading").textContent())!;
     await (await hydrated(row.getByRole("button", { name: "Mark as sold" }))).click();
+    // "Who bought it?": whoever it offers first (someone who wrote, else Sold elsewhere).
+    await row
+      .getByRole("form", { name: /^Who bought / })
+      .getByRole("button", { name: "Mark as sold" })
+      .click();
 
     const sameRow = page.getByRole("listitem", { name: title, exact: true });
     await sameRow.getByText("Sold", { exact: true }).waitFor();

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { ContactSeller } from "@/components/messages/contact-seller";
 import { ProductViewCount } from "@/components/products/product-view-count";
 import { formatDate, formatPrice } from "@/components/products/format";
 import { StatusBadge } from "@/components/products/status-badge";
@@ -30,6 +31,9 @@ export async function generateMetadata({ params }: PageProps): Promise<Metadata>
 export default async function ProductPage({ params }: PageProps) {
   const product = await loadProduct((await params).id);
   if (!product) notFound();
+  const session = await currentSession();
+  const viewer =
+    session.role !== "authenticated" ? "signed-out" : session.userId === product.sellerId ? "seller" : "shopper";
   return (
     <article className="product">
       <header className="product-header">
@@ -43,6 +47,9 @@ export default async function ProductPage({ params }: PageProps) {
         {product.soldAt && <> · Sold on {formatDate(product.soldAt)}</>}
       </p>
       <div className="description">{product.description || <span className="muted">No description.</span>}</div>
+      {product.status !== "draft" && (
+        <ContactSeller productId={product.id} sellerName={product.sellerName} viewer={viewer} />
+      )}
     </article>
   );
 }
