@@ -394,6 +394,22 @@ export type Database = {
           year: number
         }[]
       }
+      get_leaderboard_around_me: {
+        Args: {
+          p_metric?: string
+          p_month?: number
+          p_period?: string
+          p_year?: number
+        }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          items_sold: number
+          rank: number
+          seller_id: string
+          total_views: number
+        }[]
+      }
       get_leaderboard_changes: {
         Args: { p_since?: string }
         Returns: {
@@ -414,6 +430,28 @@ export type Database = {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string
       }
+      get_leaderboard_page: {
+        Args: {
+          p_direction: string
+          p_limit?: number
+          p_metric: string
+          p_month?: number
+          p_name: string
+          p_other: number
+          p_period: string
+          p_seller_id: string
+          p_value: number
+          p_year?: number
+        }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          items_sold: number
+          rank: number
+          seller_id: string
+          total_views: number
+        }[]
+      }
       get_leaderboard_summary: {
         Args: {
           p_metric?: string
@@ -427,6 +465,17 @@ export type Database = {
           my_rank: number
           my_total_views: number
           updated_at: string
+          year: number
+        }[]
+      }
+      get_my_rank_history: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          items_sold: number
+          month: number
+          rank_sales: number
+          rank_views: number
+          total_views: number
           year: number
         }[]
       }

@@ -4,7 +4,8 @@
  * rpc() seam as everything else (so it works on every transport), whether the leaderboard changed, and
  * tells each listener: at once for the first change (leading edge), then at most once a second (one
  * trailing event carries the latest). It also drives the streams' heartbeats. Nobody listening: no
- * timers, no queries.
+ * timers, no queries. A change committed through this process wakes it (wake()): it asks at once instead
+ * of at the next poll; changes from elsewhere (other instances, SQL) arrive with the next poll.
  */
 import "server-only";
 import { getConfig } from "../config";
@@ -52,6 +53,9 @@ export class LeaderboardWatcher {
   /** Polls that came back (an answer or a failure) while someone listened. */
   private answers = 0;
   private failing = false;
+  /** A poll is on its way to the database; a wake meanwhile asks again as soon as it answers. */
+  private inFlight = false;
+  private wokenInFlight = false;
 
   constructor(options: WatcherOptions = {}) {
     this.pollMsSetting = options.pollMs ?? 300;
@@ -75,6 +79,21 @@ export class LeaderboardWatcher {
       subscription.trailingTimer = null;
       if (this.subscriptions.size === 0) this.stop();
     };
+  }
+
+  /**
+   * A change was just committed through this process: ask now rather than at the next poll (a poll on its
+   * way may have read the database before the commit, so it is followed by another at once). Nothing when
+   * nobody listens.
+   */
+  wake(): void {
+    if (this.subscriptions.size === 0) return;
+    if (this.inFlight) {
+      this.wokenInFlight = true;
+      return;
+    }
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    void this.poll(this.generation);
   }
 
   /** The watcher's own bookkeeping: what it holds right now (tests and diagnostics). */
@@ -113,6 +132,21 @@ export class LeaderboardWatcher {
 
   private async poll(generation: number) {
     this.pollTimer = null;
+    this.inFlight = true;
+    this.wokenInFlight = false;
+    try {
+      await this.ask(generation);
+    } finally {
+      this.inFlight = false;
+    }
+    if (generation === this.generation) this.answers++;
+    if (generation === this.generation && this.subscriptions.size > 0) {
+      this.pollTimer = setTimeout(() => void this.poll(generation), this.wokenInFlight ? 0 : this.pollMs);
+    }
+  }
+
+  /** One question to the database, and an event to every listener when the answer shows a change. */
+  private async ask(generation: number) {
     try {
       this.polls++;
       const [answer] = await rpc("get_leaderboard_changes", this.since === null ? {} : { p_since: this.since }, ANON);
@@ -131,10 +165,6 @@ export class LeaderboardWatcher {
       // Keep going: the database may come back, and clients poll meanwhile. Say it once per outage.
       if (!this.failing) console.error("Leaderboard change watcher: polling failed:", error);
       this.failing = true;
-    }
-    if (generation === this.generation) this.answers++;
-    if (generation === this.generation && this.subscriptions.size > 0) {
-      this.pollTimer = setTimeout(() => void this.poll(generation), this.pollMs);
     }
   }
 

@@ -7,6 +7,7 @@ import "server-only";
 import { shownAvatarUrl } from "../avatars";
 import { rpc, type DbSession, type RpcRow } from "../db";
 import { AppError } from "../errors";
+import { leaderboardWatcher } from "../leaderboard/watcher";
 import {
   productPageSchema,
   productSchema,
@@ -96,7 +97,7 @@ export async function updateProduct(
   patch: UpdateProductInput,
   session: DbSession,
 ): Promise<Product> {
-  return single(
+  const product = single(
     await rpc(
       "update_product",
       {
@@ -109,10 +110,15 @@ export async function updateProduct(
       session,
     ),
   );
+  // A sale, an undo or a price from or to 0 changes the leaderboard: this process's watcher asks at once.
+  if (patch.status !== undefined || patch.price !== undefined) leaderboardWatcher.wake();
+  return product;
 }
 
 export async function deleteProduct(productId: string, session: DbSession): Promise<string> {
-  return rpc("delete_product", { p_product_id: productId }, session);
+  const deleted = await rpc("delete_product", { p_product_id: productId }, session);
+  leaderboardWatcher.wake();
+  return deleted;
 }
 
 export const TRENDING_DAYS = 7;

@@ -7,8 +7,15 @@
 import "server-only";
 import { getLimits } from "../config";
 import { rpc, SERVICE_ROLE } from "../db";
+import { leaderboardWatcher } from "../leaderboard/watcher";
 
 export type Viewer = { userId: string } | { sessionId: string };
+
+/** A view that counted changed the leaderboard: this process's watcher tells its streams at once. */
+function wakeIfCounted(counted: boolean): boolean {
+  if (counted) leaderboardWatcher.wake();
+  return counted;
+}
 
 /**
  * True when the view counted. `clientKeys`: keyed hashes of the address, most specific first (an IPv4
@@ -32,5 +39,5 @@ export function recordView(productId: string, viewer: Viewer, clientKeys: string
         : {}),
     },
     SERVICE_ROLE,
-  );
+  ).then(wakeIfCounted);
 }

@@ -1,4 +1,5 @@
 /** Writes bench/results/latest.json (everything measured) and latest.md (the tables a person reads). */
+import type { CountersResult } from "./counters";
 import fs from "node:fs";
 import path from "node:path";
 import { options, PROJECT_ROOT, ratio } from "./common";
@@ -8,6 +9,7 @@ import type { LiveResult } from "./live";
 import type { ReadRow, TrendingResult } from "./read";
 import type { StartupResult } from "./startup";
 import { HOT_SPREAD, type HotRow, type MixedRow, type RateRow } from "./writes";
+import { renderRanking, type RankingResult } from "./ranking";
 
 /** A server the read measurement could not run on (the standard build not installed). */
 export type ReadServerMissing = { server: string; available: false; reason: string };
@@ -42,6 +44,8 @@ export interface Results {
   live?: LiveResult;
   limits?: LimitsResult;
   startup?: StartupResult;
+  ranking?: RankingResult;
+  counters?: CountersResult;
   /** Remarks about a run that the figures alone do not say (added by hand, rendered under the machine line). */
   notes?: string[];
 }
@@ -94,15 +98,31 @@ const hotRate = (r: Results, label: string, shape: string) =>
 const VIEW_PATHS = ["record_product_view", "insert"] as const;
 
 /** The columns the ingest and hot tables share, and their cells for one path (`rate` of an ingest variant). */
-const VIEW_HEAD = ["path", "project", "seed design", "plain insert", "project / seed", "project / plain"];
+const VIEW_HEAD = [
+  "path",
+  "project",
+  "seed design",
+  "seed + indexes",
+  "plain insert",
+  "project / seed",
+  "project / seed + indexes",
+  "project / plain",
+];
 function viewCells(rate: (label: string) => number, via: (typeof VIEW_PATHS)[number]) {
   const p = rate(`project, ${via}`);
   const s = rate(`seed, ${via}`);
+  const si = rate(`seed + indexes, ${via}`);
   const plain = rate("plain, insert");
   const vsSeed = ratio(p, s);
   const vsPlain = ratio(p, plain);
   const path = via === "insert" ? "insert" : "record_product_view (as the server calls it)";
-  return { p, s, vsSeed, vsPlain, cells: [path, f0(p), f0(s), f0(plain), x(vsSeed), x(vsPlain)] };
+  return {
+    p,
+    s,
+    vsSeed,
+    vsPlain,
+    cells: [path, f0(p), f0(s), f0(si), f0(plain), x(vsSeed), x(ratio(p, si)), x(vsPlain)],
+  };
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -289,7 +309,7 @@ export function renderMarkdown(r: Results): string {
     "",
     renderSummary(r),
     "",
-    "Designs: **project** = supabase/migrations; **seed** = the seed plan's cache (one row per seller and month, a row trigger upserting per sale and per view, `view_count` incremented in the same transaction); **plain** = the same tables with no cache triggers (the physical limit). Reproduce with `npm run bench` (options in scripts/bench/common.ts).",
+    "Designs: **project** = supabase/migrations; **seed** = the seed plan's cache (one row per seller and month, a row trigger upserting per sale and per view, `view_count` incremented in the same transaction); **seed + indexes** (ingest and hot) = the same with the rank indexes its reads lack; **plain** = the same tables with no cache triggers (the physical limit). Reproduce with `npm run bench` (options in scripts/bench/common.ts).",
     "",
   );
 
@@ -421,6 +441,36 @@ export function renderMarkdown(r: Results): string {
     const errors = r.hot.filter((row) => Object.keys(row.errors).length);
     if (errors.length)
       out.push(`Errors: ${errors.map((row) => `${row.label}, ${row.shape}: ${errs(row.errors)}`).join("; ")}.`, "");
+  }
+
+  if (r.counters) {
+    const c = r.counters;
+    const first = c.bulk[0];
+    out.push(
+      "## counters: bulk imports, a product's figure at 1,000,000 views, views of a deleted product",
+      "",
+      "One `insert … select` of views of one product in its own transaction (target: a row of a 100,000-row statement costs at most 1.5x a row of a 1,000-row one; 200,000 rows within 60 s):",
+      "",
+      table(
+        ["rows", "seconds", "ms per row", "vs a row of the first"],
+        c.bulk.map((b) => [
+          f0(b.rows),
+          b.seconds.toFixed(2),
+          b.msPerRow.toFixed(4),
+          x(ratio(b.msPerRow, first.msPerRow)),
+        ]),
+      ),
+      "",
+      `The reads behind the pages, with one listed product at ${f0(c.figures[0]?.views)} views (a tenth of them in the last 7 days), through rpc() (targets: p99 <= 2 ms; trending p99 <= 10 ms):`,
+      "",
+      table(
+        ["call", "p50 ms", "p99 ms"],
+        c.figures.map((f) => [f.call, ms(f.p50), ms(f.p99)]),
+      ),
+      "",
+      `A view of a product deleted a moment before (refused, 23503): ${ms(c.deleted.deletedMs)} ms at the median, against ${ms(c.deleted.normalMs)} ms for a counted view (${x(ratio(c.deleted.deletedMs, c.deleted.normalMs))}; target <= 3x). Errors: ${errs(c.deleted.errors) || "none"}.`,
+      "",
+    );
   }
 
   if (r.mixed) {
@@ -574,6 +624,7 @@ export function renderMarkdown(r: Results): string {
       "",
     );
   }
+  if (r.ranking) out.push(...renderRanking(r.ranking, table));
   return out.join("\n");
 }
 

@@ -20,10 +20,12 @@ import {
   stopOnInterrupt,
   type BenchServer,
 } from "./common";
+import { measureCounters } from "./counters";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
 import { measureLimits } from "./limits";
 import { measureLive } from "./live";
+import { measureRanking } from "./ranking";
 import { measureRead } from "./read";
 import {
   updatePerformanceDoc,
@@ -107,6 +109,16 @@ async function main() {
       writeResults(results);
     }
 
+    if (wanted("ranking")) {
+      const db = await createDatabase(main);
+      try {
+        results.ranking = await timed(results, "ranking", () => measureRanking(db.url));
+      } finally {
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
     if (wanted("ingest") || wanted("hot") || wanted("mixed")) {
       const db = await createDatabase(main);
       try {
@@ -120,6 +132,17 @@ async function main() {
       } finally {
         // The rpc() pools of the "as the server calls it" runs first: dropping the database would end
         // their idle connections under them ("terminating connection due to administrator command").
+        await closePools();
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
+    if (wanted("counters")) {
+      const db = await createDatabase(main);
+      try {
+        results.counters = await timed(results, "counters", () => measureCounters(db.url));
+      } finally {
         await closePools();
         await db.drop();
       }

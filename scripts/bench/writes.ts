@@ -20,16 +20,18 @@ const HOT_PRODUCTS = 50;
 const insertView = (design: Design) =>
   `insert into ${SCHEMA[design]}.product_views (product_id, session_id) values ($1, gen_random_uuid())`;
 
-/** record_product_view for the seed design, the way lib/db/postgres.ts sends it (role, claims, one round trip). */
-const seedRpc = (product: string) =>
+/** record_product_view of a seed design, the way lib/db/postgres.ts sends it (role, claims, one round trip). */
+const seedRpc = (schema: string, product: string) =>
   `select set_config('role', 'service_role', true), set_config('request.jwt.claims', '{"role":"service_role"}', true), ` +
-  `set_config('TimeZone', 'UTC', true); select to_json(seed_design.record_product_view('${product}', gen_random_uuid())) as result`;
+  `set_config('TimeZone', 'UTC', true); select to_json(${schema}.record_product_view('${product}', gen_random_uuid())) as result`;
 
 type Variant = { label: string; design: Design; via: "insert" | "rpc" };
 const VARIANTS: Variant[] = [
   { label: "project, record_product_view", design: "project", via: "rpc" },
   { label: "seed, record_product_view", design: "seed", via: "rpc" },
+  { label: "seed + indexes, record_product_view", design: "seedIndexed", via: "rpc" },
   ...DESIGNS.map((design) => ({ label: `${design}, insert`, design, via: "insert" as const })),
+  { label: "seed + indexes, insert", design: "seedIndexed", via: "insert" },
 ];
 
 async function viewRun(url: string, variant: Variant, connections: number, products: string[]): Promise<RunResult> {
@@ -49,7 +51,9 @@ async function viewRun(url: string, variant: Variant, connections: number, produ
     );
   }
   if (variant.via === "rpc")
-    return runWorkers(url, connections, options.seconds, (c) => c.query(seedRpc(pick(products))));
+    return runWorkers(url, connections, options.seconds, (c) =>
+      c.query(seedRpc(SCHEMA[variant.design], pick(products))),
+    );
   const sql = insertView(variant.design);
   return runWorkers(url, connections, options.seconds, (c) => c.query(sql, [pick(products)]));
 }

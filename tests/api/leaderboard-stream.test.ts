@@ -97,6 +97,22 @@ describe("the change watcher", () => {
     unsubscribe();
   });
 
+  it("asks at once when woken by a commit through this process, without waiting for the next poll", async () => {
+    // Polls an hour apart: only wake() can bring the event.
+    const watcher = new LeaderboardWatcher({ pollMs: 3_600_000, minGapMs: 0 });
+    const events: LeaderboardChange[] = [];
+    const unsubscribe = watcher.subscribe({ change: (change) => events.push(change), ping: () => {} });
+    await vi.waitFor(() => expect(watcher.stats().polls).toBe(1), { timeout: 10_000 });
+    // A wake while the first poll is on its way asks again once it answers: the first answer is in then.
+    watcher.wake();
+    await vi.waitFor(() => expect(watcher.stats().polls).toBe(2), { timeout: 10_000 });
+    await sell(seller);
+    watcher.wake();
+    await vi.waitFor(() => expect(events).toHaveLength(1), { timeout: 10_000 });
+    expect(watcher.stats().polls).toBeLessThanOrEqual(4);
+    unsubscribe();
+  });
+
   it("sees a late commit whose stamp is older than the newest one it already saw", async () => {
     const watcher = new LeaderboardWatcher({ pollMs: 250, minGapMs: 0 });
     const { events, unsubscribe } = await watch(watcher);
