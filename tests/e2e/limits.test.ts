@@ -22,6 +22,7 @@ beforeAll(async () => {
   // routes are the same whatever the numbers). The first process is behind one proxy, the second behind
   // two (a CDN in front of a load balancer): each is told so with TRUST_PROXY.
   const env = {
+    STREAMS_PER_ADDRESS: "4",
     STREAMS_PER_PROCESS: "6",
     VIEW_REQUESTS_PER_MINUTE: "30",
     VIEW_BUDGET_PER_SELLER: "8",

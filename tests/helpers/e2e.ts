@@ -90,6 +90,9 @@ export async function startApp(
         NEXT_TELEMETRY_DISABLED: "1",
         NEXT_DIST_DIR: path.relative(PROJECT_ROOT, path.join(WORK_DIR, instance ? `next-${instance}` : "next")),
         NEXT_TSCONFIG_PATH: path.relative(PROJECT_ROOT, tsconfig),
+        // Every browser context of a test file connects from 127.0.0.1, one "address" for the per-address
+        // stream cap; the file that tests the cap sets its own.
+        STREAMS_PER_ADDRESS: "20",
         ...env,
       },
       // Its own process group, so stopping it also stops the workers it forks.
