@@ -76,7 +76,14 @@ function openStream(url: string, address: string): Promise<() => void> {
   });
 }
 
-export async function measureLimits(app: AppServer, productId: string): Promise<LimitsResult> {
+/** Measures on `app`, whose database (`databaseUrl`) holds the demo data. */
+export async function measureLimits(app: AppServer, databaseUrl: string): Promise<LimitsResult> {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ id: string }>("select id from public.products where status = 'active' limit 1");
+  await client.end();
+  const productId = rows[0].id;
   const viewUrl = `${app.baseUrl}/api/products/${productId}/views`;
   const headers = { "content-type": "application/json", "user-agent": BROWSER_AGENT };
   const first = await fetch(viewUrl, { method: "POST", headers, body: "{}" });
@@ -145,19 +152,14 @@ async function standalone() {
   const { startMainServer, createDatabase } = await import("./common");
   const { buildApp, startApp } = await import("./http");
   const { seedDatabase } = await import("../lib/migrate");
-  const pg = (await import("pg")).default;
   const server = await startMainServer();
   const db = await createDatabase(server);
   try {
     await seedDatabase(db.url);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    const { rows } = await client.query("select id from public.products where status = 'active' limit 1");
-    await client.end();
     buildApp();
     const app = await startApp(db.url);
     try {
-      console.log(JSON.stringify(await measureLimits(app, rows[0].id)));
+      console.log(JSON.stringify(await measureLimits(app, db.url)));
     } finally {
       await app.stop();
     }

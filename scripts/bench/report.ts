@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { options, PROJECT_ROOT, ratio } from "./common";
 import type { HttpRow } from "./http";
+import type { LimitsResult } from "./limits";
 import type { LiveResult } from "./live";
 import type { ReadRow, TrendingResult } from "./read";
 import type { StartupResult } from "./startup";
@@ -41,6 +42,7 @@ export interface Results {
   mixed?: MixedRow[];
   http?: HttpRow[] | { available: false; reason: string };
   live?: LiveResult;
+  limits?: LimitsResult;
   startup?: StartupResult;
   ranking?: RankingResult;
   counters?: CountersResult;
@@ -573,6 +575,32 @@ export function renderMarkdown(r: Results): string {
         ),
         "",
       );
+  }
+
+  if (r.limits) {
+    const l = r.limits;
+    out.push(
+      "## limits: the view path and open streams",
+      "",
+      "POST /api/products/:id/views at 50 connections, each request from one of 10,000 addresses (so the full path runs: the rate limit, the budgets, the view), against GET /api/health in the same rounds; the server's memory with 1,000 open streams. Compare the views/health ratio with a run of the same measurement on the previous version (`npx tsx --conditions=react-server scripts/bench/limits.ts` in its checkout).",
+      "",
+      table(
+        ["figure", "value"],
+        [
+          ["view requests/s (non-2xx)", `${f0(l.viewsPerSecond)} (${l.viewsNon2xx})`],
+          [
+            "GET /api/health requests/s",
+            `${f0(l.healthPerSecond)} (views ${x(ratio(l.viewsPerSecond, l.healthPerSecond))})`,
+          ],
+          ["streams open", `${l.streamsOpened} / ${l.streams}`],
+          [
+            "server memory before / with the streams",
+            `${f0(l.rssBeforeMb)} / ${f0(l.rssWithStreamsMb)} MB (${f0(l.kbPerStream)} KB a stream)`,
+          ],
+        ],
+      ),
+      "",
+    );
   }
 
   if (r.startup) {

@@ -23,6 +23,7 @@ import {
 import { measureCounters } from "./counters";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
+import { measureLimits } from "./limits";
 import { measureLive } from "./live";
 import { measureRanking } from "./ranking";
 import { measureRead } from "./read";
@@ -148,7 +149,7 @@ async function main() {
       writeResults(results);
     }
 
-    if (wanted("http") || wanted("live")) {
+    if (wanted("http") || wanted("live") || wanted("limits")) {
       const db = await createDatabase(main);
       try {
         const app = await timed(results, "app build and start", async () => {
@@ -160,6 +161,7 @@ async function main() {
         try {
           if (wanted("http")) results.http = await timed(results, "http", () => measureHttp(app));
           if (wanted("live")) results.live = await timed(results, "live", () => measureLive(app, db.url));
+          if (wanted("limits")) results.limits = await timed(results, "limits", () => measureLimits(app, db.url));
         } finally {
           await app.stop();
         }

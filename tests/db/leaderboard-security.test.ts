@@ -151,6 +151,8 @@ describe("catalogue checks", () => {
       "private.exclude_seller(uuid,text)": ["authenticated", "service_role"],
       "private.include_seller(uuid)": ["authenticated", "service_role"],
       "private.get_my_top_products(integer)": ["authenticated"],
+      "private.product_view_total(uuid)": ["anon", "authenticated", "service_role"],
+      "private.get_trending_products(integer,integer)": ["anon", "authenticated", "service_role"],
     };
     const internal = rows.filter((r) => r.name.startsWith("private."));
     expect(internal.length).toBeGreaterThanOrEqual(10);
