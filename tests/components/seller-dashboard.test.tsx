@@ -91,7 +91,9 @@ describe("Seller dashboard", () => {
     expect(figure("Sold all time")).toBe("41");
     expect(figure("Total earnings")).toBe("$12,345.50");
     expect(figure("Unread messages")).toBe("2");
-    expect(screen.getByRole("link", { name: "2" })).toHaveAttribute("href", "/messages");
+    // Role queries within the figures' section: the rest of the page (charts, tables) is not needed here.
+    const figures = screen.getByText("Unread messages", { selector: "dt" }).closest("section")!;
+    expect(within(figures).getByRole("link", { name: "2" })).toHaveAttribute("href", "/messages");
     // Sales in three parts: ranked (the boards' figure), not ranked, sold elsewhere; and who is waiting.
     expect(figure("Sold, not ranked")).toBe("3");
     expect(figure("Sold elsewhere")).toBe("5");
@@ -99,7 +101,7 @@ describe("Seller dashboard", () => {
     expect(screen.getByRole("link", { name: "4" })).toHaveAttribute("href", "/messages");
     expect(figure("Rank by sales this month")).toBe("#2");
     expect(figure("Rank by views this month")).toBe("Not ranked yet");
-    expect(screen.getByRole("heading", { name: /this month is November 2026, UTC/ })).toBeInTheDocument();
+    expect(within(figures).getByRole("heading", { name: /this month is November 2026, UTC/ })).toBeInTheDocument();
   });
 
   it("draws both series as images with a text alternative, and the numbers as a table", async () => {
