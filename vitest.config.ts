@@ -31,6 +31,9 @@ export default defineConfig({
           environment: "jsdom",
           include: ["tests/components/**/*.test.tsx"],
           setupFiles: ["./tests/setup/jsdom.ts"],
+          // A file's first test also pays for loading its components; on a busy 2-core machine that alone
+          // has taken over vitest's default 5 s.
+          testTimeout: 20_000,
         },
       },
       {
