@@ -35,6 +35,7 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(newNonce(), {
     dev: process.env.NODE_ENV === "development",
     connectTo: config?.mode === "supabase" ? config.supabase.url : undefined,
+    imagesFrom: config?.mode === "supabase" ? config.supabase.url : undefined,
   });
   // Next.js takes the nonce from the request's policy header; the browser enforces the response's.
   const next = () => {

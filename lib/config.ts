@@ -14,6 +14,9 @@
  * `SharedSettings` (every mode) or to the mode that uses it, and to .env.example.
  */
 import "server-only";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 
 /** The issuer of demo sign-in tokens (embedded mode). */
@@ -48,9 +51,51 @@ const envSchema = z.object({
   SUPABASE_JWT_ISSUER: text,
   EMBEDDED_INSTANCE_TOKEN: text,
   VIEW_KEY_SECRET: text,
-  TRUST_PROXY: integer(0, 10, 0),
+  TRUST_PROXY: z.preprocess(
+    unsetIfBlank,
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(0)
+      .catch(({ input }) => {
+        throw new ConfigError(
+          `TRUST_PROXY=${JSON.stringify(input)} is not accepted: set it to the number of proxies in front of the app ` +
+            "that append to X-Forwarded-For, a whole number from 1 to 10 (e.g. TRUST_PROXY=1 behind one load " +
+            "balancer), or leave it unset (or 0) when clients connect directly.",
+        );
+      }),
+  ),
   LEADERBOARD_WATCH_MS: integer(250, 500, 300),
+  // ---- Limits and caps (docs/architecture.md, "Limits and caps") ----
+  /** View requests a minute per client address (then 429). */
+  VIEW_REQUESTS_PER_MINUTE: integer(1, 1_000_000, 60),
+  /** Counted views per seller and month from one IPv4 address or IPv6 /64 ... */
+  VIEW_BUDGET_PER_SELLER: integer(1, 1_000_000, 20),
+  /** ... from one IPv6 /56 (a home line's usual allocation) ... */
+  VIEW_BUDGET_PER_SELLER_IPV6_56: integer(1, 1_000_000, 40),
+  /** ... and from one IPv6 /48 (a site's). */
+  VIEW_BUDGET_PER_SELLER_IPV6_48: integer(1, 1_000_000, 100),
+  /** Open live-update streams per client address, per app process (then 429). */
+  STREAMS_PER_ADDRESS: integer(1, 100_000, 4),
+  /** Open live-update streams per app process (then 503). */
+  STREAMS_PER_PROCESS: integer(1, 100_000, 500),
+  /** A stream's longest life in seconds; then the server ends it and the browser reconnects. */
+  STREAM_MAX_LIFETIME_SECONDS: integer(1, 86_400, 900),
 });
+
+/** The limits and caps, by their variables' names. */
+export type Limits = Pick<
+  z.infer<typeof envSchema>,
+  | "VIEW_REQUESTS_PER_MINUTE"
+  | "VIEW_BUDGET_PER_SELLER"
+  | "VIEW_BUDGET_PER_SELLER_IPV6_56"
+  | "VIEW_BUDGET_PER_SELLER_IPV6_48"
+  | "STREAMS_PER_ADDRESS"
+  | "STREAMS_PER_PROCESS"
+  | "STREAM_MAX_LIFETIME_SECONDS"
+>;
 
 export type Env = Record<string, string | undefined>;
 
@@ -86,6 +131,7 @@ interface SharedSettings {
   leaderboardWatchMs: number;
   /** The key for what the server signs or hashes about anonymous shoppers (cookies, address hashes). */
   viewKeySecret: string;
+  limits: Limits;
 }
 
 export interface EmbeddedConfig extends SharedSettings {
@@ -113,6 +159,7 @@ export type AppConfig = EmbeddedConfig | DatabaseConfig | SupabaseConfig;
 export type AppMode = AppConfig["mode"];
 
 function parseEnv(env: Env): z.infer<typeof envSchema> {
+  // TRUST_PROXY throws its own ConfigError (what it accepts is worth a sentence).
   const parsed = envSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
@@ -132,6 +179,15 @@ export function readConfig(env: Env = process.env): AppConfig {
     trustProxyHops: settings.TRUST_PROXY,
     leaderboardWatchMs: settings.LEADERBOARD_WATCH_MS,
     viewKeySecret: settings.VIEW_KEY_SECRET ?? fallbackKey ?? "",
+    limits: {
+      VIEW_REQUESTS_PER_MINUTE: settings.VIEW_REQUESTS_PER_MINUTE,
+      VIEW_BUDGET_PER_SELLER: settings.VIEW_BUDGET_PER_SELLER,
+      VIEW_BUDGET_PER_SELLER_IPV6_56: settings.VIEW_BUDGET_PER_SELLER_IPV6_56,
+      VIEW_BUDGET_PER_SELLER_IPV6_48: settings.VIEW_BUDGET_PER_SELLER_IPV6_48,
+      STREAMS_PER_ADDRESS: settings.STREAMS_PER_ADDRESS,
+      STREAMS_PER_PROCESS: settings.STREAMS_PER_PROCESS,
+      STREAM_MAX_LIFETIME_SECONDS: settings.STREAM_MAX_LIFETIME_SECONDS,
+    },
   });
   const postgres = (databaseUrl: string): PostgresTransport => ({
     kind: "postgres",
@@ -148,7 +204,8 @@ export function readConfig(env: Env = process.env): AppConfig {
       transport: postgres(databaseUrl),
       jwt: { secret, issuer: DEMO_TOKEN_ISSUER },
       embeddedInstanceToken: settings.EMBEDDED_INSTANCE_TOKEN,
-      ...shared(secret),
+      // The embedded mode's JWT secret is public: its key is a random one of this installation.
+      ...shared(settings.VIEW_KEY_SECRET ?? embeddedViewKey()),
     };
   }
 
@@ -198,6 +255,35 @@ let cached: AppConfig | undefined;
 export function getConfig(): AppConfig {
   cached ??= readConfig();
   return cached;
+}
+
+/** The process's limits and caps. */
+export function getLimits(): Limits {
+  return getConfig().limits;
+}
+
+/** Throws ConfigError, naming the variable, for any setting with a value it does not accept. */
+export function checkSettings(env: Env = process.env): void {
+  parseEnv(env);
+}
+
+export const EMBEDDED_VIEW_KEY_FILE = path.join(".data", "view-key");
+
+/**
+ * The embedded mode's key: `.data/view-key`, created with a random key the first time (every process
+ * of this installation shares it; it survives restarts, so cookies stay valid).
+ */
+function embeddedViewKey(): string {
+  const file = path.resolve(EMBEDDED_VIEW_KEY_FILE);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const key = fs.readFileSync(file, "utf8").trim();
+  if (key.length < 32) throw new ConfigError(`${file} holds no usable key: delete it and start again.`);
+  return key;
 }
 
 /** For tests that switch configuration inside one process. */

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   database_unavailable: 503,
+  /** This server process is at a capacity limit (e.g. open live-update streams). */
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

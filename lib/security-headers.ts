@@ -6,12 +6,16 @@
  * production never gets it. Styles allow 'unsafe-inline' (React style attributes); nothing else inline.
  */
 import "server-only";
-export function contentSecurityPolicy(nonce: string, options: { dev: boolean; connectTo?: string }): string {
+export function contentSecurityPolicy(
+  nonce: string,
+  options: { dev: boolean; connectTo?: string; imagesFrom?: string },
+): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob: https:",
+    // Images: our own, and avatars from the Supabase project's storage only (lib/avatars.ts).
+    `img-src 'self' data: blob:${options.imagesFrom ? ` ${new URL(options.imagesFrom).origin}` : ""}`,
     "font-src 'self' data:",
     `connect-src 'self'${options.connectTo ? ` ${options.connectTo}` : ""}`,
     "object-src 'none'",

@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { readConfig } from "../lib/config";
+import { checkSettings, readConfig } from "../lib/config";
 import { appHost, portIsFreeOnEveryInterface } from "./lib/net";
 import { NEXT_BIN, PROJECT_ROOT } from "./lib/paths";
 
@@ -53,6 +53,7 @@ async function main(mode: Mode): Promise<number> {
   const supabaseUrl = env.NEXT_PUBLIC_SUPABASE_URL?.trim();
   const embedded = !userDatabaseUrl && !supabaseUrl;
 
+  checkSettings(env); // TRUST_PROXY and the limits: a value they do not accept stops here, named
   if (!embedded) delete env.EMBEDDED_INSTANCE_TOKEN;
   if (!embedded && env.APP_MODE) {
     // Demo sign-in and the well-known development secret belong to the embedded database only.

@@ -9,6 +9,7 @@ import { monthLabel } from "../leaderboard/format";
 import { formatCount } from "./format";
 import { LeaderboardCallToAction } from "./leaderboard-call-to-action";
 import { MonthlyChart } from "./monthly-chart";
+import { RankHistory } from "./rank-history";
 import { TopProducts } from "./top-products";
 
 /** Nothing listed, sold or viewed, ever: a shopper (or a seller whose listings are all drafts). */
@@ -32,7 +33,7 @@ export function SellerDashboard({ initialDashboard }: { initialDashboard: Dashbo
 
   // The tab's one EventSource: a sale or view anywhere revalidates /api/dashboard at once.
   useLiveUpdates();
-  const leaderboard = <LeaderboardCallToAction action={<LeaderboardButton label="Open the leaderboard" />} />;
+  const leaderboard = <LeaderboardCallToAction action={<LeaderboardButton label="Open the leaderboard" signedIn />} />;
 
   if (hasNoSellerActivity(dashboard)) {
     return (
@@ -75,10 +76,16 @@ export function SellerDashboard({ initialDashboard }: { initialDashboard: Dashbo
         <FigureCards dashboard={dashboard} />
       </section>
       <div className="dashboard-columns">
-        <section className="card" aria-labelledby="dashboard-chart-title">
-          <h2 id="dashboard-chart-title">The last {dashboard.months.length} months</h2>
-          <MonthlyChart months={dashboard.months} />
-        </section>
+        <div className="dashboard-main">
+          <section className="card" aria-labelledby="dashboard-chart-title">
+            <h2 id="dashboard-chart-title">The last {dashboard.months.length} months</h2>
+            <MonthlyChart months={dashboard.months} />
+          </section>
+          <section className="card" aria-labelledby="dashboard-rank-title">
+            <h2 id="dashboard-rank-title">Your rank over time</h2>
+            <RankHistory months={dashboard.months} />
+          </section>
+        </div>
         <div className="dashboard-side">
           <section className="card" aria-labelledby="dashboard-top-title">
             <h2 id="dashboard-top-title">Most viewed this month</h2>

@@ -18,7 +18,7 @@ export async function SiteHeader() {
           Marketplace
         </Link>
         <div className="site-nav-links">
-          <LeaderboardButton />
+          <LeaderboardButton signedIn={signedIn} />
           {signedIn ? (
             <>
               <Link href="/dashboard">Dashboard</Link>

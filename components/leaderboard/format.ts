@@ -77,3 +77,46 @@ export function pastMonths(first: { year: number; month: number } | null, curren
     months.push({ year, month });
   }
 }
+
+/**
+ * The full ranking's address for a board (and page): /leaderboard?metric=…&period=…&year=…&month=…&cursor=…,
+ * the link a seller shares. The current month has no year and month.
+ */
+export function fullRankingHref({
+  metric,
+  period,
+  year,
+  month,
+  cursor,
+}: {
+  metric: string;
+  period: string;
+  year?: number | null;
+  month?: number | null;
+  cursor?: string | null;
+}): string {
+  const params = new URLSearchParams({ metric, period });
+  if (period === "month" && year != null && month != null) {
+    params.set("year", String(year));
+    params.set("month", String(month));
+  }
+  if (cursor) params.set("cursor", cursor);
+  return `/leaderboard?${params}`;
+}
+
+/** "Top sellers by views · June 2026 (UTC)", "Top sellers by sales · all time", "… · this month". */
+export function rankingTitle({
+  metric,
+  period,
+  year,
+  month,
+}: {
+  metric: string;
+  period: string;
+  year?: number | null;
+  month?: number | null;
+}): string {
+  const when =
+    period === "all" ? "all time" : year != null && month != null ? `${formatMonth(year, month)} (UTC)` : "this month";
+  return `Top sellers by ${metric === "views" ? "views" : "sales"} · ${when}`;
+}

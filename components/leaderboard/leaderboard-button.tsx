@@ -14,12 +14,15 @@ export interface LeaderboardButtonProps {
   refreshInterval?: number;
   /** The button's text (the dialog's title stays "Leaderboard"). */
   label?: string;
+  /** Signed in: the modal also shows the sellers around you. */
+  signedIn?: boolean;
 }
 
 export function LeaderboardButton({
   className = "secondary leaderboard-button",
   refreshInterval,
   label = "Leaderboard",
+  signedIn = false,
 }: LeaderboardButtonProps) {
   const [open, setOpen] = useState(false);
   return (
@@ -34,7 +37,7 @@ export function LeaderboardButton({
               <span aria-hidden="true">×</span>
             </Dialog.Close>
           </div>
-          {open && <LeaderboardModal refreshInterval={refreshInterval} />}
+          {open && <LeaderboardModal refreshInterval={refreshInterval} signedIn={signedIn} />}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>

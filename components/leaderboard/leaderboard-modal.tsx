@@ -1,10 +1,13 @@
 "use client";
 /**
- * The leaderboard's content: Sales / Views tabs, This month / All time, past months, the top 10 and the
- * signed-in seller's own row. Live: the tab's one stream revalidates it on every change, and polling is
+ * The leaderboard's content: Sales / Views tabs, This month / All time, past months, the top 10, the
+ * signed-in seller's own row (with the two sellers above and below when outside the top 10) and a link
+ * to the full ranking. Live: the tab's one stream revalidates it on every change, and polling is
  * the fallback. Previous figures stay on screen while new ones load or when a refresh fails.
  */
+import * as Dialog from "@radix-ui/react-dialog";
 import * as Tabs from "@radix-ui/react-tabs";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useLiveUpdates } from "@/lib/leaderboard/live-updates";
 import { useLeaderboard } from "@/lib/swr/use-leaderboard";
@@ -16,7 +19,7 @@ import type {
   LeaderboardResponse,
 } from "@/lib/validation/leaderboard";
 import { formatViews } from "../products/format";
-import { initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
+import { fullRankingHref, initials, monthLabel, ordinal, pastMonths, resetsIn, timeAgo } from "./format";
 
 const CLOCK_TICK_MS = 5000;
 const PERIODS: [LeaderboardPeriod, string][] = [
@@ -69,11 +72,23 @@ function useRankMovement(boardKey: string, leaderboard: LeaderboardResponse | un
   return { movements, announcement };
 }
 
-export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number }) {
+export function LeaderboardModal({
+  refreshInterval,
+  signedIn = false,
+}: {
+  refreshInterval?: number;
+  signedIn?: boolean;
+}) {
   const [metric, setMetric] = useState<LeaderboardMetric>("sales");
   const [period, setPeriod] = useState<LeaderboardPeriod>("month");
   const [pastMonth, setPastMonth] = useState<{ year: number; month: number } | null>(null);
-  const selection = { metric, period, year: pastMonth?.year ?? null, month: pastMonth?.month ?? null };
+  const selection = {
+    metric,
+    period,
+    year: pastMonth?.year ?? null,
+    month: pastMonth?.month ?? null,
+    aroundMe: signedIn,
+  };
   const { leaderboard, error, isLoading, isRefreshing, retry } = useLeaderboard(selection, { refreshInterval });
   useLiveUpdates();
 
@@ -180,6 +195,11 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
           </Tabs.Content>
         ))}
       </Tabs.Root>
+      <p className="leaderboard-more">
+        <Dialog.Close asChild>
+          <Link href={fullRankingHref(selection)}>See the full ranking</Link>
+        </Dialog.Close>
+      </p>
       <p className="visually-hidden" aria-live="polite" role="status">
         {announcement}
       </p>
@@ -187,7 +207,7 @@ export function LeaderboardModal({ refreshInterval }: { refreshInterval?: number
   );
 }
 
-function BoardStatus({
+export function BoardStatus({
   leaderboard,
   current,
   refreshing,
@@ -261,25 +281,62 @@ function Board({
           ))}
         </ol>
       )}
-      {showMe && (
-        <div className="leaderboard-me" aria-label="Your standing">
-          <span className="leaderboard-rank">{me.rank === null ? "–" : `#${me.rank}`}</span>
-          <span className="leaderboard-name">You{me.rank === null ? " (not ranked yet)" : ""}</span>
-          <Figures itemsSold={me.itemsSold} totalViews={me.totalViews} metric={metric} />
-        </div>
+      {showMe && me.rank !== null && me.rank > 10 && leaderboard.around && leaderboard.around.length > 0 ? (
+        <AroundMe around={leaderboard.around} me={me.sellerId} metric={metric} />
+      ) : (
+        showMe && (
+          <div className="leaderboard-me" aria-label="Your standing">
+            <span className="leaderboard-rank">{me.rank === null ? "–" : `#${me.rank}`}</span>
+            <span className="leaderboard-name">You{me.rank === null ? " (not ranked yet)" : ""}</span>
+            <Figures itemsSold={me.itemsSold} totalViews={me.totalViews} metric={metric} />
+          </div>
+        )
       )}
     </div>
   );
 }
 
-function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: LeaderboardMetric; movement?: Movement }) {
+/** The signed-in seller and the two sellers right above and below them, with their ranks. */
+export function AroundMe({
+  around,
+  me,
+  metric,
+}: {
+  around: LeaderboardEntry[];
+  me: string;
+  metric: LeaderboardMetric;
+}) {
   return (
-    <li className="leaderboard-row">
+    <section className="leaderboard-around" aria-label="Around you">
+      <h3 className="leaderboard-around-title">Around you</h3>
+      <ol className="leaderboard-list">
+        {around.map((entry) => (
+          <Row key={entry.sellerId} entry={entry} metric={metric} you={entry.sellerId === me} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function Row({
+  entry,
+  metric,
+  movement,
+  you = false,
+}: {
+  entry: LeaderboardEntry;
+  metric: LeaderboardMetric;
+  movement?: Movement;
+  you?: boolean;
+}) {
+  return (
+    <li className={you ? "leaderboard-row you" : "leaderboard-row"} aria-current={you ? "true" : undefined}>
       <span className="leaderboard-rank" aria-label={`Rank ${entry.rank}`}>
         {entry.rank}
       </span>
       {entry.avatarUrl ? (
-        // Avatars come from any host the seller chose; a plain img avoids configuring next/image domains.
+        // Only avatars from the project's storage bucket get here (the server drops others); a plain img
+        // avoids configuring next/image domains.
         // eslint-disable-next-line @next/next/no-img-element
         <img className="leaderboard-avatar" src={entry.avatarUrl} alt="" width={32} height={32} />
       ) : (
@@ -291,6 +348,7 @@ function Row({ entry, metric, movement }: { entry: LeaderboardEntry; metric: Lea
         <span className="leaderboard-name-text" title={entry.displayName}>
           {entry.displayName}
         </span>
+        {you && <span className="leaderboard-you">(you)</span>}
         {movement && (
           <span className={`leaderboard-move ${movement}`} title={movement === "up" ? "Moved up" : "Moved down"}>
             <span aria-hidden="true">{movement === "up" ? "▲" : "▼"}</span>

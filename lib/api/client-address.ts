@@ -9,6 +9,7 @@
  * When neither is available the address is unknown (null): callers never lump everybody together.
  * The answer is a key, not the raw address: an IPv6 client gets a whole /64 (one subscriber's usual
  * allocation, so rotating addresses inside it buys nothing) and an IPv4-mapped one its IPv4 address.
+ * The view budgets also count an IPv6 client's /56 (a home line) and /48 (a site): nestedAddressKeys.
  */
 import "server-only";
 import { createHmac } from "node:crypto";
@@ -52,10 +53,24 @@ export function addressKey(raw: string): string {
   if (!groups) return address;
   if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)
     return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join(".");
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.toString(16))
-    .join(":")}::/64`;
+  return ipv6Prefix(groups, 64);
+}
+
+/** The first `bits` (a multiple of 8, at most 64) of an IPv6 address as a prefix, e.g. `2001:db8:100::/56`. */
+function ipv6Prefix(groups: number[], bits: number): string {
+  const kept = groups.slice(0, Math.ceil(bits / 16)).map((group, i) => (i * 16 + 16 > bits ? group & 0xff00 : group));
+  return `${kept.map((group) => group.toString(16)).join(":")}${kept.length < 8 ? "::" : ""}/${bits}`;
+}
+
+/**
+ * The keys an address key is counted under, most specific first: an IPv6 /64 also as its /56 and /48
+ * (so a home line or a site rotating through its /64s has one budget at each level); anything else
+ * alone.
+ */
+export function nestedAddressKeys(key: string): string[] {
+  const prefix = key.match(/^(.*)::\/64$/);
+  const groups = prefix && ipv6Groups(`${prefix[1]}::`);
+  return groups ? [key, ipv6Prefix(groups, 56), ipv6Prefix(groups, 48)] : [key];
 }
 
 let warnedAboutForwardedFor = false;

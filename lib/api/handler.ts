@@ -10,6 +10,7 @@ import { resolveSession } from "../auth/session";
 import type { DbSession } from "../db/types";
 import { AppError } from "../errors";
 import { trustedProxyHops } from "./client-address";
+import { retryAfterHeader } from "./rate-limit";
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
@@ -35,8 +36,9 @@ interface HandlerSpec<Params, Query, Body> {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
+/** The error in the one shape; a 429 that knows how long to wait says so in Retry-After. */
 export function errorResponse(error: AppError, headers?: HeadersInit): NextResponse {
-  return NextResponse.json(error.toBody(), { status: error.status, headers });
+  return NextResponse.json(error.toBody(), { status: error.status, headers: headers ?? retryAfterHeader(error) });
 }
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -53,13 +55,32 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
+/**
+ * The body as text, read only up to `maxBytes`: a larger one is refused (413) as soon as it passes the
+ * limit, whether or not it declared a Content-Length (a chunked body is never read in full).
+ */
+async function readBodyText(request: NextRequest, maxBytes: number): Promise<string> {
+  const tooLarge = () => new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readJsonBody(request: NextRequest, maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes)
-    throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes)
-    throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await readBodyText(request, maxBytes);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);

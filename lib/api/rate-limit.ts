@@ -1,29 +1,26 @@
 /**
- * A fixed-window request counter per key, in this server process's memory. Good enough to stop one
- * client hammering a route; several server instances each count on their own.
+ * Rate limits and quotas: fixed-window counters kept in Postgres (public.take_rate_limit), one row per
+ * key upserted per request, so every app instance counts against the same budget, memory stays
+ * bounded (expired windows are deleted as calls go by) and each request costs one upsert.
  */
 import "server-only";
-export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+import { rpc, SERVICE_ROLE } from "../db";
+import { AppError } from "../errors";
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
+/** Counts one request of `key`; throws 429 (with the seconds to wait) beyond `limit` per window. */
+export async function enforceRateLimit(key: string, limit: number, windowSeconds: number, message: string) {
+  const retryAfterSeconds = await rpc(
+    "take_rate_limit",
+    { p_key: key, p_limit: limit, p_window_seconds: windowSeconds },
+    SERVICE_ROLE,
+  );
+  if (retryAfterSeconds > 0) throw new AppError("rate_limited", message, { retryAfterSeconds });
+}
 
-  /** Counts a request; returns false when the key is over its limit in the current window. */
-  take(key: string, now = Date.now()): boolean {
-    const window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      if (this.windows.size > 10_000) this.sweep(now);
-      this.windows.set(key, { start: now, count: 1 });
-      return true;
-    }
-    window.count += 1;
-    return window.count <= this.limit;
-  }
-
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) if (now - window.start >= this.windowMs) this.windows.delete(key);
-  }
+/** The Retry-After header of a 429 that says how long to wait. */
+export function retryAfterHeader(error: AppError): Record<string, string> | undefined {
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return error.code === "rate_limited" && typeof seconds === "number" && seconds > 0
+    ? { "Retry-After": String(Math.ceil(seconds)) }
+    : undefined;
 }

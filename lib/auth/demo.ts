@@ -5,6 +5,7 @@
  * database's URL finds no token there, so it switches nothing on.
  */
 import "server-only";
+import { shownAvatarUrl } from "../avatars";
 import { getConfig } from "../config";
 import { rpc, SERVICE_ROLE } from "../db";
 import { demoUserListEntrySchema, demoUserSchema, type DemoUser, type DemoUserListEntry } from "../validation/auth";
@@ -46,6 +47,6 @@ export async function listDemoUsers(): Promise<DemoUserListEntry[]> {
 export async function findDemoUser(userId: string): Promise<DemoUser | null> {
   const [row] = await rpc("get_demo_user", { p_user_id: userId }, SERVICE_ROLE);
   return row
-    ? demoUserSchema.parse({ id: row.id, displayName: row.display_name, avatarUrl: row.avatar_url ?? null })
+    ? demoUserSchema.parse({ id: row.id, displayName: row.display_name, avatarUrl: shownAvatarUrl(row.avatar_url) })
     : null;
 }

@@ -50,7 +50,11 @@ export async function verifyAccessToken(token: string, settings: JwtSettings): P
   } catch {
     throw new AppError("unauthorized", "Your sign-in is invalid or has expired. Please sign in again.");
   }
+  // A token that lives longer than a week is refused too (Supabase Auth allows at most a week).
+  const now = Math.floor(Date.now() / 1000);
+  const lifetime = Math.max((payload.exp ?? now) - now, (payload.exp ?? now) - (payload.iat ?? now));
   if (
+    lifetime > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS ||
     typeof payload.sub !== "string" ||
     !uuidSchema.safeParse(payload.sub).success ||
     payload.role !== "authenticated"
@@ -60,7 +64,11 @@ export async function verifyAccessToken(token: string, settings: JwtSettings): P
   return { userId: payload.sub, claims: payload as VerifiedUser["claims"] };
 }
 
-export const DEMO_TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+/** The longest lifetime of a token we accept (from its `iat`, and from now), and the clock skew allowed. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+const CLOCK_SKEW_SECONDS = 60;
+
+export const DEMO_TOKEN_LIFETIME_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
 
 /** Demo sign-in (embedded mode only): a token shaped like Supabase Auth's, signed with the local secret. */
 export async function signDemoToken(userId: string, secret: string): Promise<string> {

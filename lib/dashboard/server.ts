@@ -15,12 +15,15 @@ import {
 } from "../validation/dashboard";
 
 export async function getSellerDashboard(session: DbSession): Promise<DashboardResponse> {
-  const [[figures], [sales], months, topProducts] = await Promise.all([
+  const [[figures], [sales], months, topProducts, ranks] = await Promise.all([
     rpc("get_seller_dashboard", {}, session),
     rpc("get_my_sales_summary", {}, session),
     rpc("get_seller_monthly_stats", { p_months: DASHBOARD_MONTHS }, session),
     rpc("get_my_top_products", { p_limit: DASHBOARD_TOP_PRODUCTS }, session),
+    rpc("get_my_rank_history", {}, session),
   ]);
+  // The same last 12 months (get_my_rank_history always answers 12).
+  const rankOf = new Map(ranks.map((row) => [`${row.year}-${row.month}`, row]));
   return dashboardResponseSchema.parse({
     activeListings: figures.active_listings,
     viewsMonth: figures.views_month,
@@ -39,6 +42,8 @@ export async function getSellerDashboard(session: DbSession): Promise<DashboardR
       month: row.month,
       itemsSold: row.items_sold,
       totalViews: row.total_views,
+      rankSales: rankOf.get(`${row.year}-${row.month}`)?.rank_sales ?? null,
+      rankViews: rankOf.get(`${row.year}-${row.month}`)?.rank_views ?? null,
     })),
     topProducts: topProducts.map((row) => ({
       id: row.id,

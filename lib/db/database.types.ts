@@ -450,6 +450,22 @@ export type Database = {
           year: number
         }[]
       }
+      get_leaderboard_around_me: {
+        Args: {
+          p_metric?: string
+          p_month?: number
+          p_period?: string
+          p_year?: number
+        }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          items_sold: number
+          rank: number
+          seller_id: string
+          total_views: number
+        }[]
+      }
       get_leaderboard_changes: {
         Args: { p_since?: string }
         Returns: {
@@ -470,6 +486,28 @@ export type Database = {
         Args: { p_month?: number; p_period?: string; p_year?: number }
         Returns: string
       }
+      get_leaderboard_page: {
+        Args: {
+          p_direction: string
+          p_limit?: number
+          p_metric: string
+          p_month?: number
+          p_name: string
+          p_other: number
+          p_period: string
+          p_seller_id: string
+          p_value: number
+          p_year?: number
+        }
+        Returns: {
+          avatar_url: string
+          display_name: string
+          items_sold: number
+          rank: number
+          seller_id: string
+          total_views: number
+        }[]
+      }
       get_leaderboard_summary: {
         Args: {
           p_metric?: string
@@ -483,6 +521,17 @@ export type Database = {
           my_rank: number
           my_total_views: number
           updated_at: string
+          year: number
+        }[]
+      }
+      get_my_rank_history: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          items_sold: number
+          month: number
+          rank_sales: number
+          rank_views: number
+          total_views: number
           year: number
         }[]
       }
@@ -721,9 +770,11 @@ export type Database = {
       }
       record_product_view: {
         Args: {
-          p_client_key?: string
+          p_client_keys?: string[]
           p_product_id: string
+          p_seller_budgets?: number[]
           p_session_id?: string
+          p_user_id?: string
         }
         Returns: boolean
       }
@@ -771,6 +822,10 @@ export type Database = {
           recipient_id: string
           sender_id: string
         }[]
+      }
+      take_rate_limit: {
+        Args: { p_key: string; p_limit: number; p_window_seconds: number }
+        Returns: number
       }
       update_product: {
         Args: {

@@ -49,7 +49,10 @@ export interface DatabaseFailure {
   code?: string;
   message?: string;
   constraint?: string;
+  /** PostgREST's name for a raised exception's detail ... */
   details?: string | null;
+  /** ... and pg's. */
+  detail?: string;
   hint?: string | null;
   /** HTTP status of a PostgREST answer (supabase transport). */
   status?: number;
@@ -81,7 +84,15 @@ export function isRetryable(failure: DatabaseFailure): boolean {
 export function toAppError(failure: DatabaseFailure, role: string): AppError {
   const code = failure.code ?? "";
   const application = APPLICATION_CODES[code];
-  if (application) return new AppError(application, failure.message || "Request refused.");
+  if (application) {
+    // A quota raised in SQL puts the seconds to wait in its detail (Retry-After).
+    const wait = code === "PT429" ? Number(failure.details ?? failure.detail) : NaN;
+    return new AppError(
+      application,
+      failure.message || "Request refused.",
+      Number.isFinite(wait) && wait > 0 ? { retryAfterSeconds: wait } : undefined,
+    );
+  }
   // Bad bytes in the input (a NUL byte breaks the wire protocol: 08P01), not an outage.
   if (BAD_INPUT_CODES.has(code))
     return new AppError("invalid_input", "The input contains characters that cannot be stored.");

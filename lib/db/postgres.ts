@@ -45,6 +45,9 @@ function literal(value: unknown): string {
   }
   if (typeof value === "boolean") return value ? "true" : "false";
   if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  // A list of strings or numbers is a PostgreSQL array (as PostgREST turns a JSON array into one).
+  if (Array.isArray(value) && value.every((item) => typeof item === "string" || typeof item === "number"))
+    return pg.escapeLiteral(`{${value.map((item) => `"${String(item).replace(/[\\"]/g, "\\$&")}"`).join(",")}}`);
   return pg.escapeLiteral(JSON.stringify(value));
 }
 

@@ -4,6 +4,7 @@
  * show exactly the same thing.
  */
 import "server-only";
+import { shownAvatarUrl } from "../avatars";
 import { rpc, type DbSession, type RpcRow } from "../db";
 import { AppError } from "../errors";
 import { leaderboardWatcher } from "../leaderboard/watcher";
@@ -36,7 +37,7 @@ function productFields(row: ProductRow) {
     id: row.id,
     sellerId: row.seller_id,
     sellerName: row.seller_name,
-    sellerAvatarUrl: row.seller_avatar_url ?? null,
+    sellerAvatarUrl: shownAvatarUrl(row.seller_avatar_url),
     title: row.title,
     description: row.description ?? "",
     price: Number(row.price),

@@ -18,22 +18,34 @@ export interface LeaderboardSelection {
   year?: number | null;
   month?: number | null;
   limit?: number;
+  /** A page of the full ranking: nextCursor / prevCursor of an earlier answer (none: the top). */
+  cursor?: string | null;
+  /** Also ask for the signed-in seller's neighbours (around=me; signed-in users only). */
+  aroundMe?: boolean;
 }
 
-function leaderboardKey({ metric, period, year, month, limit = 10 }: LeaderboardSelection): string {
+export function leaderboardKey({ metric, period, year, month, limit = 10, cursor, aroundMe }: LeaderboardSelection) {
   const params = new URLSearchParams({ metric, period, limit: String(limit) });
   if (period === "month" && year != null && month != null) {
     params.set("year", String(year));
     params.set("month", String(month));
   }
+  if (cursor) params.set("cursor", cursor);
+  if (aroundMe) params.set("around", "me");
   return `/api/leaderboard?${params}`;
 }
 
-export function useLeaderboard(selection: LeaderboardSelection, { refreshInterval = fallbackRefreshMs() } = {}) {
+export function useLeaderboard(
+  selection: LeaderboardSelection,
+  {
+    refreshInterval = fallbackRefreshMs(),
+    fallbackData,
+  }: { refreshInterval?: number; fallbackData?: LeaderboardResponse } = {},
+) {
   const { data, error, isLoading, isValidating, mutate } = useSWR<LeaderboardResponse>(
     leaderboardKey(selection),
     swrFetcher,
-    { refreshInterval, refreshWhenHidden: false, keepPreviousData: true },
+    { refreshInterval, refreshWhenHidden: false, keepPreviousData: true, fallbackData },
   );
   return {
     leaderboard: data,

@@ -17,6 +17,9 @@ const dashboardMonthSchema = z.strictObject({
   month: z.number().int().min(1).max(12),
   itemsSold: count,
   totalViews: count,
+  /** That month's final (or, for the current month, present) rank on each board; null when not ranked. */
+  rankSales: rank,
+  rankViews: rank,
 });
 export type DashboardMonth = z.infer<typeof dashboardMonthSchema>;
 

@@ -14,7 +14,10 @@ export function safeNextPath(value: unknown, fallback = DEFAULT_AFTER_SIGN_IN): 
   try {
     const resolved = new URL(path, "http://same.site");
     if (resolved.origin !== "http://same.site") return fallback;
-    return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+    const result = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+    // Resolving dot segments can leave "//host" ("/.//evil.test", "/..//x", "/%2e//x"): a browser reads
+    // that as another site, so it is never returned.
+    return /^\/[/\\]/.test(result) ? fallback : result;
   } catch {
     return fallback;
   }

@@ -1,7 +1,15 @@
-/** Recording product views through the one database seam (the route decides who the viewer is). */
+/**
+ * Recording product views through the one database seam. Only the server records views
+ * (record_product_view is executable by service_role alone): the route decides who the viewer is
+ * (a verified user or a signed viewer_session) and passes the keyed hashes of the client's address
+ * for the per-address caps and budgets.
+ */
 import "server-only";
-import { rpc, SERVICE_ROLE, type DbSession } from "../db";
+import { getLimits } from "../config";
+import { rpc, SERVICE_ROLE } from "../db";
 import { leaderboardWatcher } from "../leaderboard/watcher";
+
+export type Viewer = { userId: string } | { sessionId: string };
 
 /** A view that counted changed the leaderboard: this process's watcher tells its streams at once. */
 function wakeIfCounted(counted: boolean): boolean {
@@ -9,23 +17,27 @@ function wakeIfCounted(counted: boolean): boolean {
   return counted;
 }
 
-/** A signed-in viewer, recorded as themselves (their JWT decides who viewed). */
-export function recordSignedInView(productId: string, session: DbSession): Promise<boolean> {
-  return rpc("record_product_view", { p_product_id: productId }, session).then(wakeIfCounted);
-}
-
 /**
- * An anonymous shopper, recorded by the server (service_role) under their viewer_session, with the
- * keyed hash of their address (null when unknown) for the per-address monthly cap.
+ * True when the view counted. `clientKeys`: keyed hashes of the address, most specific first (an IPv4
+ * address, or an IPv6 /64, /56 and /48), or null when the address is unknown (then an anonymous view
+ * never counts).
  */
-export function recordAnonymousView(
-  productId: string,
-  viewerSession: string,
-  clientKey: string | null,
-): Promise<boolean> {
+export function recordView(productId: string, viewer: Viewer, clientKeys: string[] | null): Promise<boolean> {
+  const limits = getLimits();
+  const budgets = [
+    limits.VIEW_BUDGET_PER_SELLER,
+    limits.VIEW_BUDGET_PER_SELLER_IPV6_56,
+    limits.VIEW_BUDGET_PER_SELLER_IPV6_48,
+  ];
   return rpc(
     "record_product_view",
-    { p_product_id: productId, p_session_id: viewerSession, ...(clientKey ? { p_client_key: clientKey } : {}) },
+    {
+      p_product_id: productId,
+      ...("userId" in viewer ? { p_user_id: viewer.userId } : { p_session_id: viewer.sessionId }),
+      ...(clientKeys?.length
+        ? { p_client_keys: clientKeys, p_seller_budgets: budgets.slice(0, clientKeys.length) }
+        : {}),
+    },
     SERVICE_ROLE,
   ).then(wakeIfCounted);
 }

@@ -5,6 +5,11 @@ declare module "autocannon" {
       url: string;
       connections?: number;
       duration?: number;
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Each request through these in turn; setupRequest may change it (e.g. its headers). */
+      requests?: { setupRequest?: (request: { headers?: Record<string, string> }) => unknown }[];
     }
     interface Result {
       /** Seconds the run lasted. */

@@ -3,7 +3,7 @@
  *
  * Options (environment variables; `npm run bench` with none finishes in a few minutes on 2 cores):
  *   BENCH_QUICK=1          tiny sizes and one short round of everything (a smoke run, well under a minute)
- *   BENCH_ONLY=read,mixed  run only these measurements (read ingest hot mixed http live startup)
+ *   BENCH_ONLY=read,mixed  run only these measurements (read ranking ingest hot mixed counters http live limits startup)
  *   BENCH_ROUNDS=3         rounds per figure (each figure is the median of its rounds)
  *   BENCH_SECONDS=0.6      seconds per write run (ingest, hot, mixed, live ingestion)
  *   BENCH_SELLERS=10000,100000  seller counts of the read measurement (24 months of history each)

@@ -20,6 +20,8 @@ export interface HttpRow {
 
 export interface AppServer {
   baseUrl: string;
+  /** The server process (its memory is measured). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,11 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
       DATABASE_URL: databaseUrl,
       SUPABASE_JWT_SECRET: LOCAL_DEV_JWT_SECRET,
       PORT: String(port),
+      // Behind one proxy (the load generators write X-Forwarded-For), with room for the stream
+      // measurements' clients: the bench measures capacity, not the caps.
+      TRUST_PROXY: "1",
+      STREAMS_PER_ADDRESS: "2000",
+      STREAMS_PER_PROCESS: "2000",
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -68,7 +75,7 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
       child.kill("SIGTERM");
     });
   const forget = onInterrupt(stop);
-  return { baseUrl, stop };
+  return { baseUrl, pid: child.pid!, stop };
 }
 
 export async function measureHttp(app: AppServer): Promise<HttpRow[]> {

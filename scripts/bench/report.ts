@@ -1,12 +1,15 @@
 /** Writes bench/results/latest.json (everything measured) and latest.md (the tables a person reads). */
+import type { CountersResult } from "./counters";
 import fs from "node:fs";
 import path from "node:path";
 import { options, PROJECT_ROOT, ratio } from "./common";
 import type { HttpRow } from "./http";
+import type { LimitsResult } from "./limits";
 import type { LiveResult } from "./live";
 import type { ReadRow, TrendingResult } from "./read";
 import type { StartupResult } from "./startup";
 import { HOT_SPREAD, type HotRow, type MixedRow, type RateRow } from "./writes";
+import { renderRanking, type RankingResult } from "./ranking";
 
 /** A server the read measurement could not run on (the standard build not installed). */
 export type ReadServerMissing = { server: string; available: false; reason: string };
@@ -39,7 +42,10 @@ export interface Results {
   mixed?: MixedRow[];
   http?: HttpRow[] | { available: false; reason: string };
   live?: LiveResult;
+  limits?: LimitsResult;
   startup?: StartupResult;
+  ranking?: RankingResult;
+  counters?: CountersResult;
   /** Remarks about a run that the figures alone do not say (added by hand, rendered under the machine line). */
   notes?: string[];
 }
@@ -437,6 +443,36 @@ export function renderMarkdown(r: Results): string {
       out.push(`Errors: ${errors.map((row) => `${row.label}, ${row.shape}: ${errs(row.errors)}`).join("; ")}.`, "");
   }
 
+  if (r.counters) {
+    const c = r.counters;
+    const first = c.bulk[0];
+    out.push(
+      "## counters: bulk imports, a product's figure at 1,000,000 views, views of a deleted product",
+      "",
+      "One `insert … select` of views of one product in its own transaction (target: a row of a 100,000-row statement costs at most 1.5x a row of a 1,000-row one; 200,000 rows within 60 s):",
+      "",
+      table(
+        ["rows", "seconds", "ms per row", "vs a row of the first"],
+        c.bulk.map((b) => [
+          f0(b.rows),
+          b.seconds.toFixed(2),
+          b.msPerRow.toFixed(4),
+          x(ratio(b.msPerRow, first.msPerRow)),
+        ]),
+      ),
+      "",
+      `The reads behind the pages, with one listed product at ${f0(c.figures[0]?.views)} views (a tenth of them in the last 7 days), through rpc() (targets: p99 <= 2 ms; trending p99 <= 10 ms):`,
+      "",
+      table(
+        ["call", "p50 ms", "p99 ms"],
+        c.figures.map((f) => [f.call, ms(f.p50), ms(f.p99)]),
+      ),
+      "",
+      `A view of a product deleted a moment before (refused, 23503): ${ms(c.deleted.deletedMs)} ms at the median, against ${ms(c.deleted.normalMs)} ms for a counted view (${x(ratio(c.deleted.deletedMs, c.deleted.normalMs))}; target <= 3x). Errors: ${errs(c.deleted.errors) || "none"}.`,
+      "",
+    );
+  }
+
   if (r.mixed) {
     out.push(
       "## mixed: operations per second, 8 connections, 2 sellers, 16 products",
@@ -541,6 +577,32 @@ export function renderMarkdown(r: Results): string {
       );
   }
 
+  if (r.limits) {
+    const l = r.limits;
+    out.push(
+      "## limits: the view path and open streams",
+      "",
+      "POST /api/products/:id/views at 50 connections, each request from one of 10,000 addresses (so the full path runs: the rate limit, the budgets, the view), against GET /api/health in the same rounds; the server's memory with 1,000 open streams. Compare the views/health ratio with a run of the same measurement on the previous version (`npx tsx --conditions=react-server scripts/bench/limits.ts` in its checkout).",
+      "",
+      table(
+        ["figure", "value"],
+        [
+          ["view requests/s (non-2xx)", `${f0(l.viewsPerSecond)} (${l.viewsNon2xx})`],
+          [
+            "GET /api/health requests/s",
+            `${f0(l.healthPerSecond)} (views ${x(ratio(l.viewsPerSecond, l.healthPerSecond))})`,
+          ],
+          ["streams open", `${l.streamsOpened} / ${l.streams}`],
+          [
+            "server memory before / with the streams",
+            `${f0(l.rssBeforeMb)} / ${f0(l.rssWithStreamsMb)} MB (${f0(l.kbPerStream)} KB a stream)`,
+          ],
+        ],
+      ),
+      "",
+    );
+  }
+
   if (r.startup) {
     out.push("## startup: embedded database", "");
     out.push(
@@ -562,6 +624,7 @@ export function renderMarkdown(r: Results): string {
       "",
     );
   }
+  if (r.ranking) out.push(...renderRanking(r.ranking, table));
   return out.join("\n");
 }
 

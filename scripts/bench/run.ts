@@ -20,9 +20,12 @@ import {
   stopOnInterrupt,
   type BenchServer,
 } from "./common";
+import { measureCounters } from "./counters";
 import { createDesigns } from "./designs";
 import { buildApp, measureHttp, startApp } from "./http";
+import { measureLimits } from "./limits";
 import { measureLive } from "./live";
+import { measureRanking } from "./ranking";
 import { measureRead } from "./read";
 import {
   updatePerformanceDoc,
@@ -106,6 +109,16 @@ async function main() {
       writeResults(results);
     }
 
+    if (wanted("ranking")) {
+      const db = await createDatabase(main);
+      try {
+        results.ranking = await timed(results, "ranking", () => measureRanking(db.url));
+      } finally {
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
     if (wanted("ingest") || wanted("hot") || wanted("mixed")) {
       const db = await createDatabase(main);
       try {
@@ -125,7 +138,18 @@ async function main() {
       writeResults(results);
     }
 
-    if (wanted("http") || wanted("live")) {
+    if (wanted("counters")) {
+      const db = await createDatabase(main);
+      try {
+        results.counters = await timed(results, "counters", () => measureCounters(db.url));
+      } finally {
+        await closePools();
+        await db.drop();
+      }
+      writeResults(results);
+    }
+
+    if (wanted("http") || wanted("live") || wanted("limits")) {
       const db = await createDatabase(main);
       try {
         const app = await timed(results, "app build and start", async () => {
@@ -137,6 +161,7 @@ async function main() {
         try {
           if (wanted("http")) results.http = await timed(results, "http", () => measureHttp(app));
           if (wanted("live")) results.live = await timed(results, "live", () => measureLive(app, db.url));
+          if (wanted("limits")) results.limits = await timed(results, "limits", () => measureLimits(app, db.url));
         } finally {
           await app.stop();
         }

@@ -44,7 +44,8 @@ async function viewRun(url: string, variant: Variant, connections: number, produ
       callPostgres(
         url,
         "record_product_view",
-        { p_product_id: pick(products), p_session_id: crypto.randomUUID() },
+        // A fresh address key each time, as many shoppers would (an anonymous view needs an address).
+        { p_product_id: pick(products), p_session_id: crypto.randomUUID(), p_client_keys: [crypto.randomUUID()] },
         SERVICE_ROLE,
       ),
     );

@@ -102,6 +102,8 @@ describe("GET /api/dashboard", () => {
       month: now.getUTCMonth() + 1,
       itemsSold: 1,
       totalViews: 3,
+      rankSales: 1,
+      rankViews: 1,
     });
     expect(body.topProducts).toEqual([
       { id: expect.any(String), title: "Brass lamp", status: "active", price: 40, viewsMonth: 3, viewsAllTime: 3 },

@@ -1,11 +1,12 @@
 /**
  * GET /api/leaderboard against a real database: validation (400 with details), the answer's shape,
- * `me`, `updatedAt`, past months and all time.
+ * `me`, `updatedAt`, past months and all time, pages by cursor and the sellers around the caller.
  */
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
 import { signDemoToken } from "../../lib/auth/tokens";
+import { decodeLeaderboardCursor, encodeLeaderboardCursor } from "../../lib/validation/leaderboard";
 import { setUpEmbeddedApp } from "../helpers/app";
 import { createUser, type TestDatabase } from "../helpers/db";
 
@@ -140,5 +141,86 @@ describe("GET /api/leaderboard", () => {
     const { status, body } = await get("", { authorization: "Bearer nonsense" });
     expect(status).toBe(401);
     expect(body.error.code).toBe("unauthorized");
+  });
+});
+
+describe("GET /api/leaderboard: pages and around me", () => {
+  const names = (body: { entries: { displayName: string; rank: number }[] }) =>
+    body.entries.map((entry) => `${entry.rank} ${entry.displayName}`);
+
+  it("pages forward and back by cursor, ties in the contract's order, no cursor beyond either end", async () => {
+    const first = await get("?limit=1");
+    expect(names(first.body)).toEqual(["1 Ada"]);
+    expect(first.body.prevCursor).toBeUndefined();
+    const second = await get(`?limit=1&cursor=${first.body.nextCursor}`);
+    expect(names(second.body)).toEqual(["1 Bea"]);
+    const third = await get(`?limit=1&cursor=${second.body.nextCursor}`);
+    expect(names(third.body)).toEqual(["3 Cy"]);
+    expect(third.body.nextCursor).toBeUndefined();
+    const back = await get(`?limit=1&cursor=${third.body.prevCursor}`);
+    expect(names(back.body)).toEqual(["1 Bea"]);
+    // Back at the top: the first page, with no previous one.
+    const top = await get(
+      `?limit=2&cursor=${(await get(`?limit=2&cursor=${(await get("?limit=2")).body.nextCursor}`)).body.prevCursor}`,
+    );
+    expect(names(top.body)).toEqual(["1 Ada", "1 Bea"]);
+    expect(top.body.prevCursor).toBeUndefined();
+    // The cursor names the month it was made for: a page of the current month keeps it.
+    const now = new Date();
+    expect(decodeLeaderboardCursor(first.body.nextCursor)).toMatchObject({
+      metric: "sales",
+      period: "month",
+      year: now.getUTCFullYear(),
+      month: now.getUTCMonth() + 1,
+    });
+  });
+
+  it("answers an empty page with no nextCursor past the end", async () => {
+    const cursor = decodeLeaderboardCursor((await get("?limit=1")).body.nextCursor)!;
+    const pastEnd = encodeLeaderboardCursor({
+      ...cursor,
+      figure: 1,
+      other: 0,
+      displayName: "Zz",
+      sellerId: cursor.sellerId,
+    });
+    const { status, body } = await get(`?limit=1&cursor=${pastEnd}`);
+    expect(status).toBe(200);
+    expect(body.entries).toEqual([]);
+    expect(body.nextCursor).toBeUndefined();
+    expect(names((await get(`?limit=1&cursor=${body.prevCursor}`)).body)).toEqual(["3 Cy"]);
+  });
+
+  it.each([
+    ["malformed", () => "not-a-cursor!"],
+    ["not base64 JSON of ours", () => "bm90IG91cnM"],
+    ["of another metric", (c: string) => ["metric=views", c]],
+    ["of another period", (c: string) => ["period=all", c]],
+    ["of another month", (c: string) => ["year=2025&month=3", c]],
+  ] as const)("answers 400 for a cursor %s", async (_, make) => {
+    const cursor = (await get("?limit=1")).body.nextCursor as string;
+    const made = make(cursor);
+    const query = typeof made === "string" ? `?cursor=${made}` : `?${made[0]}&cursor=${made[1]}`;
+    const { status, body } = await get(query);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("invalid_input");
+    expect(body.error.details.issues.map((issue: { path: string }) => issue.path)).toContain("cursor");
+  });
+
+  it("around=me: 401 signed out; the two above and below with ranks; [] when not ranked", async () => {
+    const signedOut = await get("?around=me");
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.body.error.code).toBe("unauthorized");
+    const cy = await signDemoToken(sellers.Cy, LOCAL_DEV_JWT_SECRET);
+    const { body } = await get("?around=me&limit=1", { authorization: `Bearer ${cy}` });
+    expect(body.around.map((e: { rank: number; displayName: string }) => `${e.rank} ${e.displayName}`)).toEqual([
+      "1 Ada",
+      "1 Bea",
+      "3 Cy",
+    ]);
+    const dee = await signDemoToken(sellers.Dee, LOCAL_DEV_JWT_SECRET);
+    const unranked = await get("?around=me", { authorization: `Bearer ${dee}` });
+    expect(unranked.body).toMatchObject({ around: [], me: { rank: null } });
+    expect((await get("?around=you")).status).toBe(400);
   });
 });

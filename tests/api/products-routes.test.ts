@@ -3,14 +3,16 @@
  * against a real test database: every error status of the API and the happy paths.
  */
 import { NextRequest } from "next/server";
-import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { VIEWER_SESSION_COOKIE } from "../../lib/auth/cookies";
 import { signDemoToken } from "../../lib/auth/tokens";
 import { LOCAL_DEV_JWT_SECRET, resetConfigForTests } from "../../lib/config";
 import { closePools } from "../../lib/db/postgres";
 import { newViewerSessionCookie } from "../../lib/views/viewer-session";
 import { insertProduct } from "../db/leaderboard-helpers";
-import { callRoute, setUpEmbeddedApp, type RouteHandler } from "../helpers/app";
+import { callRoute as callAnyRoute, setUpEmbeddedApp, type RouteCall, type RouteHandler } from "../helpers/app";
+
+const callRoute = callAnyRoute;
 import { createUser, type TestDatabase } from "../helpers/db";
 
 const app = setUpEmbeddedApp();
@@ -396,6 +398,22 @@ describe("GET /api/my-products", () => {
 });
 
 describe("POST /api/products/:id/views", () => {
+  // Behind one proxy, each test from an address of its own (an anonymous view needs a known address);
+  // a call's own X-Forwarded-For wins.
+  let nextAddress = 1;
+  let address = "";
+  const callRoute = (route: RouteHandler, call: RouteCall) =>
+    callAnyRoute(route, { ...call, headers: { "x-forwarded-for": address, ...call.headers } });
+  beforeEach(() => {
+    process.env.TRUST_PROXY = "1";
+    resetConfigForTests();
+    address = `192.0.2.${nextAddress++}`;
+  });
+  afterEach(() => {
+    delete process.env.TRUST_PROXY;
+    resetConfigForTests();
+  });
+
   it("counts an anonymous shopper once per product (by viewer_session), then not again", async () => {
     const id = await insertProduct(db.pool, users.ada, { status: "active" });
     const session = newViewerSessionCookie();

@@ -351,6 +351,64 @@ describe("Leaderboard modal", () => {
     expect(api.queries.length, "the reopened stream refetches what it may have missed").toBe(fetches + 1);
     expect(screen.getByText("6 sold")).toBeInTheDocument();
   });
+
+  it("links to the full ranking of the board on screen", async () => {
+    stubLeaderboard((query) => ({
+      json: board({ metric: query.get("metric") as "sales", period: query.get("period") as "month" }),
+    }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    const link = await within(dialog()).findByRole("link", { name: "See the full ranking" });
+    expect(link).toHaveAttribute("href", "/leaderboard?metric=sales&period=month");
+    await user.click(within(dialog()).getByRole("tab", { name: "Views" }));
+    await user.click(within(dialog()).getByRole("button", { name: "All time" }));
+    expect(within(dialog()).getByRole("link", { name: "See the full ranking" })).toHaveAttribute(
+      "href",
+      "/leaderboard?metric=views&period=all",
+    );
+  });
+
+  it("signed in outside the top 10: asks around=me and shows the two sellers above and below, with ranks", async () => {
+    const { queries } = stubLeaderboard(() => ({
+      json: board({
+        me: { sellerId: "id-Mo", rank: 42, itemsSold: 2, totalViews: 5 },
+        around: [
+          entry(40, "Kai", 3, 1),
+          entry(41, "Lu", 2, 9),
+          entry(42, "Mo", 2, 5),
+          entry(42, "Ned", 2, 5),
+          entry(44, "Oz", 1, 0),
+        ],
+      }),
+    }));
+    const { user } = renderWithProviders(<LeaderboardButton signedIn />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    const around = await within(dialog()).findByRole("region", { name: "Around you" });
+    expect(queries.at(-1)!.get("around")).toBe("me");
+    expect(
+      within(around)
+        .getAllByRole("listitem")
+        .map((item) => [
+          item.querySelector(".leaderboard-rank")?.textContent,
+          item.querySelector(".leaderboard-name-text")?.textContent,
+        ]),
+    ).toEqual([
+      ["40", "Kai"],
+      ["41", "Lu"],
+      ["42", "Mo"],
+      ["42", "Ned"],
+      ["44", "Oz"],
+    ]);
+    expect(within(around).getByRole("listitem", { current: true })).toHaveTextContent("(you)");
+  });
+
+  it("signed out: never asks around=me", async () => {
+    const { queries } = stubLeaderboard(() => ({ json: board() }));
+    const { user } = renderWithProviders(<LeaderboardButton />);
+    await user.click(screen.getByRole("button", { name: "Leaderboard" }));
+    await screen.findByText("Ada Lovelace");
+    expect(queries.every((query) => !query.has("around"))).toBe(true);
+  });
 });
 
 /**

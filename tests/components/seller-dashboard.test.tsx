@@ -11,11 +11,11 @@ import { fakeEventSource } from "../helpers/event-source";
 import { board } from "../helpers/leaderboard";
 import { advance, renderWithProviders, screen, setVisibility, waitFor, within } from "../helpers/render";
 
-function months(values: [number, number][]) {
-  // Twelve months ending November 2026.
-  return values.map(([itemsSold, totalViews], index) => {
+function months(values: [number, number, (number | null)?, (number | null)?][]) {
+  // Twelve months ending November 2026; the ranks by sales and by views when given.
+  return values.map(([itemsSold, totalViews, rankSales = null, rankViews = null], index) => {
     const date = new Date(Date.UTC(2026, 10 - (values.length - 1 - index), 1));
-    return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, itemsSold, totalViews };
+    return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, itemsSold, totalViews, rankSales, rankViews };
   });
 }
 
@@ -37,14 +37,14 @@ const seller: DashboardResponse = {
     [0, 0],
     [0, 0],
     [0, 0],
-    [2, 100],
-    [5, 300],
-    [4, 250],
-    [6, 500],
-    [8, 900],
-    [7, 1100],
-    [6, 2000],
-    [3, 1234],
+    [2, 100, 40, 310],
+    [5, 300, 12, 120],
+    [4, 250, 15, null],
+    [6, 500, 9, 80],
+    [8, 900, 4, 51],
+    [7, 1100, 5, 33],
+    [6, 2000, 5, 20],
+    [3, 1234, 2, null],
   ]),
   topProducts: [
     { id: "p1", title: "Leica M3", status: "active", price: 1450, viewsMonth: 120, viewsAllTime: 800 },
@@ -91,7 +91,9 @@ describe("Seller dashboard", () => {
     expect(figure("Sold all time")).toBe("41");
     expect(figure("Total earnings")).toBe("$12,345.50");
     expect(figure("Unread messages")).toBe("2");
-    expect(screen.getByRole("link", { name: "2" })).toHaveAttribute("href", "/messages");
+    // Role queries within the figures' section: the rest of the page (charts, tables) is not needed here.
+    const figures = screen.getByText("Unread messages", { selector: "dt" }).closest("section")!;
+    expect(within(figures).getByRole("link", { name: "2" })).toHaveAttribute("href", "/messages");
     // Sales in three parts: ranked (the boards' figure), not ranked, sold elsewhere; and who is waiting.
     expect(figure("Sold, not ranked")).toBe("3");
     expect(figure("Sold elsewhere")).toBe("5");
@@ -99,7 +101,7 @@ describe("Seller dashboard", () => {
     expect(screen.getByRole("link", { name: "4" })).toHaveAttribute("href", "/messages");
     expect(figure("Rank by sales this month")).toBe("#2");
     expect(figure("Rank by views this month")).toBe("Not ranked yet");
-    expect(screen.getByRole("heading", { name: /this month is November 2026, UTC/ })).toBeInTheDocument();
+    expect(within(figures).getByRole("heading", { name: /this month is November 2026, UTC/ })).toBeInTheDocument();
   });
 
   it("draws both series as images with a text alternative, and the numbers as a table", async () => {
@@ -129,6 +131,29 @@ describe("Seller dashboard", () => {
         .getAllByRole("cell")
         .map((cell) => cell.textContent),
     ).toEqual(["0", "0"]);
+  });
+
+  it("shows the rank over time: how it moved since last month in words, lines with gaps, and a table", async () => {
+    stubApi({ "GET /api/dashboard": { json: seller } });
+    const { user } = renderWithProviders(<SellerDashboard initialDashboard={seller} />);
+    const section = screen.getByRole("region", { name: "Your rank over time" });
+    expect(within(section).getByText(/Up 3 places since October \(#5 to #2\)/)).toBeInTheDocument();
+    expect(within(section).getByText("Not ranked this month")).toBeInTheDocument();
+    const chart = within(section).getByRole("img", {
+      name: /^Your rank by sales and by views, December 2025 to November 2026\. Sales: Up 3 places since October/,
+    });
+    // Sales ranked 8 months in a row: one line; views ranked with a gap in July: two lines.
+    expect(chart.querySelectorAll(".rank-line-sales polyline")).toHaveLength(1);
+    expect(chart.querySelectorAll(".rank-line-views polyline")).toHaveLength(2);
+    await user.click(within(section).getByText("Show your ranks as a table"));
+    const table = within(section).getByRole("table", { name: "Your rank per month (UTC)" });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(13);
+    expect(
+      within(rows[12])
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent),
+    ).toEqual(["#2", "Not ranked yet"]);
   });
 
   it("lists the most viewed products of the month and has a place for the leaderboard", () => {

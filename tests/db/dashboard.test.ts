@@ -209,16 +209,16 @@ describe("get_trending_products", () => {
     }
   });
 
-  it("is served by the (viewed_at) include (product_id) index", async () => {
+  it("reads the window from the per-day rollup's day index", async () => {
     // A tiny table may be read whole; with a sequential scan ruled out, the window is an index range.
     const client = await trendDb.pool.connect();
     try {
       await client.query("set enable_seqscan = off");
       const { rows } = await client.query(
-        "explain select v.product_id, count(*) from public.product_views v where v.viewed_at > now() - interval '7 days' group by v.product_id",
+        "explain select d.product_id, sum(d.views) from public.product_view_days d where d.day >= current_date - 7 group by d.product_id",
       );
       expect(rows.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(
-        /Index (Only )?Scan on product_views_viewed_at_product_idx|using product_views_viewed_at_product_idx/,
+        /Index (Only )?Scan on product_view_days_day_idx|using product_view_days_day_idx/,
       );
     } finally {
       await client.query("reset enable_seqscan");

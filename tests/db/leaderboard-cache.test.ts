@@ -69,9 +69,9 @@ describe("plan testing checklist", () => {
     const product = await insertProduct(db.pool, seller);
     const counted = await asRole(
       db.pool,
-      "authenticated",
-      viewer,
-      (c) => c.query("select public.record_product_view($1) as counted", [product]),
+      "service_role",
+      null,
+      (c) => c.query("select public.record_product_view($1, p_user_id => $2) as counted", [product, viewer]),
       { commit: true },
     );
     expect(counted.rows[0].counted).toBe(true);

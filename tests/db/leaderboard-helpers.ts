@@ -100,6 +100,84 @@ export async function pastMonth(
   return { year: rows[0].year, month: rows[0].month, at: rows[0].at.toISOString() };
 }
 
+/**
+ * Creates sellers with the given figures in one month (sold products and counted views, written in bulk
+ * through the normal triggers); returns their ids in the order given.
+ */
+export async function seedBoard(
+  pool: pg.Pool,
+  at: string,
+  sellers: { name: string; sold: number; views: number }[],
+): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `with s as (
+       select gen_random_uuid() as id, x.name, x.ord
+         from unnest($1::text[]) with ordinality x (name, ord)
+     ), ins as (
+       insert into auth.users (id, email, raw_user_meta_data)
+       select id, id || '@example.test', jsonb_build_object('display_name', name) from s
+     )
+     select id from s order by ord`,
+    [sellers.map((s) => s.name)],
+  );
+  const ids = rows.map((row) => row.id);
+  await pool.query(
+    `insert into public.products (seller_id, title, price, status, sold_at)
+     select x.id, 'Sold ' || g, 10, 'sold', $3::timestamptz
+       from unnest($1::uuid[], $2::int[]) x (id, n) cross join lateral generate_series(1, x.n) g`,
+    [ids, sellers.map((s) => s.sold), at],
+  );
+  await pool.query(
+    `with listed as (
+       insert into public.products (seller_id, title, price, status)
+       select x.id, 'Viewed', 10, 'active' from unnest($1::uuid[], $2::int[]) x (id, n) where x.n > 0
+       returning id, seller_id
+     )
+     insert into public.product_views (product_id, session_id, viewed_at)
+     select l.id, gen_random_uuid(), $3::timestamptz
+       from listed l join unnest($1::uuid[], $2::int[]) x (id, n) on x.id = l.seller_id
+      cross join lateral generate_series(1, x.n) g`,
+    [ids, sellers.map((s) => s.views), at],
+  );
+  return ids;
+}
+
+export interface RankedRow {
+  rank: number;
+  seller_id: string;
+  display_name: string;
+  items_sold: number;
+  total_views: number;
+}
+
+/**
+ * The oracle: a board computed by a window function over seller_leaderboard_cache (all time: the sum of
+ * the months), in the contract's order, excluded sellers left out.
+ */
+export async function oracleBoard(
+  pool: pg.Pool,
+  metric: "sales" | "views",
+  period: { year: number; month: number } | "all",
+): Promise<RankedRow[]> {
+  const figure = metric === "sales" ? "f.items_sold" : "f.total_views";
+  const other = metric === "sales" ? "f.total_views" : "f.items_sold";
+  const { rows } = await pool.query<RankedRow>(
+    `with f as (
+       select c.seller_id, sum(c.items_sold)::int as items_sold, sum(c.total_views)::int as total_views
+         from public.seller_leaderboard_cache c
+        where ($1::int is null or (c.year = $1 and c.month = $2))
+        group by c.seller_id
+     )
+     select (rank() over (order by ${figure} desc))::int as rank, f.seller_id, u.display_name, f.items_sold, f.total_views
+       from f join public.users u on u.id = f.seller_id
+      where ${figure} > 0
+        and not exists (select from public.seller_exclusions x where x.seller_id = f.seller_id and x.included_at is null)
+      order by ${figure} desc, ${other} desc, u.display_name, f.seller_id`,
+    period === "all" ? [null, null] : [period.year, period.month],
+  );
+  return rows;
+}
+
 /** Writes to the seller about the product, as a shopper would before buying (superuser insert). */
 export async function askAbout(pool: pg.Pool, shopperId: string, sellerId: string, productId: string): Promise<void> {
   await pool.query(

@@ -329,15 +329,21 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
     [
       14,
       () =>
-        tx("authenticated", pick(rand, viewers), (c) =>
-          c.query("select public.record_product_view($1)", [pick(rand, products)]),
+        tx("service_role", null, (c) =>
+          c.query("select public.record_product_view($1, p_user_id => $2)", [
+            pick(rand, products),
+            pick(rand, viewers),
+          ]),
         ),
     ],
     [
       14,
       () =>
         tx("service_role", null, (c) =>
-          c.query("select public.record_product_view($1, $2)", [pick(rand, products), pick(rand, sessions)]),
+          c.query("select public.record_product_view($1, $2, array[gen_random_uuid()::text])", [
+            pick(rand, products),
+            pick(rand, sessions),
+          ]),
         ),
     ],
     [
@@ -345,7 +351,7 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       () =>
         tx("service_role", null, (c) =>
           c.query(
-            "select public.record_product_view(id, $2) from public.products where seller_id = $1 and status = 'active' order by random() limit 1",
+            "select public.record_product_view(id, $2, array[gen_random_uuid()::text]) from public.products where seller_id = $1 and status = 'active' order by random() limit 1",
             [sellers[0], randomUUID()],
           ),
         ),

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { asRole, createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
+import { asRole, createTestDatabase, createUser, type ApiRole, type TestDatabase } from "../helpers/db";
 import { cached, currentMonth, expectNoDrift, insertProduct, insertView, pastMonth } from "./leaderboard-helpers";
 
 let db: TestDatabase;
@@ -50,15 +50,18 @@ describe("ranks and ties", () => {
       [2, "Tie Amy", 1],
       [2, "Tie Zed", 1],
     ]);
-    // Equal display names fall back to seller_id.
+    // Display names are unique (a second "Tie Twin" signs up as "Tie Twin 2"), so the name settles a tie.
     const twinA = await createUser(db.pool, "Tie Twin");
     const twinB = await createUser(db.pool, "Tie Twin");
     await sell(twinA, 1, 0);
     await sell(twinB, 1, 0);
-    const twins = (await call("select * from public.get_top_sellers_by_sales('month', 2024, 2, 10)")).filter(
-      (r) => r.display_name === "Tie Twin",
+    const twins = (await call("select * from public.get_top_sellers_by_sales('month', 2024, 2, 10)")).filter((r) =>
+      r.display_name.startsWith("Tie Twin"),
     );
-    expect(twins.map((r) => r.seller_id)).toEqual([twinA, twinB].sort());
+    expect(twins.map((r) => [r.seller_id, r.display_name])).toEqual([
+      [twinA, "Tie Twin"],
+      [twinB, "Tie Twin 2"],
+    ]);
     expect(twins.map((r) => r.rank)).toEqual([4, 4]);
     // A limit that cuts through a tie still ranks exactly.
     const two = await call("select * from public.get_top_sellers_by_sales('month', 2024, 2, 2)");
@@ -231,58 +234,57 @@ describe("record_product_view", () => {
     active = await insertProduct(db.pool, seller);
   });
 
-  const record = (
-    role: "anon" | "authenticated" | "service_role",
-    user: string | null,
-    product: string,
-    session?: string,
-  ) =>
+  /** As the server calls it: service_role, the viewer (a user or a session) and an address key. */
+  const record = (product: string, viewer: { user?: string; session?: string }, role: ApiRole = "service_role") =>
     asRole(
       db.pool,
       role,
-      user,
+      role === "service_role" ? null : (viewer.user ?? null),
       async (c) =>
-        (await c.query("select public.record_product_view($1, $2) as counted", [product, session ?? null])).rows[0]
-          .counted as boolean,
+        (
+          await c.query(
+            "select public.record_product_view($1, p_session_id => $2, p_user_id => $3, p_client_keys => array[$4]) as counted",
+            [product, viewer.session ?? null, viewer.user ?? null, `key-${randomUUID()}`],
+          )
+        ).rows[0].counted as boolean,
       { commit: true },
     );
 
   it("counts a signed-in viewer once per product per UTC month", async () => {
     const before = await cached(db.pool, seller, now.year, now.month);
-    expect(await record("authenticated", viewer, active)).toBe(true);
-    expect(await record("authenticated", viewer, active)).toBe(false);
-    // A session passed by an authenticated caller is ignored: still the same viewer.
-    expect(await record("authenticated", viewer, active, randomUUID())).toBe(false);
+    expect(await record(active, { user: viewer })).toBe(true);
+    expect(await record(active, { user: viewer })).toBe(false);
     const after = await cached(db.pool, seller, now.year, now.month);
     expect(after.total_views - before.total_views).toBe(1);
     // Last month's view by the same viewer does not block this month's (and vice versa).
     const other = await insertProduct(db.pool, seller);
     await insertView(db.pool, other, (await pastMonth(db.pool, 1)).at, { userId: viewer });
-    expect(await record("authenticated", viewer, other)).toBe(true);
+    expect(await record(other, { user: viewer })).toBe(true);
   });
 
-  it("honours p_session_id for service_role (anonymous shoppers), deduplicated per session", async () => {
+  it("counts an anonymous session once per product per month; a viewer is required, one kind only", async () => {
     const session = randomUUID();
-    expect(await record("service_role", null, active, session)).toBe(true);
-    expect(await record("service_role", null, active, session)).toBe(false);
-    expect(await record("service_role", null, active, randomUUID())).toBe(true);
-    await expect(record("service_role", null, active)).rejects.toMatchObject({ code: "22023" });
+    expect(await record(active, { session })).toBe(true);
+    expect(await record(active, { session })).toBe(false);
+    expect(await record(active, { session: randomUUID() })).toBe(true);
+    await expect(record(active, {})).rejects.toMatchObject({ code: "22023" });
+    await expect(record(active, { session: randomUUID(), user: viewer })).rejects.toMatchObject({ code: "22023" });
   });
 
-  it("anon callers cannot mint views, even with a session id (42501)", async () => {
+  it("only the server may record views: anon and authenticated callers get 42501", async () => {
     const before = await cached(db.pool, seller, now.year, now.month);
-    await expect(record("anon", null, active, randomUUID())).rejects.toMatchObject({ code: "42501" });
-    await expect(record("anon", null, active)).rejects.toMatchObject({ code: "42501" });
+    await expect(record(active, { session: randomUUID() }, "anon")).rejects.toMatchObject({ code: "42501" });
+    await expect(record(active, { user: viewer }, "authenticated")).rejects.toMatchObject({ code: "42501" });
     expect(await cached(db.pool, seller, now.year, now.month)).toEqual(before);
   });
 
   it("views of a draft or sold product and a seller's views of their own products never count", async () => {
     const draft = await insertProduct(db.pool, seller, { status: "draft" });
     const sold = await insertProduct(db.pool, seller, { status: "sold" });
-    expect(await record("authenticated", seller, draft)).toBe(false); // own draft: visible, not counted
-    expect(await record("authenticated", seller, active)).toBe(false); // own product
-    expect(await record("authenticated", viewer, sold)).toBe(false);
-    expect(await record("service_role", null, sold, randomUUID())).toBe(false);
+    expect(await record(draft, { user: seller })).toBe(false); // own draft: visible, not counted
+    expect(await record(active, { user: seller })).toBe(false); // own product
+    expect(await record(sold, { user: viewer })).toBe(false);
+    expect(await record(sold, { session: randomUUID() })).toBe(false);
     const { rows } = await db.pool.query(
       "select count(*)::int as n from public.product_views where product_id in ($1, $2) or (product_id = $3 and user_id = $4)",
       [draft, sold, active, seller],
@@ -292,15 +294,14 @@ describe("record_product_view", () => {
 
   it("an unknown product, or another seller's draft, is not found (PT404)", async () => {
     const draft = await insertProduct(db.pool, seller, { status: "draft" });
-    await expect(record("authenticated", viewer, randomUUID())).rejects.toMatchObject({ code: "PT404" });
-    await expect(record("authenticated", viewer, draft)).rejects.toMatchObject({ code: "PT404" });
-    await expect(record("anon", null, draft)).rejects.toMatchObject({ code: "PT404" });
-    await expect(record("service_role", null, randomUUID(), randomUUID())).rejects.toMatchObject({ code: "PT404" });
+    await expect(record(randomUUID(), { user: viewer })).rejects.toMatchObject({ code: "PT404" });
+    await expect(record(draft, { user: viewer })).rejects.toMatchObject({ code: "PT404" });
+    await expect(record(randomUUID(), { session: randomUUID() })).rejects.toMatchObject({ code: "PT404" });
   });
 
   it("is a security definer function with a fixed search_path", async () => {
     const { rows } = await db.pool.query(
-      "select prosecdef, proconfig from pg_proc where oid = 'public.record_product_view(uuid, uuid, text)'::regprocedure",
+      "select prosecdef, proconfig from pg_proc where oid = 'public.record_product_view(uuid, uuid, text[], integer[], uuid)'::regprocedure",
     );
     expect(rows[0]).toEqual({ prosecdef: true, proconfig: ['search_path=""'] });
   });

@@ -123,13 +123,24 @@ describe("catalogue checks", () => {
       expect(row.public_exec, row.name).toBe(false);
       if (row.prosecdef) expect(row.proconfig, row.name).toContain('search_path=""');
     }
-    // The only internals an API role may call: the helpers security-invoker functions in public call as the caller.
+    // The only internals an API role may call: what security-invoker functions in public call as the caller.
     const calledAsCaller: Record<string, string[]> = {
       "private.leaderboard_period(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
       "private.product_owned_by_caller(uuid,text)": ["authenticated"],
       "private.message_received_by_caller(uuid,text,text)": ["authenticated"],
       "private.signed_in_user(text)": ["authenticated"],
       "private.check_between(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
+      // The full ranking's helpers, run by its security-invoker read functions as the caller.
+      "private.leaderboard_count_between(text,integer,integer,integer,integer)": [
+        "anon",
+        "authenticated",
+        "service_role",
+      ],
+      "private.leaderboard_keyset(text,integer,integer,integer,text,integer,integer,text,uuid)": [
+        "anon",
+        "authenticated",
+        "service_role",
+      ],
       // Immutable SQL the read functions inline (inlining needs the caller's execute): rules and constants.
       "private.leaderboard_year(timestamp with time zone)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_month(timestamp with time zone)": ["anon", "authenticated", "service_role"],
@@ -146,6 +157,8 @@ describe("catalogue checks", () => {
       "private.exclude_seller(uuid,text)": ["authenticated", "service_role"],
       "private.include_seller(uuid)": ["authenticated", "service_role"],
       "private.get_my_top_products(integer)": ["authenticated"],
+      "private.product_view_total(uuid)": ["anon", "authenticated", "service_role"],
+      "private.get_trending_products(integer,integer)": ["anon", "authenticated", "service_role"],
     };
     const internal = rows.filter((r) => r.name.startsWith("private."));
     expect(internal.length).toBeGreaterThanOrEqual(10);
@@ -153,7 +166,9 @@ describe("catalogue checks", () => {
     expect(byName["rebuild_seller_leaderboard_cache"].callers).toEqual(["service_role"]);
     expect(byName["seller_leaderboard_drift"].callers).toEqual(["service_role"]);
     expect(byName["get_seller_dashboard"].callers).toEqual(["authenticated"]);
-    for (const fn of ["get_top_sellers_by_sales", "get_top_sellers_by_views", "record_product_view"]) {
+    // Only the server records views (it passes the viewer and the address keys).
+    expect(byName["record_product_view"].callers).toEqual(["service_role"]);
+    for (const fn of ["get_top_sellers_by_sales", "get_top_sellers_by_views"]) {
       expect(byName[fn].callers, fn).toEqual(["anon", "authenticated", "service_role"]);
     }
   });

@@ -53,8 +53,15 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Starts `next dev` against `databaseUrl`; resolves once the home page answers. */
-export async function startApp(databaseUrl: string): Promise<E2eApp> {
+/**
+ * Starts `next dev` against `databaseUrl`; resolves once the home page answers. `instance` names a
+ * second (third, …) server next to the first, with a build folder of its own (Next.js locks one per
+ * server); `env` adds settings.
+ */
+export async function startApp(
+  databaseUrl: string,
+  { instance = "", env = {} }: { instance?: string; env?: Record<string, string> } = {},
+): Promise<E2eApp> {
   fs.mkdirSync(WORK_DIR, { recursive: true });
   const tsconfig = path.join(WORK_DIR, "tsconfig.json");
   fs.writeFileSync(
@@ -81,8 +88,12 @@ export async function startApp(databaseUrl: string): Promise<E2eApp> {
         EMBEDDED_INSTANCE_TOKEN: inject("embeddedInstanceToken"),
         NODE_ENV: "development",
         NEXT_TELEMETRY_DISABLED: "1",
-        NEXT_DIST_DIR: path.relative(PROJECT_ROOT, path.join(WORK_DIR, "next")),
+        NEXT_DIST_DIR: path.relative(PROJECT_ROOT, path.join(WORK_DIR, instance ? `next-${instance}` : "next")),
         NEXT_TSCONFIG_PATH: path.relative(PROJECT_ROOT, tsconfig),
+        // Every browser context of a test file connects from 127.0.0.1, one "address" for the per-address
+        // stream cap; the file that tests the cap sets its own.
+        STREAMS_PER_ADDRESS: "20",
+        ...env,
       },
       // Its own process group, so stopping it also stops the workers it forks.
       detached: true,

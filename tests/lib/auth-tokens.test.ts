@@ -51,6 +51,24 @@ describe("access token verification", () => {
     expect((await verifyAccessToken(token, { secret, issuer: DEMO_TOKEN_ISSUER })).claims.iss).toBe(DEMO_TOKEN_ISSUER);
   });
 
+  it("rejects a token that lives longer than 7 days (exp in the year 3000, or iat long before exp)", async () => {
+    const key = new TextEncoder().encode(secret);
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (iat: number, exp: number) =>
+      new SignJWT({ role: "authenticated" })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(randomUUID())
+        .setAudience("authenticated")
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key);
+    const year3000 = Math.floor(Date.UTC(3000, 0, 1) / 1000);
+    for (const token of [await sign(now, year3000), await sign(now - 30 * 86400, now + 3600)])
+      await expect(verifyAccessToken(token, { secret })).rejects.toMatchObject({ code: "unauthorized" });
+    // A week exactly (the demo sign-in's lifetime, Supabase Auth's longest) is fine.
+    await expect(verifyAccessToken(await sign(now, now + 7 * 86400), { secret })).resolves.toBeTruthy();
+  });
+
   it("verifies asymmetric tokens against a JWKS", async () => {
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };

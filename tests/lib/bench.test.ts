@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
-import { renderMarkdown, type Results } from "../../scripts/bench/report";
+import { PERFORMANCE_DOC, renderMarkdown, updatePerformanceDoc, type Results } from "../../scripts/bench/report";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -165,5 +165,26 @@ describe("npm run bench", () => {
     });
     expect(live).toContain("misses target: p99 270 > 200 ms; 0.92x < 0.95x without the watcher");
     expect(live).toContain("misses target: 0.49x < 0.5x /api/health");
+  });
+
+  it("rewrites only the table between the markers of docs/performance.md", () => {
+    const start = "<!-- performance-table:start -->";
+    const end = "<!-- performance-table:end -->";
+    expect(fs.readFileSync(PERFORMANCE_DOC, "utf8")).toContain(start);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-doc-"));
+    const file = path.join(dir, "performance.md");
+    try {
+      fs.writeFileSync(file, `# Performance\n\nWhy.\n\n${start}\nold table\n${end}\n\nMore prose.\n`);
+      const machine = { cores: 2, cpu: "cpu", node: "v20", postgres: "PostgreSQL 17", date: "2026-01-01" };
+      const results = { machine: { ...machine, quick: false, rounds: 3, secondsPerRun: 1 } } as Results;
+      expect(updatePerformanceDoc(results, file)).toBe(true);
+      const text = fs.readFileSync(file, "utf8");
+      expect(text).not.toContain("old table");
+      expect(text).toContain("Measured 2026-01-01 on 2 cores, PostgreSQL 17");
+      expect(text.startsWith("# Performance\n\nWhy.\n\n")).toBe(true);
+      expect(text.endsWith(`${end}\n\nMore prose.\n`)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEMO_TOKEN_ISSUER, LOCAL_DEV_JWT_SECRET, readConfig } from "../../lib/config";
 
-const DEFAULTS = { trustProxyHops: 0, leaderboardWatchMs: 300 };
+const DEFAULTS = {
+  trustProxyHops: 0,
+  leaderboardWatchMs: 300,
+  limits: {
+    VIEW_REQUESTS_PER_MINUTE: 60,
+    VIEW_BUDGET_PER_SELLER: 20,
+    VIEW_BUDGET_PER_SELLER_IPV6_56: 40,
+    VIEW_BUDGET_PER_SELLER_IPV6_48: 100,
+    STREAMS_PER_ADDRESS: 4,
+    STREAMS_PER_PROCESS: 500,
+    STREAM_MAX_LIFETIME_SECONDS: 900,
+  },
+};
 
 describe("which parts run where", () => {
   it("embedded: postgres transport, demo sign-in, the CLI's local development secret", () => {
@@ -10,7 +22,8 @@ describe("which parts run where", () => {
       transport: { kind: "postgres", databaseUrl: "postgres://x/db", poolSize: 10 },
       jwt: { secret: LOCAL_DEV_JWT_SECRET, issuer: DEMO_TOKEN_ISSUER },
       embeddedInstanceToken: undefined,
-      viewKeySecret: LOCAL_DEV_JWT_SECRET,
+      // Never the public development secret: a random key of this installation (.data/view-key).
+      viewKeySecret: expect.not.stringMatching(LOCAL_DEV_JWT_SECRET),
       ...DEFAULTS,
     });
   });

@@ -14,6 +14,11 @@ describe("safeNextPath", () => {
   it.each([
     "//evil.example",
     "/\\evil.example",
+    // Dot segments that resolve to "//host" (another site to a browser).
+    "/.//evil.test",
+    "/..//x",
+    "/%2e//x",
+    "/a/..//evil.test",
     "https://evil.example/dashboard",
     "javascript:alert(1)",
     "dashboard",
@@ -24,6 +29,11 @@ describe("safeNextPath", () => {
     42,
   ])("falls back for %s", (input) => {
     expect(safeNextPath(input)).toBe("/my-products");
+  });
+
+  it("never returns a path starting with // or /\\", () => {
+    for (const input of ["/.//evil.test", "/..//x", "/%2e//x", "/%2E%2E//x", "/./\\x", "/x/../..//y"])
+      expect(safeNextPath(input, "/fallback")).toMatch(/^\/(?![/\\])/);
   });
 
   it("takes the first of repeated parameters", () => {

@@ -1,40 +1,53 @@
 import { NextResponse } from "next/server";
-import { errorResponse, handler } from "@/lib/api/handler";
-import { clientAddress, clientKey } from "@/lib/api/client-address";
-import { RateLimiter } from "@/lib/api/rate-limit";
+import { handler } from "@/lib/api/handler";
+import { clientAddress, clientKey, nestedAddressKeys } from "@/lib/api/client-address";
+import { enforceRateLimit } from "@/lib/api/rate-limit";
 import { cookieOptions, ONE_YEAR_SECONDS, VIEWER_SESSION_COOKIE } from "@/lib/auth/cookies";
-import { AppError } from "@/lib/errors";
+import { getLimits } from "@/lib/config";
 import { productIdParams } from "@/lib/validation/products";
 import { isObviousBot } from "@/lib/views/bots";
-import { recordAnonymousView, recordSignedInView } from "@/lib/views/record";
+import { recordView } from "@/lib/views/record";
 import { newViewerSessionCookie, verifiedViewerSession } from "@/lib/views/viewer-session";
 
-const VIEWS_PER_MINUTE = 60;
-const WINDOW_MS = 60_000;
-const viewLimiter = new RateLimiter(VIEWS_PER_MINUTE, WINDOW_MS);
+let warnedAboutUnknownAddress = false;
+
+/** Once per process: anonymous views are arriving whose address cannot be told, so none of them counts. */
+function warnAboutUnknownAddress() {
+  if (warnedAboutUnknownAddress) return;
+  warnedAboutUnknownAddress = true;
+  console.warn(
+    "An anonymous product view came without a known client address (TRUST_PROXY is set but the request " +
+      "has no X-Forwarded-For entry for it, or the socket address is missing): such views never count.",
+  );
+}
 
 /**
- * POST /api/products/:id/views -> { counted }. Signed-in viewers are recorded as themselves.
- * Anonymous shoppers are recorded by the server (service_role) under the viewer_session cookie the
- * server signed and gave them: a request without it (or with one the server did not sign) is answered
- * { counted: false } with a fresh cookie, so a client that drops or invents cookies never counts. Obvious bots are answered and not counted. At most a few
- * anonymous views per client address, product and month count (record_product_view's cap).
+ * POST /api/products/:id/views -> { counted }. Only the server records views: signed-in viewers as
+ * their verified user, anonymous shoppers under the viewer_session cookie the server signed and gave
+ * them (a request without it, or with one the server did not sign, is answered { counted: false } with
+ * a fresh cookie). Obvious bots are answered and not counted. Each client address may send
+ * VIEW_REQUESTS_PER_MINUTE requests a minute (then 429), and adds at most a few views per product and
+ * a budget per seller and month (record_product_view); an anonymous view from an unknown address never
+ * counts.
  */
 export const POST = handler({ params: productIdParams }, async ({ request, params, session }) => {
   if (isObviousBot(request.headers.get("user-agent"))) return { counted: false };
 
   const viewerSession = verifiedViewerSession(request.cookies.get(VIEWER_SESSION_COOKIE)?.value);
   const address = clientAddress(request);
+  const addressKeys = address ? nestedAddressKeys(address).map(clientKey) : null;
   // Unknown address: limit per viewer session instead (never one bucket shared by everybody).
-  const limitKey = address ?? (viewerSession && `session:${viewerSession}`);
-  if (limitKey && !viewLimiter.take(limitKey)) {
-    // A fixed one-minute window: waiting a full window is always enough.
-    return errorResponse(new AppError("rate_limited", "Too many views from your address. Try again in a minute."), {
-      "Retry-After": String(WINDOW_MS / 1000),
-    });
-  }
+  const limitKey = addressKeys?.[0] ?? (viewerSession && clientKey(`session:${viewerSession}`));
+  if (limitKey)
+    await enforceRateLimit(
+      `views:${limitKey}`,
+      getLimits().VIEW_REQUESTS_PER_MINUTE,
+      60,
+      "Too many views from your address. Try again in a minute.",
+    );
 
-  if (session.role === "authenticated") return { counted: await recordSignedInView(params.id, session) };
+  if (session.role === "authenticated")
+    return { counted: await recordView(params.id, { userId: session.userId }, addressKeys) };
 
   if (!viewerSession) {
     const response = NextResponse.json({ counted: false });
@@ -45,5 +58,6 @@ export const POST = handler({ params: productIdParams }, async ({ request, param
     );
     return response;
   }
-  return { counted: await recordAnonymousView(params.id, viewerSession, address ? clientKey(address) : null) };
+  if (!addressKeys) warnAboutUnknownAddress();
+  return { counted: await recordView(params.id, { sessionId: viewerSession }, addressKeys) };
 });
