@@ -31,8 +31,8 @@ export default defineConfig({
           environment: "jsdom",
           include: ["tests/components/**/*.test.tsx"],
           setupFiles: ["./tests/setup/jsdom.ts"],
-          // A file's first test also pays for loading its components; on a busy 2-core machine that alone
-          // has taken over vitest's default 5 s.
+          // A file's first render imports and compiles its components: on a busy 2-core machine that alone
+          // can pass vitest's 5 s default (no test here measures time).
           testTimeout: 20_000,
         },
       },
