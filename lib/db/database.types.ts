@@ -772,6 +772,8 @@ export type Database = {
         Args: {
           p_client_keys?: string[]
           p_product_id: string
+          p_rate_key?: string
+          p_rate_limit?: number
           p_seller_budgets?: number[]
           p_session_id?: string
           p_user_id?: string

@@ -17,12 +17,23 @@ function wakeIfCounted(counted: boolean): boolean {
   return counted;
 }
 
+/** The client's view requests a minute, counted under `key` (in the same database call as the view). */
+export interface ViewRateLimit {
+  key: string;
+  perMinute: number;
+}
+
 /**
  * True when the view counted. `clientKeys`: keyed hashes of the address, most specific first (an IPv4
  * address, or an IPv6 /64, /56 and /48), or null when the address is unknown (then an anonymous view
- * never counts).
+ * never counts). Beyond the rate limit it throws `rate_limited` (429, with the seconds to wait).
  */
-export function recordView(productId: string, viewer: Viewer, clientKeys: string[] | null): Promise<boolean> {
+export function recordView(
+  productId: string,
+  viewer: Viewer,
+  clientKeys: string[] | null,
+  rateLimit: ViewRateLimit | null,
+): Promise<boolean> {
   const limits = getLimits();
   const budgets = [
     limits.VIEW_BUDGET_PER_SELLER,
@@ -37,6 +48,7 @@ export function recordView(productId: string, viewer: Viewer, clientKeys: string
       ...(clientKeys?.length
         ? { p_client_keys: clientKeys, p_seller_budgets: budgets.slice(0, clientKeys.length) }
         : {}),
+      ...(rateLimit ? { p_rate_key: rateLimit.key, p_rate_limit: rateLimit.perMinute } : {}),
     },
     SERVICE_ROLE,
   ).then(wakeIfCounted);

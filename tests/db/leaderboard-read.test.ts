@@ -301,7 +301,7 @@ describe("record_product_view", () => {
 
   it("is a security definer function with a fixed search_path", async () => {
     const { rows } = await db.pool.query(
-      "select prosecdef, proconfig from pg_proc where oid = 'public.record_product_view(uuid, uuid, text[], integer[], uuid)'::regprocedure",
+      "select prosecdef, proconfig from pg_proc where oid = 'public.record_product_view(uuid, uuid, text[], integer[], uuid, text, integer)'::regprocedure",
     );
     expect(rows[0]).toEqual({ prosecdef: true, proconfig: ['search_path=""'] });
   });

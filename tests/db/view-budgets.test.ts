@@ -158,3 +158,50 @@ describe("per-address view rules", () => {
     }
   });
 });
+
+describe("the rate limit in the same call", () => {
+  const recordLimited = (product: string, rateKey: string, perMinute: number) =>
+    asRole(
+      db.pool,
+      "service_role",
+      null,
+      async (c) =>
+        (
+          await c.query(
+            `select public.record_product_view($1, p_session_id => $2, p_client_keys => $3,
+                                               p_rate_key => $4, p_rate_limit => $5) as counted`,
+            [product, randomUUID(), [`k-${randomUUID()}`], rateKey, perMinute],
+          )
+        ).rows[0].counted as boolean,
+      { commit: true },
+    );
+
+  it("takes at most the limit a minute under the key, then PT429 with the seconds to wait; refused calls write nothing", async () => {
+    const [product] = await products(1);
+    const rateKey = `views:${randomUUID()}`;
+    expect(await recordLimited(product, rateKey, 2)).toBe(true);
+    expect(await recordLimited(product, rateKey, 2)).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      const refused = recordLimited(product, rateKey, 2);
+      await expect(refused).rejects.toMatchObject({ code: "PT429" });
+      const wait = Number(((await refused.catch((error) => error)) as { detail?: string }).detail);
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(60);
+    }
+    const counted = await db.pool.query("select count(*)::int as n from public.product_views where product_id = $1", [
+      product,
+    ]);
+    expect(counted.rows[0].n).toBe(2);
+    const window = await db.pool.query("select hits from private.rate_limit_windows where key = $1", [rateKey]);
+    expect(window.rows).toEqual([{ hits: 2 }]);
+  });
+
+  it("counts repeats and views that do not count against the limit too", async () => {
+    const [product] = await products(1);
+    const sold = await insertProduct(db.pool, seller, { status: "sold" });
+    const rateKey = `views:${randomUUID()}`;
+    expect(await recordLimited(sold, rateKey, 2)).toBe(false);
+    expect(await recordLimited(product, rateKey, 2)).toBe(true);
+    await expect(recordLimited(product, rateKey, 2)).rejects.toMatchObject({ code: "PT429" });
+  });
+});

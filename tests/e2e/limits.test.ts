@@ -200,11 +200,15 @@ describe("rate limits and quotas hold across the two processes", () => {
     const seller = await createUser(db.pool, `Hammered ${randomUUID()}`);
     const [product] = await insertProducts(seller, 1);
     const address = "198.51.100.50";
+    // With a viewer_session the view is recorded (the limit is taken in the same database call); without
+    // one the request only gets a cookie: both count against the same limit.
+    const [cookie] = await freshCookies(product, 1, "198.51.100.49");
     const statuses: number[] = [];
-    for (let i = 0; i < 30; i++) statuses.push((await view(apps[i % 2], product, { address })).status);
+    for (let i = 0; i < 30; i++)
+      statuses.push((await view(apps[i % 2], product, { address, cookie: i % 3 ? cookie : undefined })).status);
     expect(statuses.every((status) => status === 200)).toBe(true);
-    for (const app of apps) {
-      const limited = await view(app, product, { address });
+    for (const [i, app] of apps.entries()) {
+      const limited = await view(app, product, { address, cookie: i ? cookie : undefined });
       expect(limited.status).toBe(429);
       expect(limited.body.error.code).toBe("rate_limited");
       expect(Number(limited.retryAfter)).toBeGreaterThan(0);

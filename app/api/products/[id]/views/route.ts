@@ -9,6 +9,9 @@ import { isObviousBot } from "@/lib/views/bots";
 import { recordView } from "@/lib/views/record";
 import { newViewerSessionCookie, verifiedViewerSession } from "@/lib/views/viewer-session";
 
+// The same words as record_product_view's PT429.
+const RATE_LIMITED = "Too many views from your address. Try again in a minute.";
+
 let warnedAboutUnknownAddress = false;
 
 /** Once per process: anonymous views are arriving whose address cannot be told, so none of them counts. */
@@ -38,18 +41,14 @@ export const POST = handler({ params: productIdParams }, async ({ request, param
   const addressKeys = address ? nestedAddressKeys(address).map(clientKey) : null;
   // Unknown address: limit per viewer session instead (never one bucket shared by everybody).
   const limitKey = addressKeys?.[0] ?? (viewerSession && clientKey(`session:${viewerSession}`));
-  if (limitKey)
-    await enforceRateLimit(
-      `views:${limitKey}`,
-      getLimits().VIEW_REQUESTS_PER_MINUTE,
-      60,
-      "Too many views from your address. Try again in a minute.",
-    );
+  const rateLimit = limitKey ? { key: `views:${limitKey}`, perMinute: getLimits().VIEW_REQUESTS_PER_MINUTE } : null;
 
   if (session.role === "authenticated")
-    return { counted: await recordView(params.id, { userId: session.userId }, addressKeys) };
+    return { counted: await recordView(params.id, { userId: session.userId }, addressKeys, rateLimit) };
 
   if (!viewerSession) {
+    // No view to record, so the request is counted on its own (the same window as recordView's).
+    if (rateLimit) await enforceRateLimit(rateLimit.key, rateLimit.perMinute, 60, RATE_LIMITED);
     const response = NextResponse.json({ counted: false });
     response.cookies.set(
       VIEWER_SESSION_COOKIE,
@@ -59,5 +58,5 @@ export const POST = handler({ params: productIdParams }, async ({ request, param
     return response;
   }
   if (!addressKeys) warnAboutUnknownAddress();
-  return { counted: await recordView(params.id, { sessionId: viewerSession }, addressKeys) };
+  return { counted: await recordView(params.id, { sessionId: viewerSession }, addressKeys, rateLimit) };
 });
