@@ -130,3 +130,32 @@ describe("display names", () => {
     await rename(`${base} the third`);
   });
 });
+
+describe("the sweep", () => {
+  it("runs when a window starts, deleting old months' view budgets too", async () => {
+    await db.pool.query(
+      `insert into private.view_budgets (client_key, seller_id, view_month, views)
+       select 'sweep:' || i, gen_random_uuid(), (date_trunc('month', now()) - interval '3 months')::date, 1
+         from generate_series(1, 6) i`,
+    );
+    const left = async () =>
+      (await db.pool.query("select count(*)::int as n from private.view_budgets where client_key like 'sweep:%'"))
+        .rows[0].n as number;
+    const key = `t:${randomUUID()}`;
+    await take(key, 100, 60); // a new window: sweeps up to 2
+    expect(await left()).toBeLessThanOrEqual(4);
+    const afterStart = await left();
+    await take(key, 100, 60); // the same window: no sweep
+    expect(await left()).toBe(afterStart);
+    // Last month's budgets are kept (a view budget spans its month; the sweep takes older ones only).
+    await db.pool.query(
+      `insert into private.view_budgets (client_key, seller_id, view_month, views)
+       values ('sweep:last', gen_random_uuid(), (date_trunc('month', now()) - interval '1 month')::date, 1)`,
+    );
+    for (let i = 0; i < 4; i++) await take(`t:${randomUUID()}`, 100, 60);
+    const { rows } = await db.pool.query(
+      "select client_key from private.view_budgets where client_key like 'sweep:%' order by client_key",
+    );
+    expect(rows).toEqual([{ client_key: "sweep:last" }]);
+  });
+});
