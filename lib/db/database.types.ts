@@ -296,6 +296,8 @@ export type Database = {
           items_sold: number
           last_updated: string
           month: number
+          rank_bucket: number
+          ranked_bucket: number
           seller_id: string
           year: number
         }
@@ -303,6 +305,8 @@ export type Database = {
           items_sold?: number
           last_updated?: string
           month: number
+          rank_bucket?: never
+          ranked_bucket?: number
           seller_id: string
           year: number
         }
@@ -310,6 +314,8 @@ export type Database = {
           items_sold?: number
           last_updated?: string
           month?: number
+          rank_bucket?: never
+          ranked_bucket?: number
           seller_id?: string
           year?: number
         }
@@ -321,6 +327,7 @@ export type Database = {
           last_updated: string
           month: number
           rank_bucket: number
+          ranked_bucket: number
           seller_id: string
           total_views: number
           year: number
@@ -330,6 +337,7 @@ export type Database = {
           last_updated?: string
           month: number
           rank_bucket?: never
+          ranked_bucket?: number
           seller_id: string
           total_views?: number
           year: number
@@ -339,6 +347,7 @@ export type Database = {
           last_updated?: string
           month?: number
           rank_bucket?: never
+          ranked_bucket?: number
           seller_id?: string
           total_views?: number
           year?: number
@@ -416,6 +425,7 @@ export type Database = {
         Args: { p_reason: string; p_seller_id: string }
         Returns: undefined
       }
+      fold_leaderboard_ranks: { Args: { p_limit?: number }; Returns: number }
       get_demo_user: {
         Args: { p_user_id: string }
         Returns: {

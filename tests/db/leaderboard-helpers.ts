@@ -202,3 +202,54 @@ export async function sellToBuyer(pool: pg.Pool, sellerId: string, productId: st
   );
   return buyer;
 }
+
+/**
+ * The rank counts against a recount (empty when they agree): per board and bucket, the folded counts
+ * (private.leaderboard_rank_counts) and the counter rows folded into that bucket (ranked_bucket).
+ */
+export async function rankCountsDrift(pool: pg.Pool): Promise<unknown[]> {
+  const { rows } = await pool.query(
+    `with folded as (
+       select metric, year, month, bucket, sum(sellers)::int as n from private.leaderboard_rank_counts group by 1, 2, 3, 4
+     ), recount as (
+       select metric, year, month, ranked_bucket as bucket, count(*)::int as n
+         from private.leaderboard_rank_rows where ranked_bucket > 0 group by 1, 2, 3, 4
+     )
+     select * from folded f full join recount r using (metric, year, month, bucket)
+      where coalesce(f.n, 0) <> coalesce(r.n, 0)`,
+  );
+  return rows;
+}
+
+/**
+ * private.leaderboard_rank_of against a count over the counters (empty when they agree), for every figure
+ * a board holds, one above and one below each, and 0, on every board (period) the counters hold.
+ */
+export async function rankOfDrift(pool: pg.Pool): Promise<unknown[]> {
+  const { rows } = await pool.query(
+    `with boards as (select distinct metric, year, month from private.leaderboard_rank_rows),
+     figures as (
+       select distinct b.metric, b.year, b.month, greatest(r.figure + d, 0) as figure
+         from boards b join private.leaderboard_rank_rows r using (metric, year, month), (values (-1), (0), (1)) d(d)
+       union select metric, year, month, 0 from boards
+     ),
+     listed as (
+       select r.* from private.leaderboard_rank_rows r
+        where not exists (select from private.excluded_sellers x where x.seller_id = r.seller_id)
+     )
+     select f.*, k.ahead, k.tied, o.ahead as want_ahead, o.tied as want_tied
+       from figures f
+      cross join lateral private.leaderboard_rank_of(f.metric, f.year, f.month, f.figure) k
+      cross join lateral (
+        select count(*) filter (where l.figure > f.figure)::int as ahead, count(*) filter (where l.figure = f.figure)::int as tied
+          from listed l where l.metric = f.metric and l.year = f.year and l.month = f.month
+      ) o
+      where k.ahead <> o.ahead or (f.figure > 0 and k.tied <> o.tied)`,
+  );
+  return rows;
+}
+
+/** Folds every changed counter row into the rank counts, as the app's folder does (p_limit rows at a time). */
+export async function foldAll(pool: pg.Pool, limit = 2000): Promise<void> {
+  while ((await pool.query<{ n: number }>("select public.fold_leaderboard_ranks($1) as n", [limit])).rows[0].n > 0);
+}

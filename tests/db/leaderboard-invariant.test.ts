@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { beforeAll, expect, it } from "vitest";
 import { createTestDatabase, createUser, setRole, type ApiRole, type TestDatabase } from "../helpers/db";
-import { insertProduct } from "./leaderboard-helpers";
+import { foldAll, insertProduct, rankCountsDrift, rankOfDrift } from "./leaderboard-helpers";
 
 const CONNECTIONS = 10;
 const OPERATIONS_PER_CONNECTION = 450; // 4,500 operations in all
@@ -395,6 +395,25 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
     ],
   ];
   const started = Date.now();
+  // Beside the writers, the rank folder (as the app runs it, in small batches) and readers of ranks: a fold
+  // never waits for a writer, and every rank read in the middle of it all is exact (one snapshot).
+  let writing = true;
+  const rankChecks: unknown[][] = [];
+  let folds = 0;
+  const folderRand = seededRandom(SEED + 1000);
+  const folder = (async () => {
+    while (writing) {
+      try {
+        const [fold] = await Promise.all([
+          db.pool.query<{ n: number }>("select public.fold_leaderboard_ranks(25) as n"),
+          folderRand() < 0.2 ? rankOfDrift(db.pool).then((rows) => rankChecks.push(rows)) : null,
+        ]);
+        folds += fold.rows[0].n;
+      } catch (error) {
+        stats.unexpected.push(`rank fold or read: ${(error as Error).message}`);
+      }
+    }
+  })();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async (_, connection) => {
       // One stream per connection, so each connection's choices replay whatever the interleaving.
@@ -408,7 +427,13 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
       }
     }),
   );
+  writing = false;
+  await folder;
   const seconds = (Date.now() - started) / 1000;
+  const ranksUnfolded = await rankOfDrift(db.pool);
+  await foldAll(db.pool);
+  const ranksFolded = await rankOfDrift(db.pool);
+  const rankCounts = await rankCountsDrift(db.pool);
 
   const drift = await db.pool.query("select * from public.seller_leaderboard_drift()");
   // An independent recomputation: every (seller, UTC month) and all-time (0/0) with a sale or a view.
@@ -466,6 +491,11 @@ it("keeps the cache exact under concurrent random transitions, without deadlocks
 
   expect(stats.unexpected).toEqual([]);
   expect(stats.deadlocks).toBe(0);
+  expect(folds).toBeGreaterThan(0);
+  expect(rankChecks.flat()).toEqual([]);
+  expect(ranksUnfolded).toEqual([]);
+  expect(ranksFolded).toEqual([]);
+  expect(rankCounts).toEqual([]);
   expect(stats.committed).toBeGreaterThan(CONNECTIONS * OPERATIONS_PER_CONNECTION * 0.8);
   expect(drift.rows).toEqual([]);
   expect(overCap.rows).toEqual([]);

@@ -131,11 +131,9 @@ describe("catalogue checks", () => {
       "private.signed_in_user(text)": ["authenticated"],
       "private.check_between(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
       // The full ranking's helpers, run by its security-invoker read functions as the caller.
-      "private.leaderboard_count_between(text,integer,integer,integer,integer)": [
-        "anon",
-        "authenticated",
-        "service_role",
-      ],
+      "private.leaderboard_rank_of(text,integer,integer,integer)": ["anon", "authenticated", "service_role"],
+      "private.leaderboard_run_ranks(text,integer,integer,integer[])": ["anon", "authenticated", "service_role"],
+      "private.leaderboard_rank_bucket_floor(integer)": ["anon", "authenticated", "service_role"],
       "private.leaderboard_keyset(text,integer,integer,integer,text,integer,integer,text,uuid)": [
         "anon",
         "authenticated",
@@ -168,6 +166,8 @@ describe("catalogue checks", () => {
     expect(byName["get_seller_dashboard"].callers).toEqual(["authenticated"]);
     // Only the server records views (it passes the viewer and the address keys).
     expect(byName["record_product_view"].callers).toEqual(["service_role"]);
+    // Only the server folds the rank counts (lib/leaderboard/rank-folder.ts).
+    expect(byName["fold_leaderboard_ranks"].callers).toEqual(["service_role"]);
     for (const fn of ["get_top_sellers_by_sales", "get_top_sellers_by_views"]) {
       expect(byName[fn].callers, fn).toEqual(["anon", "authenticated", "service_role"]);
     }
