@@ -7,5 +7,8 @@ export async function register() {
     // Route handlers need the TCP peer's address for the view limits (lib/api/client-address.ts).
     const { installSocketAddressHeader } = await import("./lib/api/socket-address");
     await installSocketAddressHeader();
+    // Keeps the rank counts close behind the counters, so rank reads stay cheap (lib/leaderboard/rank-folder.ts).
+    const { startRankFolder } = await import("./lib/leaderboard/rank-folder");
+    startRankFolder();
   }
 }
