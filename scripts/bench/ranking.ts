@@ -1,12 +1,15 @@
 /**
  * ranking: the full ranking's reads at the largest BENCH_SELLERS size (100,000 sellers, 24 months of
- * heavy-tailed history written straight into the counters, as the read measurement does):
+ * heavy-tailed history written straight into the counters, as the read measurement does, then folded into
+ * the rank counts as the app's rank folder does):
  *   page by cursor   get_leaderboard_page after the key of the seller ranked 49,999th of all time (the page
  *                    that starts at rank 50,000), and after the middle seller of the current month;
  *   around me        get_leaderboard_around_me for the seller at the same places (auth.uid() from the claims);
- *   rank history     get_my_rank_history() for that seller (12 months, both boards).
- * p50/p99 (ms) from Node, round trip included, of a bare `select` on one connection; ranks are read, never
- * stored, so the write path is unchanged (the ingest figures compare it).
+ *   rank history     get_my_rank_history() for that seller (12 months, both boards);
+ *   not folded yet   the all-time views page and around me again, with 1,000 sellers of that board changed
+ *                    since the last fold (what reads correct the counts by between two folds).
+ * p50/p99 (ms) from Node, round trip included, of a bare `select` on one connection. The writers never touch
+ * the rank counts (the ingest figures compare the write path).
  */
 import type pg from "pg";
 import { connect, median, options, percentile, progress } from "./common";
@@ -52,8 +55,29 @@ async function addHistory(db: pg.Client, sellers: string[]): Promise<void> {
      select seller_id, year, month, views from figures where views > 0
      union all select seller_id, 0, 0, sum(views) from figures group by seller_id having sum(views) > 0`,
   );
+  await foldAll(db);
   // As autovacuum leaves a settled table: statistics and the visibility map (index-only scans skip the heap).
-  await db.query(`vacuum analyze public.seller_sales_counts, public.seller_view_counts, public.users`);
+  await db.query(
+    `vacuum analyze public.seller_sales_counts, public.seller_view_counts, private.leaderboard_rank_counts, public.users`,
+  );
+}
+
+/** Folds every changed counter row into the rank counts, as the app's rank folder does about once a second. */
+async function foldAll(db: pg.Client): Promise<void> {
+  while ((await db.query<{ n: number }>(`select public.fold_leaderboard_ranks(100000) as n`)).rows[0].n > 0);
+}
+
+/**
+ * What the app's folder leaves between two folds: `changes` sellers of a board whose figure just moved to
+ * another bucket (a view or a sale), not yet folded. Each read then corrects the counts by them.
+ */
+async function changeUnfolded(db: pg.Client, year: number, month: number, changes: number): Promise<void> {
+  await db.query(
+    `update public.seller_view_counts set total_views = total_views + 1 + total_views / 32
+      where (seller_id, year, month) in (select seller_id, year, month from public.seller_view_counts
+                                          where year = $1 and month = $2 and total_views > 0 order by random() limit $3)`,
+    [year, month, changes],
+  );
 }
 
 /** The seller at `position` (1-based) of a board, in the contract's order, with the key of their row. */
@@ -153,6 +177,30 @@ export async function measureRanking(url: string): Promise<RankingResult> {
         }
       }
     }
+    // Between two folds: the all-time views board with 1,000 sellers changed since the last one.
+    const me = await sellerAt(db, "views", 0, 0, 50_000);
+    const before = await sellerAt(db, "views", 0, 0, 49_999);
+    await changeUnfolded(db, 0, 0, 1000);
+    await db.query(`select set_config('request.jwt.claims', $1, false)`, [
+      JSON.stringify({ sub: me.sellerId, role: "authenticated" }),
+    ]);
+    const board = "views, all time, 1,000 not folded";
+    results.push({
+      query: "page by cursor (51 rows)",
+      board,
+      rank: 50_000,
+      ...(await latency(
+        db,
+        `select * from public.get_leaderboard_page('views', 'all', 'after', $1, $2, $3, $4, null, null, 51)`,
+        [before.figure, before.other, before.name, before.sellerId],
+      )),
+    });
+    results.push({
+      query: "around me",
+      board,
+      rank: 50_000,
+      ...(await latency(db, `select * from public.get_leaderboard_around_me('views', 'all', null, null)`, [])),
+    });
     return { sellers, rows: results };
   } finally {
     await db.end();
