@@ -16,6 +16,8 @@ import { connect, median, options, percentile, progress } from "./common";
 import { addSellers } from "./designs";
 
 export interface RankingRow {
+  /** The server measured: the embedded build, or the standard build with JIT. */
+  server: string;
   query: string;
   board: string;
   /** The rank the page starts at, or the caller's rank. */
@@ -121,17 +123,18 @@ async function latency(db: pg.Client, sql: string, params: unknown[]): Promise<{
   return { p50: median(rounds.map((t) => percentile(t, 50))), p99: median(rounds.map((t) => percentile(t, 99))) };
 }
 
-export async function measureRanking(url: string): Promise<RankingResult> {
+/** The measurements on one server (`server` labels its rows). */
+export async function measureRanking(url: string, server: string): Promise<RankingResult> {
   const sellers = Math.max(...options.sellers);
   const db = await connect(url);
   try {
-    progress(`ranking: ${sellers.toLocaleString("en")} sellers x 24 months`);
+    progress(`ranking (${server}): ${sellers.toLocaleString("en")} sellers x 24 months`);
     await addHistory(db, await addSellers(db, sellers, "ranked"));
     const { rows } = await db.query(
       `select extract(year from now() at time zone 'UTC')::int as year, extract(month from now() at time zone 'UTC')::int as month`,
     );
     const current = rows[0] as { year: number; month: number };
-    const results: RankingRow[] = [];
+    const results: Omit<RankingRow, "server">[] = [];
     for (const metric of ["sales", "views"] as const) {
       for (const period of ["all", "month"] as const) {
         const [year, month] = period === "all" ? [0, 0] : [current.year, current.month];
@@ -147,7 +150,7 @@ export async function measureRanking(url: string): Promise<RankingResult> {
         const before = await sellerAt(db, metric, year, month, position - 1);
         const me = await sellerAt(db, metric, year, month, position);
         const args = [metric, period, period === "all" ? null : year, period === "all" ? null : month];
-        progress(`ranking: ${board}, page at ${position}`);
+        progress(`ranking (${server}): ${board}, page at ${position}`);
         results.push({
           query: "page by cursor (51 rows)",
           board,
@@ -201,7 +204,7 @@ export async function measureRanking(url: string): Promise<RankingResult> {
       rank: 50_000,
       ...(await latency(db, `select * from public.get_leaderboard_around_me('views', 'all', null, null)`, [])),
     });
-    return { sellers, rows: results };
+    return { sellers, rows: results.map((row) => ({ ...row, server })) };
   } finally {
     await db.end();
   }
@@ -216,8 +219,8 @@ export function renderRanking(result: RankingResult, table: (head: string[], row
     "Targets: the page at rank 50,000 by its cursor p99 <= 2 ms; around me near 50,000 p99 <= 2 ms; 12 months of ranks p99 <= 5 ms.",
     "",
     table(
-      ["query", "board", "at rank", "p50", "p99"],
-      result.rows.map((r) => [r.query, r.board, r.rank.toLocaleString("en"), ms(r.p50), ms(r.p99)]),
+      ["server", "query", "board", "at rank", "p50", "p99"],
+      result.rows.map((r) => [r.server, r.query, r.board, r.rank.toLocaleString("en"), ms(r.p50), ms(r.p99)]),
     ),
     "",
   ];
