@@ -134,7 +134,10 @@ export async function measureRanking(url: string, server: string): Promise<Ranki
       `select extract(year from now() at time zone 'UTC')::int as year, extract(month from now() at time zone 'UTC')::int as month`,
     );
     const current = rows[0] as { year: number; month: number };
-    const results: Omit<RankingRow, "server">[] = [];
+    // The floor under every row: one round trip that reads nothing.
+    const results: Omit<RankingRow, "server">[] = [
+      { query: "select 1 (the round trip alone)", board: "-", rank: 0, ...(await latency(db, "select 1", [])) },
+    ];
     for (const metric of ["sales", "views"] as const) {
       for (const period of ["all", "month"] as const) {
         const [year, month] = period === "all" ? [0, 0] : [current.year, current.month];
@@ -220,7 +223,14 @@ export function renderRanking(result: RankingResult, table: (head: string[], row
     "",
     table(
       ["server", "query", "board", "at rank", "p50", "p99"],
-      result.rows.map((r) => [r.server, r.query, r.board, r.rank.toLocaleString("en"), ms(r.p50), ms(r.p99)]),
+      result.rows.map((r) => [
+        r.server,
+        r.query,
+        r.board,
+        r.rank ? r.rank.toLocaleString("en") : "-",
+        ms(r.p50),
+        ms(r.p99),
+      ]),
     ),
     "",
   ];

@@ -23,36 +23,20 @@
 -- ---------------------------------------------------------------------------------------------
 -- Storage
 -- ---------------------------------------------------------------------------------------------
--- Finer rank buckets: 256 per power of two, exact below 512 (they were 64, exact below 128). A rank read and
--- a page read their figure's bucket row by row: near rank 50,000 of 100,000 sellers (all time, 37,000
--- views) a bucket held 735 sellers, now about 185. A counter changes bucket on every view below 512 (below
--- 128 before), above that once every 1/256 of its figure; only those updates are not HOT.
--- The function is PL/pgSQL now: with its search_path set it is never inlined, and a SQL function that is not
--- inlined is planned again on every call (the readers call it for every rank).
+-- The rank bucket's function, same answers, in PL/pgSQL: with its search_path set it is never inlined, and a
+-- SQL function that is not inlined is planned again on every call (the readers call it for every rank).
+-- (seller_view_counts.rank_bucket writes the expression out; 20261207134000_counter_helpers_search_path.sql.)
 create or replace function public.leaderboard_rank_bucket(p_views integer) returns smallint
   language plpgsql immutable parallel safe set search_path = ''
 as $$
 begin
   return case
-    when p_views < 512 then greatest(p_views, 0)
-    else (floor(ln(p_views::double precision) / ln(2::double precision))::integer - 8) * 256
-         + (p_views >> (floor(ln(p_views::double precision) / ln(2::double precision))::integer - 8))
+    when p_views < 128 then greatest(p_views, 0)
+    else (floor(ln(p_views::double precision) / ln(2::double precision))::integer - 6) * 64
+         + (p_views >> (floor(ln(p_views::double precision) / ln(2::double precision))::integer - 6))
   end::smallint;
 end;
 $$;
-
--- The views' column again, with the new expression written out (a function call per counter write is
--- slower: 20261207134000_counter_helpers_search_path.sql); dropping it drops the rank index, made again.
-alter table public.seller_view_counts drop column rank_bucket;
-alter table public.seller_view_counts add column rank_bucket smallint not null generated always as (
-  case
-    when total_views < 512 then greatest(total_views, 0)
-    else (floor(ln(total_views::double precision) / ln(2::double precision))::integer - 8) * 256
-         + (total_views >> (floor(ln(total_views::double precision) / ln(2::double precision))::integer - 8))
-  end::smallint) stored;
-comment on column public.seller_view_counts.rank_bucket is
-  'public.leaderboard_rank_bucket(total_views), written out: a coarse monotone rank key that rarely changes, so increments stay HOT.';
-create index seller_view_counts_rank_idx on public.seller_view_counts (year, month, rank_bucket desc) include (seller_id);
 
 alter table public.seller_sales_counts
   add column rank_bucket smallint not null generated always as (public.leaderboard_rank_bucket(items_sold)) stored,
@@ -94,14 +78,14 @@ create view private.leaderboard_rank_rows as
 revoke all on table private.leaderboard_rank_rows from public, anon, authenticated, service_role;
 grant select on table private.leaderboard_rank_rows to anon, authenticated, service_role;
 
--- The smallest figure in a rank bucket (the inverse of public.leaderboard_rank_bucket): exact below 512,
--- then 256 buckets per power of two.
+-- The smallest figure in a rank bucket (the inverse of public.leaderboard_rank_bucket): exact below 128,
+-- then 64 buckets per power of two.
 create function private.leaderboard_rank_bucket_floor(p_bucket integer) returns bigint
   language plpgsql immutable parallel safe set search_path = ''
 as $$
 begin
-  return case when p_bucket < 512 then greatest(p_bucket, 0)
-              else (p_bucket - (p_bucket / 256 - 1) * 256)::bigint << (p_bucket / 256 - 1) end;
+  return case when p_bucket < 128 then greatest(p_bucket, 0)
+              else (p_bucket - (p_bucket / 64 - 1) * 64)::bigint << (p_bucket / 64 - 1) end;
 end;
 $$;
 grant execute on function private.leaderboard_rank_bucket_floor(integer) to anon, authenticated, service_role;
@@ -228,7 +212,7 @@ comment on function public.fold_leaderboard_ranks(integer) is
 -- Where a figure stands on a board: how many ranked (listed, not excluded) sellers have more (ahead; a rank
 -- is 1 + ahead) and how many have exactly as much (tied). Constant time in the rank: the folded counts of
 -- the buckets, corrected by the rows that moved since the last fold; a bucket that holds more than one
--- figure (512 and up) is read row by row for the part above the figure (exact; a bucket spans 1/256 of its
+-- figure (128 and up) is read row by row for the part above the figure (exact; a bucket spans 1/64 of its
 -- figures).
 create function private.leaderboard_rank_of(p_metric text, p_year integer, p_month integer, p_figure integer,
                                             out ahead integer, out tied integer)
