@@ -7,7 +7,7 @@
 import pg from "pg";
 import { expect, inject, it } from "vitest";
 import { ANALYZED_TABLES, supabaseCli } from "../../scripts/lib/migrate";
-import { createTestDatabase } from "../helpers/db";
+import { createTestDatabase, expectTerminationOnDrop } from "../helpers/db";
 
 const reltuples = async (pool: import("pg").Pool) =>
   Object.fromEntries(
@@ -41,6 +41,7 @@ it(
       // The Supabase CLI only, as `db push` applies them: no analyzeCounters afterwards.
       await supabaseCli(["migration", "up", "--include-all"], url.toString());
       const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+      expectTerminationOnDrop(pool);
       try {
         const stats = await reltuples(pool);
         expect(Object.keys(stats)).toEqual([...ANALYZED_TABLES]);

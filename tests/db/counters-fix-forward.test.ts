@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expectTerminationOnDrop } from "../helpers/db";
 import { rankCountsDrift, rankOfDrift } from "./leaderboard-helpers";
 
 /** The first migration of the one-row writer: everything before it is the schema it moves data from. */
@@ -48,6 +49,7 @@ beforeAll(async () => {
   u.pathname = `/${name}`;
   url = u.toString();
   pool = new pg.Pool({ connectionString: url, max: 8 });
+  expectTerminationOnDrop(pool);
 });
 
 afterAll(async () => {

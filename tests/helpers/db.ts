@@ -29,6 +29,7 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  expectTerminationOnDrop(pool);
   if (options.seed) {
     const { seedDatabase } = await import("../../scripts/lib/migrate");
     await seedDatabase(url.toString());
@@ -45,6 +46,17 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
   };
   afterAll(drop);
   return { url: url.toString(), name, pool, drop };
+}
+
+/**
+ * pool.end() resolves before its connections have closed, so the `drop database … with (force)` that
+ * follows may terminate one on its way out: its 57P01 then reaches the pool as an idle client's error.
+ * That one is expected; any other still fails the run.
+ */
+export function expectTerminationOnDrop(pool: pg.Pool): void {
+  pool.on("error", (error) => {
+    if ((error as { code?: string }).code !== "57P01") throw error;
+  });
 }
 
 export type ApiRole = "anon" | "authenticated" | "service_role";
