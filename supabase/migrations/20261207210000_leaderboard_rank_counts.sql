@@ -225,17 +225,15 @@ declare
   v_next constant bigint := private.leaderboard_rank_bucket_floor(v_bucket + 1);
 begin
   -- The buckets above the figure's, and the figure's own: as folded, corrected by the rows moved since.
-  select (select coalesce(sum(c.sellers), 0) from private.leaderboard_rank_counts c
-           where c.metric = p_metric and c.year = p_year and c.month = p_month and c.bucket > v_bucket)
-       + (select count(*) filter (where r.rank_bucket > v_bucket) - count(*) filter (where r.ranked_bucket > v_bucket)
+  select f.above + m.above, f.at + m.at into ahead, tied
+    from (select coalesce(sum(c.sellers) filter (where c.bucket > v_bucket), 0) as above,
+                 coalesce(sum(c.sellers) filter (where c.bucket = v_bucket), 0) as at
+            from private.leaderboard_rank_counts c
+           where c.metric = p_metric and c.year = p_year and c.month = p_month and c.bucket >= v_bucket) f,
+         (select count(*) filter (where r.rank_bucket > v_bucket) - count(*) filter (where r.ranked_bucket > v_bucket) as above,
+                 count(*) filter (where r.rank_bucket = v_bucket) - count(*) filter (where r.ranked_bucket = v_bucket) as at
             from private.leaderboard_rank_rows r
-           where r.metric = p_metric and r.year = p_year and r.month = p_month and r.rank_bucket <> r.ranked_bucket),
-         (select coalesce(sum(c.sellers), 0) from private.leaderboard_rank_counts c
-           where c.metric = p_metric and c.year = p_year and c.month = p_month and c.bucket = v_bucket)
-       + (select count(*) filter (where r.rank_bucket = v_bucket) - count(*) filter (where r.ranked_bucket = v_bucket)
-            from private.leaderboard_rank_rows r
-           where r.metric = p_metric and r.year = p_year and r.month = p_month and r.rank_bucket <> r.ranked_bucket)
-    into ahead, tied;
+           where r.metric = p_metric and r.year = p_year and r.month = p_month and r.rank_bucket <> r.ranked_bucket) m;
   -- A bucket of several figures: its rows above the figure and at it, one by one (sales: from the index).
   if v_next - private.leaderboard_rank_bucket_floor(v_bucket) > 1 then
     if p_metric = 'sales' then

@@ -253,3 +253,23 @@ export async function rankOfDrift(pool: pg.Pool): Promise<unknown[]> {
 export async function foldAll(pool: pg.Pool, limit = 2000): Promise<void> {
   while ((await pool.query<{ n: number }>("select public.fold_leaderboard_ranks($1) as n", [limit])).rows[0].n > 0);
 }
+
+/** How many counter rows changed bucket since the last fold (what the next fold moves). */
+export async function unfoldedRows(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    "select count(*)::int as n from private.leaderboard_rank_rows where rank_bucket <> ranked_bucket",
+  );
+  return rows[0].n;
+}
+
+/** mulberry32: a small seeded PRNG (32-bit state), enough to replay a run's choices. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { beforeAll, expect, it } from "vitest";
 import { createTestDatabase, createUser, setRole, type ApiRole, type TestDatabase } from "../helpers/db";
-import { foldAll, insertProduct, rankCountsDrift, rankOfDrift } from "./leaderboard-helpers";
+import { foldAll, insertProduct, rankCountsDrift, rankOfDrift, seededRandom } from "./leaderboard-helpers";
 
 const CONNECTIONS = 10;
 const OPERATIONS_PER_CONNECTION = 450; // 4,500 operations in all
@@ -31,18 +31,6 @@ beforeAll(async () => {
 });
 
 type Random = () => number;
-
-/** mulberry32: a small seeded PRNG (32-bit state), enough to replay a run's choices. */
-function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = process.env.SEED ? Number(process.env.SEED) : Math.floor(Math.random() * 2 ** 31);
 

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { asRole, createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
-import { foldAll, rankCountsDrift, rankOfDrift } from "./leaderboard-helpers";
+import { foldAll, rankCountsDrift, rankOfDrift, seededRandom, unfoldedRows } from "./leaderboard-helpers";
 
 let db: TestDatabase;
 
@@ -15,27 +15,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 
-/** mulberry32, as in the invariant test: the same figures every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const fold = async (limit = 2000) =>
   (await db.pool.query<{ n: number }>("select public.fold_leaderboard_ranks($1) as n", [limit])).rows[0].n;
-const unfolded = async () =>
-  (
-    await db.pool.query<{ n: number }>(
-      `select ((select count(*) from public.seller_sales_counts where rank_bucket <> ranked_bucket)
-             + (select count(*) from public.seller_view_counts where rank_bucket <> ranked_bucket))::int as n`,
-    )
-  ).rows[0].n;
+const unfolded = () => unfoldedRows(db.pool);
 
 /** A figure from every kind of bucket: exact ones (below 128), and the 64-per-power-of-two ones up to 2^20. */
 const figure = (rand: () => number) =>

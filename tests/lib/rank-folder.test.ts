@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FOLD_BATCH, startRankFolder } from "../../lib/leaderboard/rank-folder";
+import { unfoldedRows } from "../db/leaderboard-helpers";
 import { createUser } from "../helpers/db";
 import { setUpEmbeddedApp } from "../helpers/app";
 
@@ -19,12 +20,7 @@ async function until(condition: () => Promise<boolean> | boolean, what: string):
   }
 }
 
-const unfolded = async () =>
-  (
-    await app.db.pool.query<{ n: number }>(
-      "select count(*)::int as n from private.leaderboard_rank_rows where rank_bucket <> ranked_bucket",
-    )
-  ).rows[0].n;
+const unfolded = () => unfoldedRows(app.db.pool);
 
 afterEach(() => {
   vi.useRealTimers();
