@@ -31,13 +31,17 @@ export function movementSinceLastMonth(months: DashboardMonth[], board: Board): 
  * The seller's monthly rank by sales and by views over the last months: one line each (rank 1 at the top,
  * gaps where not ranked), plain SVG, the movement since last month in words, and the table alternative.
  */
+const round = (n: number) => Math.round(n * 100) / 100;
+
 export function RankHistory({ months }: { months: DashboardMonth[] }) {
   const ranks = months.flatMap((m) => [m.rankSales, m.rankViews]).filter((r): r is number => r !== null);
   const worst = Math.max(2, ...ranks);
   const slot = (WIDTH - 2 * SIDE) / Math.max(1, months.length - 1);
-  const x = (index: number) => SIDE + index * slot;
+  // Coordinates rounded to 1/100 of a unit: Math.log may differ in its last bit between the server's
+  // engine and the browser's, and unrounded the server's SVG then fails to hydrate.
+  const x = (index: number) => round(SIDE + index * slot);
   // Rank 1 at the top; a log scale keeps #1 and #4,000 on one small chart.
-  const y = (rank: number) => TOP + (Math.log(rank) / Math.log(worst)) * (HEIGHT - TOP - BOTTOM);
+  const y = (rank: number) => round(TOP + (Math.log(rank) / Math.log(worst)) * (HEIGHT - TOP - BOTTOM));
   const first = months[0];
   const last = months.at(-1);
   const label =
