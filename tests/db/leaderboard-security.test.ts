@@ -61,7 +61,6 @@ describe.each(clients)("as %s", (_label, role, user) => {
       "select private.leaderboard_add_views($1, 2024, 1, 100)",
       "select private.leaderboard_add_sales($1, 2024, 1, 100)",
       "select * from private.leaderboard_expected()",
-      "select count(*) from public.product_view_totals",
       "select count(*) from public.product_view_days",
     ];
     for (const sql of calls) {
@@ -155,7 +154,6 @@ describe("catalogue checks", () => {
       "private.exclude_seller(uuid,text)": ["authenticated", "service_role"],
       "private.include_seller(uuid)": ["authenticated", "service_role"],
       "private.get_my_top_products(integer)": ["authenticated"],
-      "private.product_view_total(uuid)": ["anon", "authenticated", "service_role"],
       "private.get_trending_products(integer,integer)": ["anon", "authenticated", "service_role"],
     };
     const internal = rows.filter((r) => r.name.startsWith("private."));

@@ -78,7 +78,7 @@ describe("grants", () => {
     );
     for (const row of rows) {
       expect(row.proconfig, row.proname).toEqual(['search_path=""']);
-      // product_view_total reads the private per-product counter through private.product_view_total.
+      // product_view_total reads the per-product counter under its policy, as the caller.
       expect(row.prosecdef, row.proname).toBe(false);
     }
   });
@@ -251,6 +251,47 @@ describe("get_product and the derived view figure", () => {
     expect(await total((fn) => asUser(bob, fn))).toBe(0);
     expect(await total((fn) => asUser(alice, fn))).toBe(1);
     expect(await total(asService)).toBe(1);
+  });
+
+  it("the API roles read the totals of exactly the products they can read, and write none", async () => {
+    const listed = await insertProduct(db.pool, alice);
+    const draft = await insertProduct(db.pool, alice, { status: "draft" });
+    await db.pool.query(
+      "insert into public.product_views (product_id, session_id) select $1, gen_random_uuid() from generate_series(1, 3)",
+      [listed],
+    );
+    // A draft's views stay counted from before it was unlisted (views of a listed product, then a draft).
+    await db.pool.query("update public.products set status = 'active' where id = $1", [draft]);
+    await db.pool.query("insert into public.product_views (product_id, session_id) values ($1, gen_random_uuid())", [
+      draft,
+    ]);
+    await db.pool.query("update public.products set status = 'draft' where id = $1", [draft]);
+    const totals = (run: typeof asAnon) =>
+      run((c) =>
+        c.query<{ product_id: string; views: number }>(
+          "select product_id, views from public.product_view_totals where product_id = any($1) order by views desc",
+          [[listed, draft]],
+        ),
+      ).then((r) => r.rows.map((row) => [row.product_id, row.views]));
+    expect(await totals(asAnon)).toEqual([[listed, 3]]);
+    expect(await totals((fn) => asUser(bob, fn))).toEqual([[listed, 3]]);
+    expect(await totals((fn) => asUser(alice, fn))).toEqual([
+      [listed, 3],
+      [draft, 1],
+    ]);
+    // The rows the product functions return carry the same figures.
+    const mine = await asUser(alice, (c) => c.query("select id, views from public.list_my_products()"));
+    expect(Object.fromEntries(mine.rows.map((r) => [r.id, r.views]))).toMatchObject({ [listed]: 3, [draft]: 1 });
+    const page = await asAnon((c) => c.query("select id, views from public.list_products(100, 0)"));
+    expect(page.rows.find((r) => r.id === listed)?.views).toBe(3);
+    expect(page.rows.some((r) => r.id === draft)).toBe(false);
+    for (const sql of [
+      "insert into public.product_view_totals (product_id, views) values (gen_random_uuid(), 5)",
+      "update public.product_view_totals set views = views + 100",
+      "delete from public.product_view_totals",
+    ]) {
+      expect(await codeOf(asUser(alice, (c) => c.query(sql))), sql).toBe("42501");
+    }
   });
 });
 
