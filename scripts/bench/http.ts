@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
+import { EMBEDDED_INSTANCE_TOKEN_ENV, markEmbeddedInstance, newEmbeddedInstanceToken } from "../lib/embedded-instance";
 import { waitForAnswer } from "../lib/net";
 import { NEXT_BIN } from "../lib/paths";
 import { median, onInterrupt, options, PROJECT_ROOT, progress } from "./common";
@@ -25,6 +26,9 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/** How often the bench's server asks the database for changes (LEADERBOARD_WATCH_MS, the default). */
+export const APP_WATCH_MS = 300;
+
 export function buildApp(): void {
   if (!options.httpBuild) return;
   progress("http: next build (BENCH_HTTP_BUILD=0 reuses the last build)");
@@ -38,8 +42,10 @@ export function buildApp(): void {
 
 export async function startApp(databaseUrl: string): Promise<AppServer> {
   const port = options.appPort;
-  // APP_MODE=embedded (the postgres transport, the local development secret) on the bench's own database.
-  // Demo sign-in stays off: no EMBEDDED_INSTANCE_TOKEN is written or given, and the measured routes need none.
+  // APP_MODE=embedded (the postgres transport, the local development secret) on the bench's own database,
+  // marked as the embedded instance, so the live measurement can sell through the API as a seller.
+  const instanceToken = newEmbeddedInstanceToken();
+  await markEmbeddedInstance(databaseUrl, instanceToken);
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port)], {
     cwd: PROJECT_ROOT,
     env: {
@@ -47,6 +53,7 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
       NODE_ENV: "production",
       APP_MODE: "embedded",
       DATABASE_URL: databaseUrl,
+      [EMBEDDED_INSTANCE_TOKEN_ENV]: instanceToken,
       SUPABASE_JWT_SECRET: LOCAL_DEV_JWT_SECRET,
       PORT: String(port),
       // Behind one proxy (the load generators write X-Forwarded-For), with room for the stream
@@ -54,6 +61,7 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
       TRUST_PROXY: "1",
       STREAMS_PER_ADDRESS: "2000",
       STREAMS_PER_PROCESS: "2000",
+      LEADERBOARD_WATCH_MS: String(APP_WATCH_MS),
     },
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -1,15 +1,21 @@
 /**
  * live: GET /api/leaderboard/stream (text/event-stream; a change is `event: change` with JSON data holding
  * `updatedAt`; heartbeats are `: ping` comments), on the production server of the http measurement.
- *   - 200 open clients; commit-to-client latency (p50/p99 over every client and sale) of a sale;
+ *   - 200 open clients; commit-to-client latency (p50/p99 over every client and sale) of a sale committed
+ *     elsewhere (SQL on the database: the watcher's next poll finds it), and of a sale through this server
+ *     (PUT /api/products/:id as its seller: the route wakes the watcher), timed from the request's start;
  *   - events per client during a burst of 1,000 views (and the burst's length, to read it per second);
  *   - view ingestion (8 connections, plain inserts with the cache triggers) with the 200 clients and the
  *     watcher running, against the same with no stream client connected.
  * Where the route does not exist (404) the measurement reports "not available" instead of failing.
  */
+import { randomUUID } from "node:crypto";
 import http from "node:http";
+import { ACCESS_TOKEN_COOKIE } from "../../lib/auth/cookies";
+import { signDemoToken } from "../../lib/auth/tokens";
+import { LOCAL_DEV_JWT_SECRET } from "../../lib/config";
 import { connect, median, options, percentile, progress, runWorkers } from "./common";
-import type { AppServer } from "./http";
+import { APP_WATCH_MS, type AppServer } from "./http";
 
 export type LiveResult =
   | { available: false; reason: string }
@@ -17,9 +23,15 @@ export type LiveResult =
       available: true;
       clients: number;
       connected: number;
+      /** A sale committed elsewhere (SQL), found by the watcher's next poll. */
       saleLatencyP50Ms: number;
       saleLatencyP99Ms: number;
       missedSales: number;
+      /** A sale through this server's API, which wakes its watcher (from the request's start). */
+      apiSaleLatencyP50Ms: number;
+      apiSaleLatencyP99Ms: number;
+      apiMissedSales: number;
+      pollMs: number;
       burstViews: number;
       burstSeconds: number;
       eventsPerClientDuringBurst: number;
@@ -92,35 +104,72 @@ export async function measureLive(app: AppServer, databaseUrl: string): Promise<
   const db = await connect(databaseUrl);
   try {
     await sleep(1500); // let the first events (if any) and the watcher settle
-    const { rows: candidates } = await db.query<{ id: string }>(
-      "select id from public.products where status = 'active' and price > 0 order by created_at limit 40",
+    const { rows: candidates } = await db.query<{ id: string; seller_id: string }>(
+      "select id, seller_id from public.products where status = 'active' and price > 0 order by created_at limit 40",
     );
-    // Sales: one at a time, each after a quiet second, so every client's next event belongs to it.
-    const latencies: number[] = [];
-    let missed = 0;
     const sales = options.quick ? 2 : 2 * options.rounds;
-    for (let i = 0; i < sales && i < candidates.length; i++) {
-      progress(`live: sale ${i + 1}/${sales}, ${clients.length} clients`);
-      // More than the 1 s between two events to a client (so the sale gets a leading-edge event), at a
-      // random phase of the watcher's polling (a fixed pause would lock onto it).
-      await sleep(1200 + Math.random() * 400);
-      const before = clients.map((c) => c.events.length);
-      await db.query("update public.products set status = 'sold' where id = $1", [candidates[i].id]);
-      const committed = performance.now();
-      // Until every client has its event, or 2 s (a client without one by then missed it).
-      while (performance.now() - committed < 2000 && clients.some((c, k) => c.events.length <= before[k]))
-        await sleep(20);
-      clients.forEach((c, k) => {
-        const next = c.events[before[k]];
-        if (next === undefined) missed++;
-        else latencies.push(next - committed);
-      });
-    }
+    // Sales one at a time, each after a quiet second, so every client's next event belongs to it. `prepare`
+    // readies a product's sale and gives the function that sells it (resolving once the sale is committed).
+    const saleLatencies = async (
+      label: string,
+      products: typeof candidates,
+      prepare: (p: (typeof candidates)[number]) => Promise<() => Promise<void>>,
+    ) => {
+      const latencies: number[] = [];
+      let missed = 0;
+      for (let i = 0; i < sales && i < products.length; i++) {
+        progress(`live: ${label} sale ${i + 1}/${sales}, ${clients.length} clients`);
+        const sell = await prepare(products[i]);
+        // More than the 1 s between two events to a client (so the sale gets a leading-edge event), at a
+        // random phase of the watcher's polling (a fixed pause would lock onto it).
+        await sleep(1200 + Math.random() * 400);
+        const before = clients.map((c) => c.events.length);
+        const started = performance.now();
+        await sell();
+        // Until every client has its event, or 2 s (a client without one by then missed it).
+        while (performance.now() - started < 2000 && clients.some((c, k) => c.events.length <= before[k]))
+          await sleep(5);
+        clients.forEach((c, k) => {
+          const next = c.events[before[k]];
+          if (next === undefined) missed++;
+          else latencies.push(next - started);
+        });
+      }
+      return { latencies, missed };
+    };
+    const elsewhere = await saleLatencies("SQL", candidates.slice(0, sales), async (p) => async () => {
+      await db.query("update public.products set status = 'sold' where id = $1", [p.id]);
+    });
+    // A sale ranks (and so changes the boards) when its buyer wrote to the seller about the product: each
+    // API sale gets a new buyer who did, so no buyer reaches the cap of ranked sales.
+    const tokens = new Map<string, string>();
+    const throughApi = await saleLatencies("API", candidates.slice(sales, 2 * sales), async (p) => {
+      const buyer = randomUUID();
+      await db.query("insert into auth.users (id, email, raw_user_meta_data) values ($1, $2, $3)", [
+        buyer,
+        `${buyer}@bench.test`,
+        JSON.stringify({ display_name: `Bench buyer ${buyer.slice(0, 8)}` }),
+      ]);
+      await db.query(
+        "insert into public.messages (sender_id, recipient_id, product_id, body) values ($1, $2, $3, 'Is it still available?')",
+        [buyer, p.seller_id, p.id],
+      );
+      const token = tokens.get(p.seller_id) ?? (await signDemoToken(p.seller_id, LOCAL_DEV_JWT_SECRET));
+      tokens.set(p.seller_id, token);
+      return async () => {
+        const res = await fetch(`${app.baseUrl}/api/products/${p.id}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json", cookie: `${ACCESS_TOKEN_COOKIE}=${token}` },
+          body: JSON.stringify({ status: "sold", buyerId: buyer }),
+        });
+        if (!res.ok) throw new Error(`PUT /api/products/${p.id} answered ${res.status}: ${await res.text()}`);
+      };
+    });
     // Burst: 1,000 views from 8 connections as fast as they go.
     progress("live: burst of 1,000 views");
     await sleep(1500);
     const before = clients.map((c) => c.events.length);
-    const products = candidates.slice(sales).map((r) => r.id);
+    const products = candidates.slice(2 * sales).map((r) => r.id);
     let left = 1000;
     const burstStart = performance.now();
     const writers = await Promise.all(Array.from({ length: 8 }, () => connect(databaseUrl)));
@@ -163,9 +212,13 @@ export async function measureLive(app: AppServer, databaseUrl: string): Promise<
       available: true,
       clients: clientCount,
       connected,
-      saleLatencyP50Ms: percentile(latencies, 50),
-      saleLatencyP99Ms: percentile(latencies, 99),
-      missedSales: missed,
+      saleLatencyP50Ms: percentile(elsewhere.latencies, 50),
+      saleLatencyP99Ms: percentile(elsewhere.latencies, 99),
+      missedSales: elsewhere.missed,
+      apiSaleLatencyP50Ms: percentile(throughApi.latencies, 50),
+      apiSaleLatencyP99Ms: percentile(throughApi.latencies, 99),
+      apiMissedSales: throughApi.missed,
+      pollMs: APP_WATCH_MS,
       burstViews: 1000,
       burstSeconds,
       eventsPerClientDuringBurst: median(perClient),

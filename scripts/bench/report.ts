@@ -259,19 +259,34 @@ function renderSummary(r: Results): string {
   if (r.live) {
     const l = r.live;
     const watcher = l.available ? ratio(l.ingestWithWatcher, l.ingestWithoutWatcher) : NaN;
-    rows.push(
-      l.available
-        ? [
-            `live: sale commit-to-client p50 / p99 ms, ${l.connected} clients`,
-            `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)}`,
+    if (!l.available) rows.push(["live", l.reason, "", "", "", "", ""]);
+    else {
+      const elsewhereTarget = l.pollMs + 100;
+      rows.push(
+        [
+          `live: sale through this server, request to client p50 / p99 ms, ${l.connected} clients`,
+          `${ms(l.apiSaleLatencyP50Ms)} / ${ms(l.apiSaleLatencyP99Ms)}`,
+          "",
+          "",
+          "",
+          "p99 <= 100 ms",
+          verdict("", above("p99", l.apiSaleLatencyP99Ms, 100, "ms")),
+        ],
+        [
+          `live: sale committed elsewhere, commit to client p50 / p99 ms (poll ${l.pollMs} ms)`,
+          `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)}`,
+          "",
+          "",
+          `watcher costs ingestion ${x(watcher)}`,
+          `p99 <= poll + 100 = ${elsewhereTarget} ms, >= 0.95x`,
+          verdict(
             "",
-            "",
-            `watcher costs ingestion ${x(watcher)}`,
-            "p99 <= 200 ms, >= 0.95x",
-            verdict("", above("p99", l.saleLatencyP99Ms, 200, "ms"), below(watcher, 0.95, "without the watcher")),
-          ]
-        : ["live", l.reason, "", "", "", "", ""],
-    );
+            above("p99", l.saleLatencyP99Ms, elsewhereTarget, "ms"),
+            below(watcher, 0.95, "without the watcher"),
+          ),
+        ],
+      );
+    }
   }
   if (r.startup)
     rows.push([
@@ -548,7 +563,7 @@ export function renderMarkdown(r: Results): string {
     out.push(
       "## live: GET /api/leaderboard/stream",
       "",
-      "Target: commit-to-client p99 <= 200 ms with 200 clients; about one event a second per client in bursts; ingestion with the watcher >= 0.95x without.",
+      "Targets with 200 clients: a sale through this server reaches every client within 100 ms at p99 (the route wakes the watcher; timed from the request's start, so the request itself is included); a sale committed elsewhere (SQL) within the poll interval + 100 ms; about one event a second per client in bursts; ingestion with the watcher >= 0.95x without.",
       "",
     );
     const l = r.live;
@@ -560,7 +575,11 @@ export function renderMarkdown(r: Results): string {
           [
             ["clients connected", `${l.connected} / ${l.clients}`],
             [
-              "sale, commit to client p50 / p99",
+              "sale through this server (PUT /api/products/:id), request to client p50 / p99",
+              `${ms(l.apiSaleLatencyP50Ms)} / ${ms(l.apiSaleLatencyP99Ms)} ms (missed: ${l.apiMissedSales})`,
+            ],
+            [
+              `sale committed elsewhere (SQL), commit to client p50 / p99 (poll every ${l.pollMs} ms)`,
               `${ms(l.saleLatencyP50Ms)} / ${ms(l.saleLatencyP99Ms)} ms (missed: ${l.missedSales})`,
             ],
             [
