@@ -138,6 +138,34 @@ describe("per-address view rules", () => {
     await expect(record(product, anonymous(), ["a", "a"])).rejects.toMatchObject({ code: "22023" });
     await expect(record(product, anonymous(), ["a", "b"], [1])).rejects.toMatchObject({ code: "22023" });
     await expect(record(product, anonymous(), ["a"], [-1])).rejects.toMatchObject({ code: "22023" });
+    await expect(record(product, anonymous(), ["a", "b", "a"])).rejects.toMatchObject({ code: "22023" });
+    await expect(record(product, anonymous(), ["a", "b", "b"])).rejects.toMatchObject({ code: "22023" });
+    await expect(record(product, anonymous(), ["a", null as unknown as string])).rejects.toMatchObject({
+      code: "22023",
+    });
+    await expect(record(product, anonymous(), ["a", "b"], [1, null as unknown as number])).rejects.toMatchObject({
+      code: "22023",
+    });
+    await expect(record(product, anonymous(), ["a"], [])).rejects.toMatchObject({ code: "22023" });
+  });
+
+  it("a budget of 0 refuses the first view; each key's own budget counts, the broadest too", async () => {
+    const listed = await products(3);
+    const id = randomUUID();
+    expect(await record(listed[0], anonymous(), [`64-${id}`], [0])).toBe(false);
+    expect(await record(listed[0], anonymous(), [`64-${id}`, `56-${id}`], [5, 0])).toBe(false);
+    expect(await record(listed[0], anonymous(), [`64-${id}`, `56-${id}`], [1, 5])).toBe(true);
+    expect(await record(listed[1], anonymous(), [`64-${id}`, `56-${id}`], [1, 5])).toBe(false); // the /64's 1
+    expect(await record(listed[1], anonymous(), [`64-b-${id}`, `56-${id}`], [1, 5])).toBe(true);
+    const { rows } = await db.pool.query(
+      "select client_key, views from private.view_budgets where client_key like $1 order by client_key",
+      [`%${id}`],
+    );
+    expect(rows).toEqual([
+      { client_key: `56-${id}`, views: 2 },
+      { client_key: `64-${id}`, views: 1 },
+      { client_key: `64-b-${id}`, views: 1 },
+    ]);
   });
 
   it("checks the per-product cap through its index", async () => {
