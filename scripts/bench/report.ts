@@ -38,6 +38,8 @@ export interface Results {
   timing?: { totalSeconds: number; seconds: Record<string, number> };
   read?: { servers: (ReadServerResult | ReadServerMissing)[]; trending?: TrendingResult };
   ingest?: RateRow[];
+  /** ingest again on the standard build with JIT (full runs, where installed). */
+  ingestStandard?: { server: string; rows: RateRow[] };
   hot?: HotRow[];
   mixed?: MixedRow[];
   http?: HttpRow[] | { available: false; reason: string };
@@ -125,6 +127,25 @@ function viewCells(rate: (label: string) => number, via: (typeof VIEW_PATHS)[num
   };
 }
 
+/** The ingest table of one server's runs: each connection count, each path. */
+function ingestTable(rows: RateRow[]): string[] {
+  const rate = (label: string, c: number) =>
+    rows.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
+  const conns = [...new Set(rows.map((row) => row.connections))];
+  return [
+    table(
+      ["connections", ...VIEW_HEAD, "where we lose or miss"],
+      conns.flatMap((c) =>
+        VIEW_PATHS.map((via) => {
+          const v = viewCells((label) => rate(label, c), via);
+          return [String(c), ...v.cells, verdict(loses(v.vsSeed), below(v.vsPlain, 0.5, "plain"))];
+        }),
+      ),
+    ),
+    "",
+  ];
+}
+
 function table(head: string[], rows: string[][]): string {
   return [
     `| ${head.join(" | ")} |`,
@@ -190,22 +211,26 @@ function renderSummary(r: Results): string {
       "",
       "",
     ]);
-  const ingest = (label: string, c: number) =>
-    r.ingest?.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
-  for (const c of [...new Set((r.ingest ?? []).map((row) => row.connections))].filter((c) => c >= 8)) {
-    const p = ingest("project, record_product_view", c);
-    const s = ingest("seed, record_product_view", c);
-    const plain = ingest("plain, insert", c);
-    rows.push([
-      `ingest views/s, ${c} conn, record_product_view`,
-      f0(p),
-      f0(s),
-      f0(plain),
-      `${x(ratio(p, s))} seed, ${x(ratio(p, plain))} plain`,
-      ">= seed, >= 0.5x plain",
-      verdict(loses(ratio(p, s)), below(ratio(p, plain), 0.5, "plain")),
-    ]);
-  }
+  const ingestSummary = (ingestRows: RateRow[] | undefined, where: string) => {
+    const ingest = (label: string, c: number) =>
+      ingestRows?.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
+    for (const c of [...new Set((ingestRows ?? []).map((row) => row.connections))].filter((c) => c >= 8)) {
+      const p = ingest("project, record_product_view", c);
+      const s = ingest("seed, record_product_view", c);
+      const plain = ingest("plain, insert", c);
+      rows.push([
+        `ingest views/s, ${c} conn, record_product_view${where}`,
+        f0(p),
+        f0(s),
+        f0(plain),
+        `${x(ratio(p, s))} seed, ${x(ratio(p, plain))} plain`,
+        ">= seed, >= 0.5x plain",
+        verdict(loses(ratio(p, s)), below(ratio(p, plain), 0.5, "plain")),
+      ]);
+    }
+  };
+  ingestSummary(r.ingest, "");
+  ingestSummary(r.ingestStandard?.rows, " (standard build)");
   if (r.hot) {
     for (const shape of ["one seller", "one product"]) {
       for (const via of VIEW_PATHS) {
@@ -402,22 +427,10 @@ export function renderMarkdown(r: Results): string {
       "",
       "Target: at least the seed design; >= 0.5x plain.",
       "",
+      ...ingestTable(r.ingest),
     );
-    const rate = (label: string, c: number) =>
-      r.ingest!.find((row) => row.label === label && row.connections === c)?.rate ?? NaN;
-    const conns = [...new Set(r.ingest.map((row) => row.connections))];
-    out.push(
-      table(
-        ["connections", ...VIEW_HEAD, "where we lose or miss"],
-        conns.flatMap((c) =>
-          VIEW_PATHS.map((via) => {
-            const v = viewCells((label) => rate(label, c), via);
-            return [String(c), ...v.cells, verdict(loses(v.vsSeed), below(v.vsPlain, 0.5, "plain"))];
-          }),
-        ),
-      ),
-      "",
-    );
+    if (r.ingestStandard)
+      out.push(`The same on the ${r.ingestStandard.server}:`, "", ...ingestTable(r.ingestStandard.rows));
     const errors = r.ingest.filter((row) => Object.keys(row.errors).length);
     if (errors.length)
       out.push(

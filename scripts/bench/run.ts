@@ -116,6 +116,26 @@ async function rankingOnServers(main: BenchServer): Promise<NonNullable<Results[
   return { sellers, rows };
 }
 
+/** ingest again on a throwaway cluster of the standard build with JIT (full runs only, where installed). */
+async function ingestOnStandard(): Promise<NonNullable<Results["ingestStandard"]>> {
+  progress(`ingest: starting a throwaway cluster of ${options.pgBin}`);
+  const server = await startStandardServer();
+  try {
+    const db = await createDatabase(server);
+    try {
+      await withClient(db.url, createDesigns);
+      const data = await prepareWriteData(db.url);
+      const rows = await measureIngest(db.url, data);
+      return { server: `standard build, JIT, PostgreSQL ${server.version.split(" ")[1]}`, rows };
+    } finally {
+      await closePools();
+      await db.drop();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main() {
   stopOnInterrupt();
   const main = await startMainServer();
@@ -160,6 +180,10 @@ async function main() {
         await closePools();
         await db.drop();
       }
+      writeResults(results);
+    }
+    if (wanted("ingest") && !options.quick && standardBuildInstalled()) {
+      results.ingestStandard = await timed(results, "ingest, standard build", ingestOnStandard);
       writeResults(results);
     }
 

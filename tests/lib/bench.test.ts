@@ -172,6 +172,27 @@ describe("npm run bench", () => {
     expect(live).toContain("misses target: 0.92x < 0.95x without the watcher");
     expect(live).not.toContain("p99 270 >");
     expect(live).toContain("misses target: 0.49x < 0.5x /api/health");
+    // Ingest on the standard build: its own table and summary rows, judged by the same targets.
+    const ingestRows = (project: number) =>
+      ["project, record_product_view", "seed, record_product_view", "plain, insert"].map((label, i) => ({
+        label,
+        design: (["project", "seed", "plain"] as const)[i],
+        connections: 8,
+        rate: [project, 1000, 3000][i],
+        rounds: [],
+        errors: {},
+      }));
+    const ingest = renderMarkdown({
+      machine,
+      ingest: ingestRows(1200),
+      ingestStandard: { server: "standard build, JIT, PostgreSQL 15.18", rows: ingestRows(900) },
+    });
+    expect(ingest).toContain("The same on the standard build, JIT, PostgreSQL 15.18:");
+    const summary = ingest.split("\n").filter((l) => l.startsWith("| ingest views/s, 8 conn"));
+    expect(summary).toHaveLength(2);
+    expect(summary[0]).not.toContain("loses");
+    expect(summary[1]).toContain("record_product_view (standard build)");
+    expect(summary[1]).toContain("loses to seed (0.90x)");
   });
 
   it("rewrites only the table between the markers of docs/performance.md", () => {
