@@ -299,11 +299,14 @@ describe("record_product_view", () => {
     await expect(record(randomUUID(), { session: randomUUID() })).rejects.toMatchObject({ code: "PT404" });
   });
 
-  it("is a security definer function with a fixed search_path", async () => {
+  it("is a security definer function with a fixed search_path (and generic plans)", async () => {
     const { rows } = await db.pool.query(
       "select prosecdef, proconfig from pg_proc where oid = 'public.record_product_view(uuid, uuid, text[], integer[], uuid, text, integer)'::regprocedure",
     );
-    expect(rows[0]).toEqual({ prosecdef: true, proconfig: ['search_path=""'] });
+    expect(rows[0]).toEqual({
+      prosecdef: true,
+      proconfig: ['search_path=""', "plan_cache_mode=force_generic_plan"],
+    });
   });
 });
 
