@@ -657,10 +657,6 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: string
       }
-      leaderboard_views_ahead: {
-        Args: { p_month: number; p_views: number; p_year: number }
-        Returns: number
-      }
       list_buyer_candidates: {
         Args: { p_product_id: string }
         Returns: {

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { asRole, createTestDatabase, createUser, type TestDatabase } from "../helpers/db";
-import { foldAll, rankCountsDrift, rankOfDrift, seededRandom, unfoldedRows } from "./leaderboard-helpers";
+import { currentMonth, foldAll, rankCountsDrift, rankOfDrift, seededRandom, unfoldedRows } from "./leaderboard-helpers";
 
 let db: TestDatabase;
 
@@ -150,6 +150,78 @@ describe("the fold", () => {
     expect(await fold()).toBe(1);
     expect(await unfolded()).toBe(0);
     expect(await rankCountsDrift(db.pool)).toEqual([]);
+  });
+
+  it("gives 'your rank' on the modal and the dashboard, unfolded and folded", { timeout: 60_000 }, async () => {
+    const { year, month } = await currentMonth(db.pool);
+    const rand = seededRandom(4213);
+    const sellers = await Promise.all(Array.from({ length: 24 }, (_, i) => createUser(db.pool, `Your rank ${i}`)));
+    await foldAll(db.pool);
+    for (const seller of sellers) {
+      // Small figures for ties, some zeros (no rank), on this month's boards and all time.
+      for (const [y, m] of [
+        [year, month],
+        [0, 0],
+      ]) {
+        await setFigure(seller, "sales", y, m, Math.floor(rand() * 5));
+        await setFigure(seller, "views", y, m, figure(rand));
+      }
+    }
+    await asRole(
+      db.pool,
+      "service_role",
+      null,
+      (c) => c.query("select public.exclude_seller($1, 'test')", [sellers[3]]),
+      {
+        commit: true,
+      },
+    );
+    // What each answer must say: 1 + the sellers not excluded strictly ahead; none for 0 or when excluded.
+    const expected = async (seller: string, metric: "sales" | "views", y: number, m: number) => {
+      const [table, column] =
+        metric === "sales" ? ["seller_sales_counts", "items_sold"] : ["seller_view_counts", "total_views"];
+      const { rows } = await db.pool.query<{ rank: number | null }>(
+        `select case when mine.v > 0 and not exists (select from private.excluded_sellers x where x.seller_id = $1)
+                     then 1 + (select count(*)::int from public.${table} c
+                                where c.year = $2 and c.month = $3 and c.${column} > mine.v
+                                  and not exists (select from private.excluded_sellers x where x.seller_id = c.seller_id))
+                end as rank
+           from (select coalesce((select c.${column} from public.${table} c
+                                   where c.seller_id = $1 and c.year = $2 and c.month = $3), 0) as v) mine`,
+        [seller, y, m],
+      );
+      return rows[0].rank;
+    };
+    for (const folded of [false, true]) {
+      if (folded) await foldAll(db.pool);
+      else expect(await unfolded()).toBeGreaterThan(0);
+      for (const seller of sellers) {
+        const answers = await asRole(db.pool, "authenticated", seller, async (c) => {
+          const summary = async (metric: string, period: string) =>
+            (await c.query("select my_rank from public.get_leaderboard_summary($1, $2)", [metric, period])).rows[0]
+              .my_rank;
+          const dashboard = (
+            await c.query("select rank_sales_month, rank_views_month from public.get_seller_dashboard()")
+          ).rows[0];
+          return [
+            await summary("sales", "month"),
+            await summary("views", "month"),
+            await summary("sales", "all"),
+            await summary("views", "all"),
+            dashboard.rank_sales_month,
+            dashboard.rank_views_month,
+          ];
+        });
+        expect(answers, `${folded ? "folded" : "unfolded"}, seller ${sellers.indexOf(seller)}`).toEqual([
+          await expected(seller, "sales", year, month),
+          await expected(seller, "views", year, month),
+          await expected(seller, "sales", 0, 0),
+          await expected(seller, "views", 0, 0),
+          await expected(seller, "sales", year, month),
+          await expected(seller, "views", year, month),
+        ]);
+      }
+    }
   });
 
   it("runs one at a time: a second fold meanwhile folds nothing", async () => {
