@@ -31,6 +31,12 @@ export function getPool(databaseUrl: string, size = DEFAULT_POOL_SIZE): pg.Pool 
 export async function closePools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
+  for (const pool of all) {
+    // end() resolves before the connections' sockets close: a server stopped right after (a bench ending
+    // its database) terminates them, which is the end they were having anyway, not an error to report.
+    pool.removeAllListeners("error");
+    pool.on("error", () => undefined);
+  }
   await Promise.all(all.map((pool) => pool.end()));
 }
 
