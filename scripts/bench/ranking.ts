@@ -123,6 +123,39 @@ async function latency(db: pg.Client, sql: string, params: unknown[]): Promise<{
   return { p50: median(rounds.map((t) => percentile(t, 50))), p99: median(rounds.map((t) => percentile(t, 99))) };
 }
 
+type RankedSeller = Awaited<ReturnType<typeof sellerAt>>;
+
+/**
+ * The page that starts after `before` (by its cursor), and around me for `me` (signed in through the claims),
+ * on one board: the two rows each place of the measurement adds.
+ */
+async function pageAndAroundMe(
+  db: pg.Client,
+  metric: "sales" | "views",
+  period: "all" | "month",
+  /** The month of a month board (null all time). */
+  month: { year: number; month: number } | null,
+  board: string,
+  before: RankedSeller,
+  me: RankedSeller,
+  rank: number,
+): Promise<Omit<RankingRow, "server">[]> {
+  const args = [metric, period, month?.year ?? null, month?.month ?? null];
+  const page = await latency(
+    db,
+    `select * from public.get_leaderboard_page($1, $2, 'after', $5, $6, $7, $8, $3, $4, 51)`,
+    [...args, before.figure, before.other, before.name, before.sellerId],
+  );
+  await db.query(`select set_config('request.jwt.claims', $1, false)`, [
+    JSON.stringify({ sub: me.sellerId, role: "authenticated" }),
+  ]);
+  const around = await latency(db, `select * from public.get_leaderboard_around_me($1, $2, $3, $4)`, args);
+  return [
+    { query: "page by cursor (51 rows)", board, rank, ...page },
+    { query: "around me", board, rank, ...around },
+  ];
+}
+
 /** The measurements on one server (`server` labels its rows). */
 export async function measureRanking(url: string, server: string): Promise<RankingResult> {
   const sellers = Math.max(...options.sellers);
@@ -138,6 +171,8 @@ export async function measureRanking(url: string, server: string): Promise<Ranki
     const results: Omit<RankingRow, "server">[] = [
       { query: "select 1 (the round trip alone)", board: "-", rank: 0, ...(await latency(db, "select 1", [])) },
     ];
+    // Where the all-time views board is measured, measured again between two folds below.
+    let viewsAllTimeAt = 0;
     for (const metric of ["sales", "views"] as const) {
       for (const period of ["all", "month"] as const) {
         const [year, month] = period === "all" ? [0, 0] : [current.year, current.month];
@@ -149,30 +184,13 @@ export async function measureRanking(url: string, server: string): Promise<Ranki
         // All time: rank 50,000 (the issue's figure); a month holds about a third of the sellers: its middle.
         const position =
           period === "all" ? Math.min(50_000, Math.floor(counted[0].n / 2)) : Math.floor(counted[0].n / 2);
+        if (metric === "views" && period === "all") viewsAllTimeAt = position;
         const board = `${metric}, ${period === "all" ? "all time" : "this month"}`;
         const before = await sellerAt(db, metric, year, month, position - 1);
         const me = await sellerAt(db, metric, year, month, position);
-        const args = [metric, period, period === "all" ? null : year, period === "all" ? null : month];
         progress(`ranking (${server}): ${board}, page at ${position}`);
-        results.push({
-          query: "page by cursor (51 rows)",
-          board,
-          rank: position,
-          ...(await latency(
-            db,
-            `select * from public.get_leaderboard_page($1, $2, 'after', $5, $6, $7, $8, $3, $4, 51)`,
-            [...args, before.figure, before.other, before.name, before.sellerId],
-          )),
-        });
-        await db.query(`select set_config('request.jwt.claims', $1, false)`, [
-          JSON.stringify({ sub: me.sellerId, role: "authenticated" }),
-        ]);
-        results.push({
-          query: "around me",
-          board,
-          rank: position,
-          ...(await latency(db, `select * from public.get_leaderboard_around_me($1, $2, $3, $4)`, args)),
-        });
+        const boardMonth = period === "all" ? null : { year, month };
+        results.push(...(await pageAndAroundMe(db, metric, period, boardMonth, board, before, me, position)));
         if (metric === "sales" && period === "month") {
           results.push({
             query: "12 months of my ranks",
@@ -184,29 +202,11 @@ export async function measureRanking(url: string, server: string): Promise<Ranki
       }
     }
     // Between two folds: the all-time views board with 1,000 sellers changed since the last one.
-    const me = await sellerAt(db, "views", 0, 0, 50_000);
-    const before = await sellerAt(db, "views", 0, 0, 49_999);
+    const me = await sellerAt(db, "views", 0, 0, viewsAllTimeAt);
+    const before = await sellerAt(db, "views", 0, 0, viewsAllTimeAt - 1);
     await changeUnfolded(db, 0, 0, 1000);
-    await db.query(`select set_config('request.jwt.claims', $1, false)`, [
-      JSON.stringify({ sub: me.sellerId, role: "authenticated" }),
-    ]);
-    const board = "views, all time, 1,000 not folded";
-    results.push({
-      query: "page by cursor (51 rows)",
-      board,
-      rank: 50_000,
-      ...(await latency(
-        db,
-        `select * from public.get_leaderboard_page('views', 'all', 'after', $1, $2, $3, $4, null, null, 51)`,
-        [before.figure, before.other, before.name, before.sellerId],
-      )),
-    });
-    results.push({
-      query: "around me",
-      board,
-      rank: 50_000,
-      ...(await latency(db, `select * from public.get_leaderboard_around_me('views', 'all', null, null)`, [])),
-    });
+    const unfoldedBoard = "views, all time, 1,000 not folded";
+    results.push(...(await pageAndAroundMe(db, "views", "all", null, unfoldedBoard, before, me, viewsAllTimeAt)));
     return { sellers, rows: results.map((row) => ({ ...row, server })) };
   } finally {
     await db.end();

@@ -88,6 +88,10 @@ async function readOnServers(main: BenchServer): Promise<NonNullable<Results["re
   }
 }
 
+/** How the ranking and ingest tables name a server: its build and PostgreSQL version. */
+const serverLabel = (server: BenchServer) =>
+  `${server.label === "standard" ? "standard build, JIT" : server.label}, PostgreSQL ${server.version.split(" ")[1]}`;
+
 /** ranking on the main server and, where installed, on a throwaway cluster of the standard build with JIT. */
 async function rankingOnServers(main: BenchServer): Promise<NonNullable<Results["ranking"]>> {
   const servers: BenchServer[] = [main];
@@ -101,9 +105,7 @@ async function rankingOnServers(main: BenchServer): Promise<NonNullable<Results[
     for (const server of servers) {
       const db = await createDatabase(server);
       try {
-        const build = server.label === "standard" ? "standard build, JIT" : server.label;
-        const label = `${build}, PostgreSQL ${server.version.split(" ")[1]}`;
-        const result = await measureRanking(db.url, label);
+        const result = await measureRanking(db.url, serverLabel(server));
         rows.push(...result.rows);
         sellers = result.sellers;
       } finally {
@@ -126,7 +128,7 @@ async function ingestOnStandard(): Promise<NonNullable<Results["ingestStandard"]
       await withClient(db.url, createDesigns);
       const data = await prepareWriteData(db.url);
       const rows = await measureIngest(db.url, data);
-      return { server: `standard build, JIT, PostgreSQL ${server.version.split(" ")[1]}`, rows };
+      return { server: serverLabel(server), rows };
     } finally {
       await closePools();
       await db.drop();
